@@ -1,0 +1,1 @@
+namespace Cake.Frosting; internal static class Placeholder { }
