@@ -1,0 +1,86 @@
+using Build.Hosting;
+using Cake.Common;
+using Cake.Core;
+using Cake.Frosting;
+using LabelPipeline.Datasets;
+using LabelPipeline.LabelStudio;
+using Microsoft.Extensions.Logging;
+
+namespace Build;
+
+/// <summary>
+/// The one context every task shares: the settings, read once here, and what earlier tasks leave for later ones
+/// (the Label Studio endpoint, the dataset's schema, the project and storage ids).
+/// </summary>
+public sealed class BuildContext : FrostingContext
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private LabelStudioClient? _client;
+
+    public BuildContext(ICakeContext context)
+        : base(context)
+    {
+        Settings = PipelineSettings.Read(
+            name => ReadArgument(context, name),
+            name => context.Arguments.HasArgument(name),
+            context.Environment.WorkingDirectory.FullPath);
+        Logger = new CakeLogger(context.Log);
+        Http = new HttpClient { Timeout = Settings.SyncTimeout + TimeSpan.FromMinutes(1) };
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // First Ctrl-C cancels cleanly (tasks stop at their next await); a second one kills the process.
+            e.Cancel = !_cancellation.IsCancellationRequested;
+            _cancellation.Cancel();
+        };
+    }
+
+    public PipelineSettings Settings { get; }
+
+    public ILogger Logger { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>Cancelled by Ctrl-C.</summary>
+    public CancellationToken CancellationToken => _cancellation.Token;
+
+    /// <summary>Where Label Studio answers and the token it accepts: set by Deploy, or from --label-studio-url.</summary>
+    public LabelStudioConnection? LabelStudio { get; set; }
+
+    public Dataset? Dataset { get; set; }
+
+    public DatasetInspection? Inspection { get; set; }
+
+    public int? ProjectId { get; set; }
+
+    public int? StorageId { get; set; }
+
+    /// <summary>The Label Studio client for the connection Deploy (or the settings) established.</summary>
+    public LabelStudioClient LabelStudioClient
+    {
+        get
+        {
+            var connection = LabelStudio ?? throw new InvalidOperationException(
+                "No Label Studio to talk to: run the Deploy task (it runs by default before the others), or pass --label-studio-url and --label-studio-token.");
+            return _client ??= new LabelStudioClient(Http, connection.Url, connection.Token);
+        }
+    }
+
+    public int RequireProjectId() => ProjectId ?? throw new InvalidOperationException("No project yet: CreateProject must run first (drop --exclusive).");
+
+    private static string? ReadArgument(ICakeContext context, string name)
+    {
+        if (context.Arguments.HasArgument(name))
+        {
+            var value = context.Arguments.GetArgument(name);
+            return string.IsNullOrEmpty(value) ? "true" : value; // a bare --flag means true
+        }
+
+        return context.EnvironmentVariable(Arguments.EnvironmentVariable(name));
+    }
+}
+
+/// <summary>A Label Studio server and the token for it (a secret: never logged).</summary>
+public sealed record LabelStudioConnection(Uri Url, string Token)
+{
+    public override string ToString() => Url.ToString();
+}

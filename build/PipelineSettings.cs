@@ -1,0 +1,171 @@
+using System.Globalization;
+
+namespace Build;
+
+/// <summary>Where the series live for Label Studio.</summary>
+public enum StorageKind
+{
+    Local,
+    S3,
+}
+
+/// <summary>Every setting of a run, read once from the arguments (or LABELPIPELINE_* variables) and checked.</summary>
+public sealed record PipelineSettings
+{
+    public required string Dataset { get; init; }
+    public required string DatasetVersion { get; init; }
+    public required string DatasetsDirectory { get; init; }
+    public required StorageKind Storage { get; init; }
+
+    /// <summary>An existing Label Studio; when set, Deploy is skipped.</summary>
+    public Uri? LabelStudioUrl { get; init; }
+
+    /// <summary>Secret: never logged.</summary>
+    public string? LabelStudioToken { get; init; }
+
+    public bool TokenFromCommandLine { get; init; }
+    public required string LabelStudioImage { get; init; }
+    public required int LabelStudioPort { get; init; }
+    public required string LabelStudioPull { get; init; }
+    public required string ContainerName { get; init; }
+    public required string DataVolume { get; init; }
+
+    /// <summary>The datasets folder as the Label Studio server sees it (Deploy mounts it there).</summary>
+    public required string LocalFilesRoot { get; init; }
+
+    public string? TimeColumn { get; init; }
+    public string? TimeFormat { get; init; }
+    public required IReadOnlyList<string> Labels { get; init; }
+    public required IReadOnlyList<string> AnomalyLabels { get; init; }
+    public required string OutputDirectory { get; init; }
+    public required string StateDirectory { get; init; }
+    public required TimeSpan SyncTimeout { get; init; }
+    public required TimeSpan HealthTimeout { get; init; }
+    public bool Purge { get; init; }
+
+    /// <summary>The dataset version's folder on this machine.</summary>
+    public string DatasetDirectory => Path.Combine(DatasetsDirectory, Dataset, DatasetVersion);
+
+    /// <summary>Where this dataset version's labels go.</summary>
+    public string SnapshotDirectory => Path.Combine(OutputDirectory, Dataset, DatasetVersion);
+
+    /// <param name="get">Reads one argument (null when absent).</param>
+    /// <param name="fromCommandLine">Whether the argument came from the command line rather than the environment.</param>
+    /// <param name="workingDirectory">Relative paths are resolved against it.</param>
+    public static PipelineSettings Read(Func<string, string?> get, Func<string, bool> fromCommandLine, string workingDirectory)
+    {
+        var errors = new List<string>();
+        string Text(string name, string fallback) => get(name) is { Length: > 0 } v ? v : fallback;
+        string FullPath(string name, string fallback) => Path.GetFullPath(Text(name, fallback), workingDirectory);
+
+        int Integer(string name, int fallback, int min, int max)
+        {
+            var text = get(name);
+            if (text is null)
+            {
+                return fallback;
+            }
+
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            errors.Add($"--{name}={text}: expected a whole number from {min} to {max}.");
+            return fallback;
+        }
+
+        IReadOnlyList<string> List(string name, IReadOnlyList<string> fallback) =>
+            get(name) is { Length: > 0 } v ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : fallback;
+
+        var storageText = Text(Arguments.Storage, "local");
+        var storage = storageText.ToLowerInvariant() switch
+        {
+            "local" => StorageKind.Local,
+            "s3" => StorageKind.S3,
+            _ => Invalid(StorageKind.Local, $"--storage={storageText}: expected 'local' or 's3'."),
+        };
+        if (storage == StorageKind.S3)
+        {
+            errors.Add("--storage=s3 is not available in this version yet; use --storage=local (the default).");
+        }
+
+        Uri? url = null;
+        if (get(Arguments.LabelStudioUrl) is { Length: > 0 } urlText)
+        {
+            if (Uri.TryCreate(urlText, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https")
+            {
+                url = parsed;
+            }
+            else
+            {
+                errors.Add($"--label-studio-url={urlText}: expected an http(s) URL such as http://127.0.0.1:8080.");
+            }
+        }
+
+        var labels = List(Arguments.Labels, ["Anomaly"]);
+        if (labels.Distinct(StringComparer.Ordinal).Count() != labels.Count)
+        {
+            errors.Add($"--labels={string.Join(',', labels)}: a label is listed twice.");
+        }
+
+        var anomalyLabels = List(Arguments.AnomalyLabels, [labels.FirstOrDefault(l => l.Contains("anomal", StringComparison.OrdinalIgnoreCase)) ?? labels[0]]);
+        foreach (var label in anomalyLabels.Where(l => !labels.Contains(l)))
+        {
+            errors.Add($"--anomaly-labels: '{label}' is not one of --labels ({string.Join(", ", labels)}).");
+        }
+
+        var pull = Text(Arguments.LabelStudioPull, "missing").ToLowerInvariant();
+        if (pull is not ("missing" or "never" or "always"))
+        {
+            errors.Add($"--label-studio-pull={pull}: expected missing, never or always.");
+        }
+
+        var settings = new PipelineSettings
+        {
+            Dataset = Text(Arguments.Dataset, "synthetic"),
+            DatasetVersion = Text(Arguments.DatasetVersion, "v1"),
+            DatasetsDirectory = FullPath(Arguments.DatasetsDir, Paths.DefaultDatasetsDirectory),
+            Storage = storage,
+            LabelStudioUrl = url,
+            LabelStudioToken = get(Arguments.LabelStudioToken) is { Length: > 0 } token ? token : null,
+            TokenFromCommandLine = fromCommandLine(Arguments.LabelStudioToken),
+            LabelStudioImage = Text(Arguments.LabelStudioImage, "heartexlabs/label-studio:1.23.0"),
+            LabelStudioPort = Integer(Arguments.LabelStudioPort, 8080, 1, 65535),
+            LabelStudioPull = pull,
+            ContainerName = Text(Arguments.ContainerName, "labelpipeline-label-studio"),
+            DataVolume = Text(Arguments.DataVolume, "labelpipeline-label-studio-data"),
+            LocalFilesRoot = Text(Arguments.LocalFilesRoot, "/label-studio/files").TrimEnd('/'),
+            TimeColumn = get(Arguments.TimeColumn) is { Length: > 0 } column ? column : null,
+            TimeFormat = get(Arguments.TimeFormat) is { Length: > 0 } format ? format : null,
+            Labels = labels,
+            AnomalyLabels = anomalyLabels,
+            OutputDirectory = FullPath(Arguments.Output, Paths.DefaultOutputDirectory),
+            StateDirectory = FullPath(Arguments.StateDir, Paths.DefaultStateDirectory),
+            SyncTimeout = TimeSpan.FromSeconds(Integer(Arguments.SyncTimeout, 600, 1, 86_400)),
+            HealthTimeout = TimeSpan.FromSeconds(Integer(Arguments.HealthTimeout, 300, 1, 3_600)),
+            Purge = get(Arguments.Purge) is { } purge && purge is not ("false" or "0" or "no"),
+        };
+
+        foreach (var (name, value) in new[] { (Arguments.Dataset, settings.Dataset), (Arguments.DatasetVersion, settings.DatasetVersion) })
+        {
+            if (value.IndexOfAny(['/', '\\']) >= 0 || value is "." or "..")
+            {
+                errors.Add($"--{name}={value}: must be a single folder name (no '/').");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid arguments:\n  " + string.Join("\n  ", errors));
+        }
+
+        return settings;
+
+        T Invalid<T>(T fallback, string error)
+        {
+            errors.Add(error);
+            return fallback;
+        }
+    }
+}

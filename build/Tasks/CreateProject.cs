@@ -1,0 +1,49 @@
+using Cake.Common.Diagnostics;
+using Cake.Frosting;
+using LabelPipeline.Datasets;
+using LabelPipeline.LabelConfig;
+using LabelPipeline.LabelStudio;
+
+namespace Build.Tasks;
+
+[TaskName(nameof(CreateProject))]
+[TaskDescription("Generates the labeling config from the dataset and creates (or reuses) the project for the dataset version")]
+[IsDependentOn(typeof(ConfigureCors))]
+public sealed class CreateProject : AsyncFrostingTask<BuildContext>
+{
+    public override async Task RunAsync(BuildContext context)
+    {
+        var settings = context.Settings;
+        var dataset = Dataset.Open(settings.Dataset, settings.DatasetVersion, settings.DatasetDirectory);
+        var inspection = DatasetInspector.Inspect(dataset, settings.TimeColumn, settings.TimeFormat);
+        foreach (var warning in inspection.Warnings)
+        {
+            context.Warning(warning);
+        }
+
+        var schema = inspection.Schema;
+        context.Information(
+            "{0} files, {1} rows; time column '{2}' ({3}); {4} channels",
+            dataset.Files.Count,
+            inspection.Files.Sum(f => f.Rows),
+            schema.TimeColumn,
+            schema.TimeFormat?.Pattern ?? "numeric",
+            schema.Channels.Count);
+
+        var template = await File.ReadAllTextAsync(Paths.LabelConfigTemplate, context.CancellationToken);
+        var config = LabelConfigGenerator.Generate(template, schema, settings.Labels);
+        var description = $"Time-series labels for dataset {dataset.Name} version {dataset.Version}, managed by LabelPipeline.";
+        var (project, action) = await new LabelStudioProvisioner(context.LabelStudioClient, context.Logger)
+            .EnsureProjectAsync(dataset.ProjectTitle, description, config, context.CancellationToken);
+        context.Information("Project '{0}' (id {1}): {2}", project.Title, project.Id, action switch
+        {
+            Provisioned.Created => "created",
+            Provisioned.Updated => "labeling config updated",
+            _ => "reused, unchanged",
+        });
+
+        context.Dataset = dataset;
+        context.Inspection = inspection;
+        context.ProjectId = project.Id;
+    }
+}
