@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need (when run as root and it is missing), then runs every test.
+# Tests start their own servers (dockerd, the Label Studio emulator) and stop them afterwards.
+set -euo pipefail
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." &>/dev/null && pwd)
+cd "$ROOT"
+export NO_COLOR=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ "$(id -u)" = 0 ]; then
+  bash tests/docker/install.sh
+else
+  echo "tests/run.sh: not root, installing nothing; Docker tests skip if dockerd is missing." >&2
+fi
+
+RESULTS="$ROOT/artifacts/test-results"
+rm -rf "$RESULTS"
+set +e
+dotnet test LabelPipeline.sln --logger "trx" --results-directory "$RESULTS" "$@"
+status=$?
+set -e
+
+# One closing line over every test project: 'N passed, N failed, N skipped'.
+python3 - "$RESULTS" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(counters.get("passed", 0)); failed += int(counters.get("failed", 0))
+    skipped += int(counters.get("notExecuted", 0))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
