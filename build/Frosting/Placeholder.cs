@@ -1,1 +1,0 @@
-namespace Cake.Frosting; internal static class Placeholder { }
