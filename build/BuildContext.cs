@@ -75,7 +75,7 @@ public sealed class BuildContext : FrostingContext
             return string.IsNullOrEmpty(value) ? "true" : value; // a bare --flag means true
         }
 
-        return context.EnvironmentVariable(Arguments.EnvironmentVariable(name));
+        return context.EnvironmentVariable(Build.Arguments.EnvironmentVariable(name));
     }
 }
 

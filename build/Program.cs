@@ -1,1 +1,7 @@
-return 0;
+using Build;
+using Cake.Frosting;
+
+return new CakeHost()
+    .UseContext<BuildContext>()
+    .UseLifetime<BuildLifetime>()
+    .Run(args);

@@ -1,5 +1,6 @@
 using Cake.Core.Diagnostics;
 using Microsoft.Extensions.Logging;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace Build.Hosting;
 

@@ -1,0 +1,212 @@
+using LabelPipeline.LabelStudio;
+using LabelPipeline.Tests.Support;
+using LabelStudio.Emulator;
+using Newtonsoft.Json.Linq;
+
+namespace LabelPipeline.Tests.Pipeline;
+
+/// <summary>
+/// The whole graph, run as a user runs it (the real executable), against the Label Studio emulator held to the
+/// upstream OpenAPI contract: every request the pipeline sends and every answer it gets is schema-checked.
+/// </summary>
+public sealed class PipelineEndToEndTests : IAsyncLifetime
+{
+    private readonly TempDirectory _temp = new();
+    private EmulatorServer _labelStudio = null!;
+    private HttpClient _http = null!;
+    private LabelStudioClient _client = null!;
+
+    private static string DatasetsDir => Path.Combine(RepositoryPaths.Root, "datasets");
+
+    private static int SyntheticFileCount => Directory.GetFiles(Path.Combine(DatasetsDir, "synthetic", "v1"), "*.csv").Length;
+
+    private string Output => Path.Combine(_temp.Path, "artifacts");
+
+    private string LabelsFile => Path.Combine(Output, "synthetic", "v1", "labels.csv");
+
+    public async Task InitializeAsync()
+    {
+        _labelStudio = await EmulatorServer.StartAsync(
+            new EmulatorOptions
+            {
+                LocalFilesDocumentRoot = DatasetsDir,
+                OpenApiSpecPath = Path.Combine(RepositoryPaths.Shared, "label-studio", "openapi-pipeline-subset.yaml"),
+            },
+            CancellationToken.None);
+        _http = new HttpClient();
+        _client = new LabelStudioClient(_http, new Uri(_labelStudio.BaseUrl), EmulatorOptions.DefaultLegacyToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _labelStudio.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    private Task<PipelineRun> RunAsync(params string[] arguments) => RunWithTokenAsync(EmulatorOptions.DefaultLegacyToken, arguments);
+
+    private Task<PipelineRun> RunWithTokenAsync(string token, params string[] arguments) =>
+        PipelineRunner.RunAsync(
+            [
+                $"--label-studio-url={_labelStudio.BaseUrl}",
+                $"--datasets-dir={DatasetsDir}",
+                $"--local-files-root={DatasetsDir}",
+                $"--output={Output}",
+                $"--state-dir={Path.Combine(_temp.Path, "state")}",
+                .. arguments,
+            ],
+            new Dictionary<string, string> { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = token });
+
+    private async Task<(int Projects, int Storages, int Tasks)> CountAsync()
+    {
+        var projects = await _client.ListProjectsAsync(null, CancellationToken.None);
+        var storages = 0;
+        var tasks = 0;
+        foreach (var project in projects)
+        {
+            storages += (await _client.ListLocalFilesStoragesAsync(project.Id, CancellationToken.None)).Count;
+            await foreach (var _ in _client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
+            {
+                tasks++;
+            }
+        }
+
+        return (projects.Count, storages, tasks);
+    }
+
+    private static JObject Region(string start, string end, string label, string id) => new()
+    {
+        ["value"] = new JObject { ["start"] = start, ["end"] = end, ["instant"] = start == end, ["timeserieslabels"] = new JArray(label) },
+        ["id"] = id,
+        ["from_name"] = "label",
+        ["to_name"] = "ts",
+        ["type"] = "timeserieslabels",
+        ["origin"] = "manual",
+    };
+
+    [Fact]
+    public async Task First_run_provisions_annotations_export_and_a_third_run_creates_nothing()
+    {
+        var first = await RunAsync("--target=Export");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal((1, 1, SyntheticFileCount), await CountAsync());
+        Assert.Equal(string.Empty, await File.ReadAllTextAsync(LabelsFile));
+        Assert.Contains("no annotations yet", first.Output);
+
+        // Two annotators label through the same endpoint the editor uses.
+        var project = (await _client.ListProjectsAsync("synthetic v1", CancellationToken.None)).Single();
+        var tasks = new List<LabelStudioTask>();
+        await foreach (var task in _client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
+        {
+            tasks.Add(task);
+        }
+
+        var april = tasks.Single(t => t.Data["csv"]!.ToString().EndsWith("2021-04.csv", StringComparison.Ordinal));
+        var january = tasks.Single(t => t.Data["csv"]!.ToString().EndsWith("2021-01.csv", StringComparison.Ordinal));
+        await _client.CreateAnnotationAsync(april.Id, new AnnotationRequest
+        {
+            Result = [Region("2021-04-05 23:40:00", "2021-04-11 00:50:00", "Anomaly", "a1")],
+        }, CancellationToken.None);
+        await _client.CreateAnnotationAsync(april.Id, new AnnotationRequest
+        {
+            Result = [Region("2021-04-11 00:00:00", "2021-04-12 06:00:00", "Anomaly", "b1")], // overlaps the first annotator's
+        }, CancellationToken.None);
+        await _client.CreateAnnotationAsync(january.Id, new AnnotationRequest
+        {
+            Result = [Region("2021-01-15 10:00:00", "2021-01-15 10:00:00", "Anomaly", "c1")], // instant
+        }, CancellationToken.None);
+
+        var second = await RunAsync("--target=Export");
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Equal(
+            "2021-01-15T10:00:00.000000,2021-01-15T10:00:00.000000\n" +
+            "2021-04-05T23:40:00.000000,2021-04-12T06:00:00.000000\n",
+            await File.ReadAllTextAsync(LabelsFile));
+
+        var third = await RunAsync("--target=Export");
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Equal((1, 1, SyntheticFileCount), await CountAsync());
+        Assert.Contains("reused, unchanged", third.Output);
+        Assert.Contains($"0 tasks created, {SyntheticFileCount} already there", third.Output);
+        Assert.Empty(_labelStudio.ContractViolations);
+    }
+
+    [Fact]
+    public async Task Tree_lists_the_six_tasks_in_order()
+    {
+        var run = await RunAsync("--target=Export", "--tree");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        // Cake prints the target first and each prerequisite nested below it.
+        var positions = new[] { "Export", "Sync", "ConnectStorage", "CreateProject", "ConfigureCors", "Deploy" }
+            .Select(name => run.Output.IndexOf(name, StringComparison.Ordinal))
+            .ToArray();
+        Assert.All(positions, p => Assert.True(p >= 0, run.Output));
+        Assert.Equal(positions.Order(), positions);
+    }
+
+    [Fact]
+    public async Task Dry_run_touches_nothing()
+    {
+        var run = await RunAsync("--target=Export", "--dryrun");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal((0, 0, 0), await CountAsync());
+        Assert.False(Directory.Exists(Output));
+    }
+
+    [Fact]
+    public async Task Missing_dataset_fails_with_what_exists()
+    {
+        var run = await RunAsync("--target=Export", "--dataset-version=v9");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("does not exist", run.Output);
+        Assert.Contains("v1", run.Output);
+        Assert.Equal((0, 0, 0), await CountAsync());
+    }
+
+    [Fact]
+    public async Task Wrong_token_fails_with_401_and_never_prints_the_token()
+    {
+        const string wrong = "ffffffffffffffffffffffffffffffffffffffff";
+        var run = await RunWithTokenAsync(wrong, "--target=Export");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("401", run.Output);
+        Assert.Contains("token", run.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(wrong, run.Output);
+    }
+
+    [Fact]
+    public async Task Unreachable_server_is_reported()
+    {
+        var run = await PipelineRunner.RunAsync(
+            ["--target=Export", "--label-studio-url=http://127.0.0.1:9", $"--datasets-dir={DatasetsDir}", $"--output={Output}"],
+            new Dictionary<string, string> { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = EmulatorOptions.DefaultLegacyToken });
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("Cannot reach Label Studio at http://127.0.0.1:9", run.Output);
+    }
+
+    [Fact]
+    public async Task Timestamps_going_backwards_stop_before_anything_is_created()
+    {
+        var datasets = Path.Combine(_temp.Path, "datasets");
+        _temp.Write(Path.Combine("datasets", "bad", "v1", "a.csv"), "timestamp,v\n2021-01-01 00:10:00,1\n2021-01-01 00:00:00,2\n");
+        var run = await PipelineRunner.RunAsync(
+            ["--target=Export", $"--label-studio-url={_labelStudio.BaseUrl}", $"--datasets-dir={datasets}", "--dataset=bad", $"--output={Output}"],
+            new Dictionary<string, string> { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = EmulatorOptions.DefaultLegacyToken });
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("a.csv line 3", run.Output);
+        Assert.Contains("goes backwards", run.Output);
+        Assert.Equal((0, 0, 0), await CountAsync());
+        Assert.False(Directory.Exists(Output));
+    }
+
+    [Fact]
+    public async Task Invalid_arguments_are_listed()
+    {
+        var run = await RunAsync("--target=Export", "--label-studio-port=99999", "--storage=ftp");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--label-studio-port=99999", run.Output);
+        Assert.Contains("--storage=ftp", run.Output);
+    }
+}
