@@ -261,7 +261,7 @@ public sealed class LabelStudioClient
             method.Method,
             PathOnly(path),
             detail,
-            $"Label Studio answered {(int)status} {status} to {method} {PathOnly(path)}: {detail}.{hint}");
+            $"Label Studio answered {(int)status} {status} to {method} {PathOnly(path)}: {detail.TrimEnd('.')}.{hint}");
     }
 
     /// <summary>The server's words from the error envelope, a plain DRF body, or the start of a text body.</summary>

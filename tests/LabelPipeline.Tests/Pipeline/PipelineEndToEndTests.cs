@@ -34,7 +34,7 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
             },
             CancellationToken.None);
         _http = new HttpClient();
-        _client = new LabelStudioClient(_http, new Uri(_labelStudio.BaseUrl), EmulatorOptions.DefaultLegacyToken);
+        _client = new LabelStudioClient(_http, _labelStudio.BaseUrl, EmulatorOptions.DefaultLegacyToken);
     }
 
     public async Task DisposeAsync()
