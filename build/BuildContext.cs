@@ -3,6 +3,7 @@ using Cake.Common;
 using Cake.Core;
 using Cake.Frosting;
 using LabelPipeline.Datasets;
+using LabelPipeline.Deployment;
 using LabelPipeline.LabelStudio;
 using Microsoft.Extensions.Logging;
 
@@ -64,6 +65,24 @@ public sealed class BuildContext : FrostingContext
             return _client ??= new LabelStudioClient(Http, connection.Url, connection.Token);
         }
     }
+
+    /// <summary>Deploy's and Teardown's view of the settings.</summary>
+    public LabelStudioDeployment Deployment =>
+        new(new DockerCli(new CakeCommandRunner(ProcessRunner), Logger), Http, Logger);
+
+    public LabelStudioDeploymentOptions DeploymentOptions => new()
+    {
+        Image = Settings.LabelStudioImage,
+        Pull = DockerPolicies.ParsePullPolicy(Settings.LabelStudioPull),
+        ContainerName = Settings.ContainerName,
+        HostPort = Settings.LabelStudioPort,
+        DataVolume = Settings.DataVolume,
+        DatasetsDirectory = Settings.DatasetsDirectory,
+        LocalFilesRoot = Settings.LocalFilesRoot,
+        StateDirectory = Settings.StateDirectory,
+        HealthTimeout = Settings.HealthTimeout,
+        Token = Settings.LabelStudioToken,
+    };
 
     public int RequireProjectId() => ProjectId ?? throw new InvalidOperationException("No project yet: CreateProject must run first (drop --exclusive).");
 

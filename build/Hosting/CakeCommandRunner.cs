@@ -29,11 +29,34 @@ public sealed class CakeCommandRunner(IProcessRunner processRunner) : ICommandRu
             }
         }
 
+        // Output is collected by the handlers, never read back through IProcess.GetStandardOutput: Cake echoes what
+        // that returns at diagnostic verbosity, and `docker inspect` output holds the container's environment
+        // (Label Studio's first-boot token). The caller decides what of the output to log.
+        var standardOutput = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var standardError = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var settings = new ProcessSettings
         {
             Arguments = builder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectedStandardOutputHandler = line =>
+            {
+                if (line is not null)
+                {
+                    standardOutput.Enqueue(line); // null marks the end of the stream
+                }
+
+                return line;
+            },
+            RedirectedStandardErrorHandler = line =>
+            {
+                if (line is not null)
+                {
+                    standardError.Enqueue(line); // null marks the end of the stream
+                }
+
+                return line;
+            },
         };
 
         return Task.Run(
@@ -45,10 +68,7 @@ public sealed class CakeCommandRunner(IProcessRunner processRunner) : ICommandRu
                 using var registration = cancellationToken.Register(() => process.Kill());
                 process.WaitForExit();
                 cancellationToken.ThrowIfCancellationRequested();
-                return new CommandResult(
-                    process.GetExitCode(),
-                    process.GetStandardOutput().ToArray(),
-                    process.GetStandardError().ToArray());
+                return new CommandResult(process.GetExitCode(), standardOutput.ToArray(), standardError.ToArray());
             },
             cancellationToken);
     }

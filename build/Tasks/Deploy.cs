@@ -18,5 +18,16 @@ public sealed class Deploy : AsyncFrostingTask<BuildContext>
         return true;
     }
 
-    public override Task RunAsync(BuildContext context) => throw new NotImplementedException("Deploy is being wired.");
+    public override async Task RunAsync(BuildContext context)
+    {
+        var endpoint = await context.Deployment.EnsureRunningAsync(context.DeploymentOptions, context.CancellationToken);
+        context.LabelStudio = new LabelStudioConnection(endpoint.BaseUrl, endpoint.Token);
+        context.Information(
+            "Label Studio {0} ({1}): open {2} and log in as {3} (password in {4})",
+            endpoint.Action.ToString().ToLowerInvariant(),
+            context.Settings.LabelStudioImage,
+            endpoint.BrowserUrl,
+            endpoint.Username,
+            endpoint.CredentialsFile);
+    }
 }
