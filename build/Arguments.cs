@@ -27,6 +27,10 @@ public static class Arguments
     public const string SyncTimeout = "sync-timeout";
     public const string HealthTimeout = "health-timeout";
     public const string Purge = "purge";
+    public const string Annotations = "annotations";
+    public const string InstantWidth = "instant-width";
+    public const string ExportFile = "export-file";
+    public const string LabelConfigFile = "label-config-file";
 
     /// <summary>The environment variable that can carry a setting instead of the command line.</summary>
     public static string EnvironmentVariable(string name) => "LABELPIPELINE_" + name.ToUpperInvariant().Replace('-', '_');

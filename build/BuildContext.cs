@@ -4,6 +4,7 @@ using Cake.Core;
 using Cake.Frosting;
 using LabelPipeline.Datasets;
 using LabelPipeline.Deployment;
+using LabelPipeline.Export;
 using LabelPipeline.LabelStudio;
 using Microsoft.Extensions.Logging;
 
@@ -52,6 +53,37 @@ public sealed class BuildContext : FrostingContext
     public DatasetInspection? Inspection { get; set; }
 
     public int? ProjectId { get; set; }
+
+    /// <summary>Reads the dataset version's files once per run (CreateProject and the snapshot tasks share it).</summary>
+    public DatasetInspection InspectDataset()
+    {
+        if (Inspection is null)
+        {
+            Dataset = LabelPipeline.Datasets.Dataset.Open(Settings.Dataset, Settings.DatasetVersion, Settings.DatasetDirectory);
+            Inspection = DatasetInspector.Inspect(Dataset, Settings.TimeColumn, Settings.TimeFormat);
+        }
+
+        return Inspection;
+    }
+
+    /// <summary>The labeling config for the dataset, from the template in templates/.</summary>
+    public async Task<string> GenerateLabelConfigAsync()
+    {
+        var template = await File.ReadAllTextAsync(Paths.LabelConfigTemplate, CancellationToken);
+        return LabelPipeline.LabelConfig.LabelConfigGenerator.Generate(template, InspectDataset().Schema, Settings.Labels);
+    }
+
+    /// <summary>The snapshot settings; the config and source are filled in by whoever knows them.</summary>
+    public SnapshotOptions SnapshotOptions(string labelConfig, SnapshotSource source) => new()
+    {
+        Dataset = Dataset ?? throw new InvalidOperationException("InspectDataset first."),
+        Schema = InspectDataset().Schema,
+        LabelConfig = labelConfig,
+        AnomalyLabels = Settings.AnomalyLabels.ToHashSet(StringComparer.Ordinal),
+        Annotations = Settings.Annotations,
+        InstantWidth = Settings.InstantWidth,
+        Source = source,
+    };
 
     public int? StorageId { get; set; }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LabelPipeline.Export;
 
 namespace Build;
 
@@ -42,6 +43,18 @@ public sealed record PipelineSettings
     public required TimeSpan SyncTimeout { get; init; }
     public required TimeSpan HealthTimeout { get; init; }
     public bool Purge { get; init; }
+
+    /// <summary>Which annotations count when several people labeled a task.</summary>
+    public AnnotationSelection Annotations { get; init; }
+
+    /// <summary>Instant regions in the Lookout file are widened to this span; null drops them.</summary>
+    public TimeSpan? InstantWidth { get; init; }
+
+    /// <summary>A saved Label Studio JSON export to convert offline (ConvertExport).</summary>
+    public string? ExportFile { get; init; }
+
+    /// <summary>The labeling config of an offline export; default: generated from the dataset as CreateProject does.</summary>
+    public string? LabelConfigFile { get; init; }
 
     /// <summary>The dataset version's folder on this machine.</summary>
     public string DatasetDirectory => Path.Combine(DatasetsDirectory, Dataset, DatasetVersion);
@@ -145,6 +158,12 @@ public sealed record PipelineSettings
             SyncTimeout = TimeSpan.FromSeconds(Integer(Arguments.SyncTimeout, 600, 1, 86_400)),
             HealthTimeout = TimeSpan.FromSeconds(Integer(Arguments.HealthTimeout, 300, 1, 3_600)),
             Purge = get(Arguments.Purge) is { } purge && purge is not ("false" or "0" or "no"),
+            Annotations = Parse(Arguments.Annotations, "all", AnnotationSelections.Parse, AnnotationSelection.All),
+            InstantWidth = get(Arguments.InstantWidth) is "drop"
+                ? null
+                : TimeSpan.FromSeconds(Integer(Arguments.InstantWidth, 0, 0, 31_536_000)),
+            ExportFile = get(Arguments.ExportFile) is { Length: > 0 } export ? Path.GetFullPath(export, workingDirectory) : null,
+            LabelConfigFile = get(Arguments.LabelConfigFile) is { Length: > 0 } config ? Path.GetFullPath(config, workingDirectory) : null,
         };
 
         foreach (var (name, value) in new[] { (Arguments.Dataset, settings.Dataset), (Arguments.DatasetVersion, settings.DatasetVersion) })
@@ -161,6 +180,19 @@ public sealed record PipelineSettings
         }
 
         return settings;
+
+        T Parse<T>(string name, string fallback, Func<string, T> parse, T fallbackValue)
+        {
+            try
+            {
+                return parse(Text(name, fallback));
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add(e.Message);
+                return fallbackValue;
+            }
+        }
 
         T Invalid<T>(T fallback, string error)
         {

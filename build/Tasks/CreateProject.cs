@@ -1,7 +1,5 @@
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
-using LabelPipeline.Datasets;
-using LabelPipeline.LabelConfig;
 using LabelPipeline.LabelStudio;
 
 namespace Build.Tasks;
@@ -13,9 +11,8 @@ public sealed class CreateProject : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
-        var settings = context.Settings;
-        var dataset = Dataset.Open(settings.Dataset, settings.DatasetVersion, settings.DatasetDirectory);
-        var inspection = DatasetInspector.Inspect(dataset, settings.TimeColumn, settings.TimeFormat);
+        var inspection = context.InspectDataset();
+        var dataset = context.Dataset!;
         foreach (var warning in inspection.Warnings)
         {
             context.Warning(warning);
@@ -30,8 +27,7 @@ public sealed class CreateProject : AsyncFrostingTask<BuildContext>
             schema.TimeFormat?.Pattern ?? "numeric",
             schema.Channels.Count);
 
-        var template = await File.ReadAllTextAsync(Paths.LabelConfigTemplate, context.CancellationToken);
-        var config = LabelConfigGenerator.Generate(template, schema, settings.Labels);
+        var config = await context.GenerateLabelConfigAsync();
         var description = $"Time-series labels for dataset {dataset.Name} version {dataset.Version}, managed by LabelPipeline.";
         var (project, action) = await new LabelStudioProvisioner(context.LabelStudioClient, context.Logger)
             .EnsureProjectAsync(dataset.ProjectTitle, description, config, context.CancellationToken);
@@ -42,8 +38,6 @@ public sealed class CreateProject : AsyncFrostingTask<BuildContext>
             _ => "reused, unchanged",
         });
 
-        context.Dataset = dataset;
-        context.Inspection = inspection;
         context.ProjectId = project.Id;
     }
 }

@@ -5,24 +5,20 @@ using LabelPipeline.Export;
 namespace Build.Tasks;
 
 [TaskName(nameof(Export))]
-[TaskDescription("Fetches every annotation and writes labels.csv (Lookout for Equipment / SiteWise format) for the dataset version")]
+[TaskDescription("Fetches every annotation and writes the label snapshot: lookout/labels.csv, intervals, dense labels, manifest")]
 [IsDependentOn(typeof(Sync))]
 public sealed class Export : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
         var settings = context.Settings;
+        context.InspectDataset();
         var summary = await new LabelExporter(context.LabelStudioClient, context.Logger).ExportAsync(
             context.RequireProjectId(),
+            context.SnapshotOptions(string.Empty, new SnapshotSource("label-studio", null, null, null, null)),
             settings.SnapshotDirectory,
-            settings.AnomalyLabels.ToHashSet(StringComparer.Ordinal),
+            settings.SyncTimeout,
             context.CancellationToken);
-        context.Information(
-            "{0}: {1} ranges from {2} annotations on {3} tasks, {4} rows after merging",
-            summary.LabelsFile,
-            summary.Ranges,
-            summary.Annotations,
-            summary.Tasks,
-            summary.Rows);
+        SnapshotReport.Log(context, summary);
     }
 }

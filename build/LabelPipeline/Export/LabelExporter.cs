@@ -1,50 +1,97 @@
-using LabelPipeline.LabelConfig;
 using LabelPipeline.LabelStudio;
 using Microsoft.Extensions.Logging;
 
 namespace LabelPipeline.Export;
 
-/// <summary>What an export wrote.</summary>
-public sealed record ExportSummary(string LabelsFile, int Tasks, int Annotations, int Ranges, int Rows);
-
-/// <summary>Fetches every annotation of a project and writes the Lookout/SiteWise labels file.</summary>
+/// <summary>
+/// Fetches a project's annotations from Label Studio — a snapshot export (create, poll, download), or the direct
+/// export where snapshots are unavailable — streams them to disk, and builds the label snapshot from that file.
+/// </summary>
 public sealed class LabelExporter(LabelStudioClient client, ILogger logger)
 {
-    public async Task<ExportSummary> ExportAsync(int projectId, string outputDirectory, IReadOnlySet<string> anomalyLabels, CancellationToken ct)
+    public async Task<SnapshotSummary> ExportAsync(int projectId, SnapshotOptions options, string snapshotDirectory, TimeSpan timeout, CancellationToken ct)
     {
-        // The config is read from the project, not regenerated: annotators may have changed it in the UI.
+        // The config is read from the project, not regenerated: it may have been changed in the UI.
         var project = await client.GetProjectAsync(projectId, ct).ConfigureAwait(false);
-        var config = LabelConfigValidator.Read(project.LabelConfig);
-        var unknown = anomalyLabels.Where(l => !config.Labels.Contains(l)).ToArray();
+        var version = await client.GetVersionAsync(ct).ConfigureAwait(false);
+        var unknown = options.AnomalyLabels.Where(l => !LabelConfig.LabelConfigValidator.Read(project.LabelConfig).Labels.Contains(l)).ToArray();
         if (unknown.Length > 0)
         {
-            throw new ExportException(
-                $"--anomaly-labels names {string.Join(", ", unknown)}, which project {projectId} does not define (its labels: {string.Join(", ", config.Labels)}).");
+            throw new ExportException($"--anomaly-labels names {string.Join(", ", unknown)}, which project {projectId} does not define.");
         }
 
-        var ranges = new List<LabeledRange>();
-        var tasks = 0;
-        var annotations = 0;
-        await foreach (var task in client.ListTasksAsync(projectId, withAnnotations: true, ct).ConfigureAwait(false))
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!);
+        var download = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!, $".export-{Guid.NewGuid():N}.json");
+        try
         {
-            tasks++;
-            annotations += task.Annotations.Count(a => !a.WasCancelled);
-            ranges.AddRange(RangeExtractor.Extract(task, config));
-        }
+            var (exportId, method) = await DownloadAsync(projectId, download, timeout, ct).ConfigureAwait(false);
+            var summary = SnapshotBuilder.Build(
+                download,
+                options with
+                {
+                    LabelConfig = project.LabelConfig,
+                    Source = new SnapshotSource("label-studio", version.Release, projectId, exportId, method),
+                },
+                snapshotDirectory,
+                ct);
+            if (summary.Annotations == 0)
+            {
+                logger.LogWarning(
+                    "Project {Project} has no annotations yet: the snapshot's labels are empty. Label the tasks in Label Studio, then run Export again.",
+                    projectId);
+            }
 
-        var merged = LookoutLabels.Merge(ranges, anomalyLabels);
-        var path = Path.Combine(outputDirectory, LookoutLabels.FileName);
-        await AtomicFile.WriteAllTextAsync(path, LookoutLabels.Render(merged), ct).ConfigureAwait(false);
-        if (annotations == 0)
+            return summary;
+        }
+        finally
         {
-            logger.LogWarning("Project {Project} has no annotations yet: wrote an empty {File}. Label the tasks in Label Studio, then run Export again.", projectId, path);
+            File.Delete(download);
         }
+    }
 
-        if (config.TimeFormat is null && merged.Count > 0)
+    private async Task<(int? ExportId, string Method)> DownloadAsync(int projectId, string path, TimeSpan timeout, CancellationToken ct)
+    {
+        ExportSnapshot snapshot;
+        try
         {
-            logger.LogWarning("The project's time axis is numeric (no timeFormat), so {File} holds numbers, not UTC timestamps.", path);
+            snapshot = await client.CreateExportSnapshotAsync(projectId, new ExportSnapshotRequest { Title = "LabelPipeline" }, ct).ConfigureAwait(false);
+        }
+        catch (LabelStudioApiException e) when ((int)e.StatusCode is 404 or 405 or 501)
+        {
+            logger.LogInformation("Snapshot exports are not available ({Status}); using the direct export.", (int)e.StatusCode);
+            await DownloadToFileAsync(path, s => client.DownloadDirectExportAsync(projectId, s, ct)).ConfigureAwait(false);
+            return (null, "direct");
         }
 
-        return new ExportSummary(path, tasks, annotations, ranges.Count, merged.Count);
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (!snapshot.IsTerminal)
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Export snapshot {snapshot.Id} of project {projectId} is still '{snapshot.Status}' after {timeout.TotalSeconds:0} s; run Export again later or raise --sync-timeout.");
+            }
+
+            logger.LogInformation("Export snapshot {Id} is {Status}...", snapshot.Id, snapshot.Status);
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            snapshot = await client.GetExportSnapshotAsync(projectId, snapshot.Id, ct).ConfigureAwait(false);
+        }
+
+        if (snapshot.Status == "failed")
+        {
+            logger.LogWarning("Export snapshot {Id} failed in Label Studio; using the direct export.", snapshot.Id);
+            await DownloadToFileAsync(path, s => client.DownloadDirectExportAsync(projectId, s, ct)).ConfigureAwait(false);
+            return (null, "direct");
+        }
+
+        await DownloadToFileAsync(path, s => client.DownloadExportSnapshotAsync(projectId, snapshot.Id, s, ct)).ConfigureAwait(false);
+        return (snapshot.Id, "snapshot");
+    }
+
+    private static async Task DownloadToFileAsync(string path, Func<Stream, Task> download)
+    {
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        await download(file).ConfigureAwait(false);
     }
 }

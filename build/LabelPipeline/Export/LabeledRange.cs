@@ -1,23 +1,46 @@
 namespace LabelPipeline.Export;
 
-/// <summary>One labeled time range of one annotation, in UTC (or in the time column's units on a numeric axis).</summary>
-/// <param name="TaskId">The Label Studio task.</param>
-/// <param name="SeriesFile">The task's CSV (the storage URL or file name).</param>
-/// <param name="AnnotationId">The annotation the region belongs to.</param>
-/// <param name="RegionId">The result's region id.</param>
-/// <param name="Start">Start, inclusive.</param>
-/// <param name="End">End, inclusive.</param>
-/// <param name="Instant">A point region (start equals end).</param>
-/// <param name="Labels">The labels the annotator chose for the region.</param>
-public sealed record LabeledRange(
-    int TaskId,
-    string SeriesFile,
-    int AnnotationId,
-    string RegionId,
-    RangeBound Start,
-    RangeBound End,
-    bool Instant,
-    IReadOnlyList<string> Labels);
+/// <summary>
+/// One labeled region of one annotation: the snapshot's canonical row, from which every output is written.
+/// Bounds are UTC instants when the series has dates, else numbers of the time axis; both ends are inclusive.
+/// </summary>
+public sealed record LabeledRange
+{
+    public required int TaskId { get; init; }
+
+    /// <summary>The task's CSV file name (the last segment of its storage URL).</summary>
+    public required string SeriesFile { get; init; }
+
+    public required string RegionId { get; init; }
+    public required RangeBound Start { get; init; }
+    public required RangeBound End { get; init; }
+
+    /// <summary>The bounds exactly as Label Studio stored them.</summary>
+    public required string StartRaw { get; init; }
+
+    public required string EndRaw { get; init; }
+
+    /// <summary>A point region (start equals end).</summary>
+    public required bool Instant { get; init; }
+
+    public required IReadOnlyList<string> Labels { get; init; }
+
+    /// <summary>Per-region classification (Choices with perRegion), if the config has one.</summary>
+    public IReadOnlyList<string> Choices { get; init; } = [];
+
+    /// <summary>Per-region text (TextArea with perRegion), if the config has one.</summary>
+    public string? Text { get; init; }
+
+    public required int AnnotationId { get; init; }
+    public string? Annotator { get; init; }
+    public string? CreatedAt { get; init; }
+    public string? UpdatedAt { get; init; }
+
+    /// <summary><c>manual</c>, <c>prediction</c> or <c>prediction-changed</c>, as the editor marks results.</summary>
+    public string Origin { get; init; } = "manual";
+
+    public bool GroundTruth { get; init; }
+}
 
 /// <summary>A region bound: a UTC instant when the series has dates, else a raw number of the time axis.</summary>
 public readonly record struct RangeBound(DateTimeOffset? Time, double? Number) : IComparable<RangeBound>
@@ -28,6 +51,12 @@ public readonly record struct RangeBound(DateTimeOffset? Time, double? Number) :
 
     public int CompareTo(RangeBound other) =>
         Time is { } t && other.Time is { } o ? t.CompareTo(o) : Nullable.Compare(Number, other.Number);
+
+    public RangeBound Add(TimeSpan span) => Time is { } t ? At(t + span) : At(Number!.Value + span.TotalSeconds);
+
+    public string ToText() => Time is { } t
+        ? t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture)
+        : Number!.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     public static bool operator <(RangeBound a, RangeBound b) => a.CompareTo(b) < 0;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace LabelPipeline.Export;
@@ -11,7 +10,6 @@ namespace LabelPipeline.Export;
 public static class LookoutLabels
 {
     public const string FileName = "labels.csv";
-    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff";
 
     /// <summary>Anomalous ranges (any of <paramref name="anomalyLabels"/>), sorted and merged across all series.</summary>
     public static IReadOnlyList<(RangeBound Start, RangeBound End)> Merge(IEnumerable<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels)
@@ -40,14 +38,9 @@ public static class LookoutLabels
         var text = new StringBuilder();
         foreach (var (start, end) in ranges)
         {
-            text.Append(Format(start)).Append(',').Append(Format(end)).Append('\n');
+            text.Append(start.ToText()).Append(',').Append(end.ToText()).Append('\n');
         }
 
         return text.ToString();
     }
-
-    private static string Format(RangeBound bound) =>
-        bound.Time is { } time
-            ? time.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture)
-            : bound.Number!.Value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -6,19 +6,20 @@ using Newtonsoft.Json.Linq;
 namespace LabelPipeline.Export;
 
 /// <summary>
-/// Turns Label Studio annotations into <see cref="LabeledRange"/>s: every non-cancelled annotation of every task,
-/// every <c>timeserieslabels</c> result of the config's labels control. Region bounds are read the way the editor
-/// writes them (CONTRACT.md §6.3): strings in the config's <c>timeFormat</c> (UTC), or numbers — epoch milliseconds
-/// when a <c>timeFormat</c> is set, the time column's own values otherwise.
+/// Turns Label Studio annotations into <see cref="LabeledRange"/>s: every <c>timeserieslabels</c> result of the
+/// config's labels control, joined by region id with that region's per-region choices and text. Region bounds are read
+/// the way the editor writes them (CONTRACT.md §6.3): strings in the config's <c>timeFormat</c> (UTC), or numbers —
+/// epoch milliseconds when a <c>timeFormat</c> is set, the time column's own values (or row indices) otherwise.
 /// </summary>
 public static class RangeExtractor
 {
-    public static IEnumerable<LabeledRange> Extract(LabelStudioTask task, LabelConfigInfo config)
+    public static IEnumerable<LabeledRange> Extract(LabelStudioTask task, LabelConfigInfo config, AnnotationSelection selection = AnnotationSelection.All)
     {
-        var seriesFile = task.Data[config.DataKey]?.ToString() ?? task.StorageFilename ?? $"task {task.Id}";
-        foreach (var annotation in task.Annotations.Where(a => !a.WasCancelled))
+        var seriesFile = SeriesFileName(task.Data[config.DataKey]?.ToString() ?? task.StorageFilename ?? $"task-{task.Id}");
+        foreach (var annotation in selection.Select(task.Annotations))
         {
-            foreach (var result in annotation.Result.OfType<JObject>())
+            var results = annotation.Result.OfType<JObject>().ToArray();
+            foreach (var result in results)
             {
                 if (!string.Equals(result["type"]?.ToString(), "timeserieslabels", StringComparison.OrdinalIgnoreCase)
                     || (config.LabelsControlName.Length > 0 && result["from_name"]?.ToString() != config.LabelsControlName))
@@ -26,7 +27,8 @@ public static class RangeExtractor
                     continue;
                 }
 
-                var where = $"task {task.Id} ({seriesFile}), annotation {annotation.Id}, region '{result["id"]}'";
+                var regionId = result["id"]?.ToString() ?? string.Empty;
+                var where = $"task {task.Id} ({seriesFile}), annotation {annotation.Id}, region '{regionId}'";
                 if (result["value"] is not JObject value)
                 {
                     throw new ExportException($"{where}: the result has no 'value' object.");
@@ -45,11 +47,52 @@ public static class RangeExtractor
                     null => throw new ExportException($"{where}: value.timeserieslabels is missing."),
                     var other => throw new ExportException($"{where}: value.timeserieslabels must be a list of labels, not {other.Type}."),
                 };
-                var instant = value["instant"]?.Type == JTokenType.Boolean ? (bool)value["instant"]! : start.CompareTo(end) == 0;
-                yield return new LabeledRange(task.Id, seriesFile, annotation.Id, result["id"]?.ToString() ?? string.Empty, start, end, instant, labels);
+                foreach (var label in labels.Where(l => !config.Labels.Contains(l)))
+                {
+                    throw new ExportException(
+                        $"{where}: label '{label}' is not defined in the project's labeling config ({string.Join(", ", config.Labels)}).");
+                }
+
+                // Per-region Choices and TextArea results share the region's id.
+                var siblings = results.Where(r => r != result && r["id"]?.ToString() == regionId).ToArray();
+                yield return new LabeledRange
+                {
+                    TaskId = task.Id,
+                    SeriesFile = seriesFile,
+                    RegionId = regionId,
+                    Start = start,
+                    End = end,
+                    StartRaw = value["start"]!.ToString(Newtonsoft.Json.Formatting.None).Trim('"'),
+                    EndRaw = value["end"]!.ToString(Newtonsoft.Json.Formatting.None).Trim('"'),
+                    Instant = value["instant"]?.Type == JTokenType.Boolean ? (bool)value["instant"]! : start.CompareTo(end) == 0,
+                    Labels = labels,
+                    Choices = siblings.SelectMany(r => r["value"]?["choices"] as JArray ?? []).Select(c => c.ToString()).ToArray(),
+                    Text = siblings.SelectMany(r => r["value"]?["text"] as JArray ?? []).Select(t => t.ToString()).FirstOrDefault(),
+                    AnnotationId = annotation.Id,
+                    Annotator = Annotator(annotation.CompletedBy),
+                    CreatedAt = annotation.CreatedAt?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+                    UpdatedAt = annotation.UpdatedAt?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+                    Origin = result["origin"]?.ToString() ?? "manual",
+                    GroundTruth = annotation.GroundTruth,
+                };
             }
         }
     }
+
+    /// <summary>The file name at the end of a storage URL: <c>/data/local-files/?d=ds/v1/a.csv</c>, <c>s3://b/p/a.csv</c>.</summary>
+    public static string SeriesFileName(string url)
+    {
+        var path = url.Contains("?d=", StringComparison.Ordinal) ? Uri.UnescapeDataString(url[(url.IndexOf("?d=", StringComparison.Ordinal) + 3)..]) : url;
+        return path.Split('?')[0].TrimEnd('/').Split('/')[^1];
+    }
+
+    private static string? Annotator(JToken? completedBy) => completedBy switch
+    {
+        JObject user => user["email"]?.ToString() ?? user["id"]?.ToString(),
+        null => null,
+        var id when id.Type == JTokenType.Null => null,
+        var id => $"user {id}",
+    };
 
     private static RangeBound ReadBound(JToken? token, LabelConfigInfo config, string where, string field)
     {

@@ -12,7 +12,7 @@ namespace LabelPipeline.LabelStudio;
 /// <c>Token</c> and Personal Access Tokens exchanged for short-lived <c>Bearer</c> tokens), turns the error envelope
 /// into <see cref="LabelStudioApiException"/> with the server's detail, and pages lists to the end.
 /// </summary>
-public sealed class LabelStudioClient
+public sealed partial class LabelStudioClient
 {
     internal static readonly JsonSerializerSettings Json = new()
     {

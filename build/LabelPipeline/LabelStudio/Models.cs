@@ -114,3 +114,20 @@ internal sealed record TokenRefreshResponse
 {
     public string Access { get; init; } = string.Empty;
 }
+
+/// <summary>A snapshot export (CONTRACT.md §6.2).</summary>
+public sealed record ExportSnapshot
+{
+    public int Id { get; init; }
+    public string? Status { get; init; }
+    public string? Md5 { get; init; }
+
+    public bool IsTerminal => Status is "completed" or "failed";
+}
+
+/// <summary>What to put in a snapshot: every annotated task, full annotator details.</summary>
+public sealed record ExportSnapshotRequest
+{
+    public string? Title { get; init; }
+    public JObject? SerializationOptions { get; init; }
+}

@@ -22,7 +22,7 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
 
     private string Output => Path.Combine(_temp.Path, "artifacts");
 
-    private string LabelsFile => Path.Combine(Output, "synthetic", "v1", "labels.csv");
+    private string LabelsFile => Path.Combine(Output, "synthetic", "v1", "lookout", "labels.csv");
 
     public async Task InitializeAsync()
     {

@@ -1,0 +1,23 @@
+using LabelPipeline.Datasets;
+
+namespace LabelPipeline.Export;
+
+/// <summary>Everything a snapshot is built from besides the export itself.</summary>
+public sealed record SnapshotOptions
+{
+    public required Dataset Dataset { get; init; }
+    public required SeriesSchema Schema { get; init; }
+    public required string LabelConfig { get; init; }
+    public required IReadOnlySet<string> AnomalyLabels { get; init; }
+    public AnnotationSelection Annotations { get; init; } = AnnotationSelection.All;
+
+    /// <summary>Instant regions in the Lookout file: widened to this span around the point; null drops them.</summary>
+    public TimeSpan? InstantWidth { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Where the annotations came from, recorded in the manifest (not part of the reproducible content).</summary>
+    public required SnapshotSource Source { get; init; }
+}
+
+/// <summary>The provenance of an export.</summary>
+/// <param name="Kind"><c>label-studio</c> for a live server, <c>export-file</c> for an offline conversion.</param>
+public sealed record SnapshotSource(string Kind, string? LabelStudioVersion, int? ProjectId, int? ExportId, string? ExportMethod);
