@@ -14,7 +14,7 @@ public enum Provisioned
 /// Creates the project and storage a dataset version needs, or finds the ones an earlier run made. Label Studio allows
 /// duplicate project titles and storage titles, so de-duplication is ours: look up by exact title before creating.
 /// </summary>
-public sealed class LabelStudioProvisioner(LabelStudioClient client, ILogger logger)
+public sealed partial class LabelStudioProvisioner(LabelStudioClient client, ILogger logger)
 {
     /// <summary>The project titled <paramref name="title"/>, created or with its config brought up to date.</summary>
     public async Task<(Project Project, Provisioned Action)> EnsureProjectAsync(string title, string description, string labelConfig, CancellationToken ct)
