@@ -83,6 +83,7 @@ public static class SnapshotBuilder
                 Path.Combine(directory, SnapshotLayout.DenseFolder, name));
         }
 
+        HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, ranges);
         var perLabel = ranges.SelectMany(r => r.Labels).GroupBy(l => l, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         WriteManifest(directory, options, config, tasks, annotations, ranges.Count, lookout.Count, perLabel);

@@ -108,7 +108,7 @@ public sealed class SnapshotTests : IDisposable
         var before = Hashes(Snapshot("one"));
         var after = Hashes(Snapshot("changed"));
         var changed = before.Keys.Where(k => before[k] != after[k]).Select(k => k.Replace('\\', '/')).Order().ToArray();
-        Assert.Equal(["dense/a.csv", "intervals.csv", "intervals.jsonl", "lookout/labels.csv", "manifest.json", "source/export.json"], changed);
+        Assert.Equal(["dense/a.csv", "intervals.csv", "intervals.jsonl", "lookout/labels.csv", "manifest.json", "report.html", "source/export.json"], changed);
     }
 
     [Fact]
