@@ -97,6 +97,22 @@ public sealed class DatasetUploader(IAmazonS3 s3, AwsEndpoints endpoints, ILogge
         return new UploadSummary(uploads.Length, skipped, total, foreign);
     }
 
+    /// <summary>
+    /// HeadBucket: a missing bucket, a wrong region, an endpoint that is no S3 and missing permissions all show here,
+    /// before any work. (Not DoesS3BucketExistV2: it reads the ACL, which S3-compatible servers often lack.)
+    /// </summary>
+    public async Task EnsureBucketAsync(string bucket, CancellationToken ct)
+    {
+        try
+        {
+            await s3.HeadBucketAsync(new HeadBucketRequest { BucketName = bucket }, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            throw AwsFailures.S3(e, "checking", $"s3://{bucket}", "s3:ListBucket", endpoints);
+        }
+    }
+
     /// <summary>The objects directly under the location (Delimiter '/', as Label Studio's non-recursive scan sees them).</summary>
     public async Task<Dictionary<string, S3Object>> ListAsync(S3Location location, CancellationToken ct)
     {

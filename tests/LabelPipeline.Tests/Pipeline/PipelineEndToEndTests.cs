@@ -177,6 +177,44 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Offline_conversion_writes_the_snapshot_and_the_github_step_summary()
+    {
+        var export = _temp.Write("export.json", new JArray(new JObject
+        {
+            ["id"] = 1,
+            ["data"] = new JObject { ["csv"] = "/data/local-files/?d=synthetic/v1/2021-04.csv" },
+            ["annotations"] = new JArray(new JObject
+            {
+                ["id"] = 5, ["completed_by"] = 1, ["was_cancelled"] = false, ["ground_truth"] = false,
+                ["result"] = new JArray(Region("2021-04-05 23:40:00", "2021-04-11 00:50:00", "Anomaly", "a1")),
+            }),
+        }).ToString());
+        var summary = Path.Combine(_temp.Path, "step-summary.md");
+        var run = await PipelineRunner.RunAsync(
+            ["--target=ConvertExport", $"--export-file={export}", $"--datasets-dir={DatasetsDir}", $"--output={Output}"],
+            new Dictionary<string, string> { ["GITHUB_STEP_SUMMARY"] = summary });
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("2021-04-05T23:40:00.000000,2021-04-11T00:50:00.000000\n", await File.ReadAllTextAsync(LabelsFile));
+        var markdown = await File.ReadAllTextAsync(summary);
+        Assert.Contains("### Labels: synthetic v1", markdown);
+        Assert.Contains("| Anomaly | 1 |", markdown);
+        Assert.True(File.Exists(Path.Combine(Output, "synthetic", "v1", "report.html")));
+        Assert.Equal((0, 0, 0), await CountAsync()); // no server involved
+    }
+
+    [Fact]
+    public async Task Verify_fails_when_a_snapshot_file_was_edited()
+    {
+        var export = _temp.Write("export.json", "[]");
+        var convert = await PipelineRunner.RunAsync(["--target=ConvertExport", $"--export-file={export}", $"--datasets-dir={DatasetsDir}", $"--output={Output}"]);
+        Assert.True(convert.ExitCode == 0, convert.ToString());
+        await File.AppendAllTextAsync(LabelsFile, "2021-01-01T00:00:00.000000,2021-01-02T00:00:00.000000\n");
+        var verify = await PipelineRunner.RunAsync(["--target=Verify", $"--datasets-dir={DatasetsDir}", $"--output={Output}"]);
+        Assert.NotEqual(0, verify.ExitCode);
+        Assert.Contains("lookout/labels.csv: the file in the snapshot was changed or removed", verify.Output);
+    }
+
+    [Fact]
     public async Task Dry_run_touches_nothing()
     {
         var run = await RunAsync("--target=Export", "--dryrun");

@@ -1,0 +1,138 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace LabelPipeline.LabelStudio;
+
+/// <summary>S3 import storage: validated before it is created or changed, reused by title, keys re-applied on demand.</summary>
+public sealed partial class LabelStudioProvisioner
+{
+    /// <summary>
+    /// The S3 import storage titled <paramref name="title"/> on the project: created (after Label Studio validated the
+    /// settings and keys), reused when its settings are as wanted, or updated when they changed. Keys in
+    /// <paramref name="settings"/> go along on create and update; a reused storage gets its keys from <see cref="ApplyS3KeysAsync"/>.
+    /// </summary>
+    public async Task<(S3Storage Storage, Provisioned Action)> EnsureS3StorageAsync(int projectId, string title, S3StorageRequest settings, CancellationToken ct)
+    {
+        var existing = (await client.ListS3StoragesAsync(projectId, ct).ConfigureAwait(false))
+            .Where(s => string.Equals(s.Title, title, StringComparison.Ordinal))
+            .OrderBy(s => s.Id)
+            .ToArray();
+        var wanted = settings with { Project = projectId, Title = title, Id = null };
+        if (existing.Length == 0)
+        {
+            await ValidateS3Async(wanted, ct).ConfigureAwait(false);
+            return (await client.CreateS3StorageAsync(wanted, ct).ConfigureAwait(false), Provisioned.Created);
+        }
+
+        if (existing.Length > 1)
+        {
+            logger.LogWarning(
+                "{Count} S3 storages are titled '{Title}' on project {Project} (ids {Ids}); using the oldest.",
+                existing.Length,
+                title,
+                projectId,
+                string.Join(", ", existing.Select(s => s.Id)));
+        }
+
+        var storage = existing[0];
+        if (SameSettings(storage, wanted))
+        {
+            return (storage, Provisioned.Reused);
+        }
+
+        await ValidateS3Async(wanted with { Id = storage.Id }, ct).ConfigureAwait(false);
+        return (await client.UpdateS3StorageAsync(storage.Id, wanted, ct).ConfigureAwait(false), Provisioned.Updated);
+    }
+
+    /// <summary>Replaces the storage's keys (empty strings clear them). Label Studio re-checks the connection with them.</summary>
+    public async Task<S3Storage> ApplyS3KeysAsync(int storageId, string? accessKeyId, string? secretAccessKey, string? sessionToken, CancellationToken ct)
+    {
+        try
+        {
+            return await client.UpdateS3StorageAsync(storageId, S3StorageRequest.Keys(accessKeyId, secretAccessKey, sessionToken), ct).ConfigureAwait(false);
+        }
+        catch (LabelStudioApiException e) when (e.StatusCode == HttpStatusCode.BadRequest)
+        {
+            throw Refused(e, $"storage {storageId}");
+        }
+    }
+
+    /// <summary>Syncs the S3 storage and waits for a terminal status (see <see cref="SyncLocalFilesStorageAsync"/>).</summary>
+    public async Task<S3Storage> SyncS3StorageAsync(int storageId, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        S3Storage storage;
+        try
+        {
+            storage = await client.SyncS3StorageAsync(storageId, ct).ConfigureAwait(false);
+        }
+        catch (LabelStudioApiException e) when (e.StatusCode == HttpStatusCode.BadRequest)
+        {
+            throw Refused(e, $"storage {storageId}");
+        }
+
+        var delay = TimeSpan.FromMilliseconds(200);
+        var lastReport = DateTimeOffset.UtcNow;
+        while (!storage.IsTerminal)
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException(
+                    $"S3 storage {storageId} is still '{storage.Status}' after {timeout.TotalSeconds:0} s. Label Studio may be busy: run Sync again later, or raise --sync-timeout.");
+            }
+
+            if (DateTimeOffset.UtcNow - lastReport > TimeSpan.FromSeconds(5))
+            {
+                logger.LogInformation("S3 storage {Id} sync is {Status}...", storageId, storage.Status);
+                lastReport = DateTimeOffset.UtcNow;
+            }
+
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
+            storage = await client.GetS3StorageAsync(storageId, ct).ConfigureAwait(false);
+        }
+
+        if (storage.Status == "failed")
+        {
+            throw new InvalidOperationException($"Label Studio failed to sync S3 storage {storageId} (s3://{storage.Bucket}/{storage.Prefix}):\n{storage.Traceback ?? "(no traceback)"}");
+        }
+
+        if (storage.Status == "completed_with_errors")
+        {
+            logger.LogWarning("S3 storage {Id} synced with errors:\n{Traceback}", storageId, storage.Traceback);
+        }
+
+        return storage;
+    }
+
+    private async Task ValidateS3Async(S3StorageRequest request, CancellationToken ct)
+    {
+        try
+        {
+            await client.ValidateS3StorageAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (LabelStudioApiException e) when (e.StatusCode == HttpStatusCode.BadRequest)
+        {
+            throw Refused(e, $"s3://{request.Bucket}/{request.Prefix}");
+        }
+    }
+
+    private static LabelStudioStorageValidationException Refused(LabelStudioApiException e, string what) =>
+        new(
+            $"Label Studio cannot read {what}: {e.Detail.TrimEnd('.')}. Label Studio connects to S3 itself, from where it runs: the S3 endpoint must be "
+            + "reachable from there (--s3-endpoint), and the keys it was given (--storage-credentials) need s3:ListBucket and s3:GetObject on the prefix.",
+            e);
+
+    private static bool SameSettings(S3Storage storage, S3StorageRequest wanted) =>
+        Same(storage.Bucket, wanted.Bucket)
+        && Same(storage.Prefix, wanted.Prefix)
+        && Same(storage.RegexFilter, wanted.RegexFilter)
+        && storage.UseBlobUrls == (wanted.UseBlobUrls ?? false)
+        && (storage.Presign ?? true) == (wanted.Presign ?? true)
+        && (storage.PresignTtl ?? 1) == (wanted.PresignTtl ?? 1)
+        && Same(storage.RegionName, wanted.RegionName)
+        && Same(storage.S3Endpoint, wanted.S3Endpoint)
+        && (storage.RecursiveScan ?? false) == (wanted.RecursiveScan ?? false);
+
+    private static bool Same(string? a, string? b) => string.Equals(a ?? string.Empty, b ?? string.Empty, StringComparison.Ordinal);
+}
