@@ -27,6 +27,24 @@ public static class Arguments
     public const string SyncTimeout = "sync-timeout";
     public const string HealthTimeout = "health-timeout";
     public const string Purge = "purge";
+
+    // S3 mode (S3Settings).
+    public const string Bucket = "bucket";
+    public const string Prefix = "prefix";
+    public const string Region = "region";
+    public const string S3Endpoint = "s3-endpoint";
+    public const string StsEndpoint = "sts-endpoint";
+    public const string SageMakerEndpoint = "sagemaker-endpoint";
+    public const string SageMakerMetadata = "sagemaker-metadata";
+    public const string LabelStudioOrigin = "label-studio-origin";
+    public const string Presign = "presign";
+    public const string PresignTtl = "presign-ttl";
+    public const string StorageCredentials = "storage-credentials";
+    public const string StorageRoleArn = "storage-role-arn";
+    public const string StorageCredentialsDuration = "storage-credentials-duration";
+    public const string CorsRuleId = "cors-rule-id";
+    public const string Upload = "upload";
+    public const string UploadParallelism = "upload-parallelism";
     public const string Annotations = "annotations";
     public const string InstantWidth = "instant-width";
     public const string ExportFile = "export-file";

@@ -6,6 +6,7 @@ using LabelPipeline.Datasets;
 using LabelPipeline.Deployment;
 using LabelPipeline.Export;
 using LabelPipeline.LabelStudio;
+using LabelPipeline.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Build;
@@ -18,6 +19,8 @@ public sealed class BuildContext : FrostingContext
 {
     private readonly CancellationTokenSource _cancellation = new();
     private LabelStudioClient? _client;
+    private AwsSession? _aws;
+    private LabelStudioAddress? _labelStudioAddress;
 
     public BuildContext(ICakeContext context)
         : base(context)
@@ -26,17 +29,39 @@ public sealed class BuildContext : FrostingContext
             name => ReadArgument(context, name),
             name => context.Arguments.HasArgument(name),
             context.Environment.WorkingDirectory.FullPath);
+        S3 = S3Settings.Read(name => ReadArgument(context, name), Settings.Storage);
         Logger = new CakeLogger(context.Log);
-        Http = new HttpClient { Timeout = Settings.SyncTimeout + TimeSpan.FromMinutes(1) };
+        LabelStudioRetries = ReadRetryOptions(context, Settings.SyncTimeout);
+
+        // The outer cap on any one exchange; the resilience layer's per-attempt timeouts are shorter and fire first.
+        Http = new HttpClient { Timeout = LabelStudioRetries.LongRequestTimeout + TimeSpan.FromMinutes(1) };
         Console.CancelKeyPress += (_, e) =>
         {
-            // First Ctrl-C cancels cleanly (tasks stop at their next await); a second one kills the process.
+            // First Ctrl-C cancels cleanly (tasks stop at their next await, retries and polls included, and a snapshot
+            // being built is discarded, never half written); a second one kills the process.
+            if (!_cancellation.IsCancellationRequested)
+            {
+                Logger.LogWarning("Ctrl-C: cancelling; nothing half-done is kept. Press Ctrl-C again to stop at once.");
+            }
+
             e.Cancel = !_cancellation.IsCancellationRequested;
             _cancellation.Cancel();
         };
     }
 
+    /// <summary>Seconds one ordinary request to Label Studio may take before it is retried (--request-timeout).</summary>
+    public const string RequestTimeoutArgument = "request-timeout";
+
+    /// <summary>Retries of a failed request to Label Studio (--retries; 0 turns retrying off).</summary>
+    public const string RetriesArgument = "retries";
+
+    /// <summary>Retries and timeouts for Label Studio: --request-timeout and --retries; long calls get --sync-timeout.</summary>
+    public LabelStudioRetryOptions LabelStudioRetries { get; }
+
     public PipelineSettings Settings { get; }
+
+    /// <summary>The S3 mode's settings (bucket, prefix, endpoints, credentials mode, CORS, origin).</summary>
+    public S3Settings S3 { get; }
 
     public ILogger Logger { get; }
 
@@ -87,6 +112,26 @@ public sealed class BuildContext : FrostingContext
 
     public int? StorageId { get; set; }
 
+    /// <summary>Set once the S3 storage got this run's keys, so Sync and Export re-apply them once per run, not twice.</summary>
+    public bool StorageKeysApplied { get; set; }
+
+    /// <summary>The run's AWS side (credentials, identity, S3 client), created on first use: local mode never touches AWS.</summary>
+    public AwsSession Aws => _aws ??= new AwsSession(
+        new AwsEndpoints
+        {
+            Region = AwsRegion.Resolve(S3.Region, S3.SageMakerMetadataPath, S3.S3Endpoint is not null),
+            S3 = S3.S3Endpoint,
+            Sts = S3.StsEndpoint,
+            SageMaker = S3.SageMakerEndpoint,
+        },
+        Logger);
+
+    /// <summary>
+    /// Label Studio's browser origin(s) and external URL: --label-studio-origin, else SageMaker (notebook instance or
+    /// Studio space), else the local URL. Resolved once, on first use (Deploy's options, ConfigureCors).
+    /// </summary>
+    public LabelStudioAddress LabelStudioAddress => _labelStudioAddress ??= ResolveLabelStudioAddress();
+
     /// <summary>The Label Studio client for the connection Deploy (or the settings) established.</summary>
     public LabelStudioClient LabelStudioClient
     {
@@ -94,7 +139,7 @@ public sealed class BuildContext : FrostingContext
         {
             var connection = LabelStudio ?? throw new InvalidOperationException(
                 "No Label Studio to talk to: run the Deploy task (it runs by default before the others), or pass --label-studio-url and --label-studio-token.");
-            return _client ??= new LabelStudioClient(Http, connection.Url, connection.Token);
+            return _client ??= new LabelStudioClient(Http, connection.Url, connection.Token, new LabelStudioResilience(LabelStudioRetries, Logger));
         }
     }
 
@@ -114,9 +159,72 @@ public sealed class BuildContext : FrostingContext
         StateDirectory = Settings.StateDirectory,
         HealthTimeout = Settings.HealthTimeout,
         Token = Settings.LabelStudioToken,
+        ExternalUrl = LabelStudioAddress.ExternalUrl,
     };
 
     public int RequireProjectId() => ProjectId ?? throw new InvalidOperationException("No project yet: CreateProject must run first (drop --exclusive).");
+
+    private LabelStudioAddress ResolveLabelStudioAddress()
+    {
+        var request = new LabelStudioAddressRequest
+        {
+            ExplicitOrigin = S3.LabelStudioOrigin,
+            SageMakerMetadataPath = S3.SageMakerMetadataPath,
+            Port = Settings.LabelStudioPort,
+            LocalUrl = Settings.LabelStudioUrl ?? new Uri($"http://127.0.0.1:{Settings.LabelStudioPort}/"),
+            FallbackRegion = S3.Region ?? Environment.GetEnvironmentVariable("AWS_REGION"),
+        };
+        try
+        {
+            // Synchronous on purpose: Deploy reads it through the DeploymentOptions property. Only a Studio space makes a
+            // network call here (DescribeSpace), and a console host has no synchronization context to deadlock on.
+            var address = new LabelStudioAddressResolver(Logger).ResolveAsync(request, DescribeSpaceUrlAsync, CancellationToken).GetAwaiter().GetResult();
+            Logger.LogInformation("Label Studio's origin: {Origins}, from {Source}", string.Join(", ", address.CorsOrigins), address.Source);
+            return address;
+        }
+        catch (StorageException e) when (Settings.Storage == StorageKind.Local)
+        {
+            // Local files need no CORS rule: a failed detection only costs the external URL.
+            Logger.LogWarning("{Message} Using the local URL.", e.Message);
+            return new LabelStudioAddress([], null, "the local URL (detection failed)");
+        }
+    }
+
+    private async Task<Uri> DescribeSpaceUrlAsync(SageMakerResource space, CancellationToken ct)
+    {
+        var credentials = await Aws.GetCredentialsAsync(ct);
+        using var api = new SageMakerApi(credentials, Aws.Endpoints with { Region = space.Region });
+        return await api.DescribeSpaceUrlAsync(
+            space.DomainId!,
+            space.SpaceName ?? throw new StorageException($"SageMaker's metadata file {S3.SageMakerMetadataPath} names no SpaceName. Pass --label-studio-origin."),
+            ct);
+    }
+
+    private static LabelStudioRetryOptions ReadRetryOptions(ICakeContext context, TimeSpan syncTimeout)
+    {
+        int Read(string name, int fallback, int min, int max)
+        {
+            var text = ReadArgument(context, name);
+            if (text is null)
+            {
+                return fallback;
+            }
+
+            return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+                ? value
+                : throw new ArgumentException($"Invalid arguments:\n  --{name}={text}: expected a whole number from {min} to {max}.");
+        }
+
+        var defaults = new LabelStudioRetryOptions();
+        var retries = Read(RetriesArgument, defaults.MaxRetries, 0, 20);
+        return defaults with
+        {
+            RequestTimeout = TimeSpan.FromSeconds(Read(RequestTimeoutArgument, (int)defaults.RequestTimeout.TotalSeconds, 1, 3_600)),
+            MaxRetries = retries,
+            MaxRetriesWhenRefused = Math.Min(retries, defaults.MaxRetriesWhenRefused),
+            LongRequestTimeout = syncTimeout,
+        };
+    }
 
     private static string? ReadArgument(ICakeContext context, string name)
     {

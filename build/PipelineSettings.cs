@@ -98,11 +98,6 @@ public sealed record PipelineSettings
             "s3" => StorageKind.S3,
             _ => Invalid(StorageKind.Local, $"--storage={storageText}: expected 'local' or 's3'."),
         };
-        if (storage == StorageKind.S3)
-        {
-            errors.Add("--storage=s3 is not available in this version yet; use --storage=local (the default).");
-        }
-
         Uri? url = null;
         if (get(Arguments.LabelStudioUrl) is { Length: > 0 } urlText)
         {

@@ -8,9 +8,11 @@ export NO_COLOR=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 if [ "$(id -u)" = 0 ]; then
   bash tests/docker/install.sh
+  bash tests/editor/install.sh
 else
   echo "tests/run.sh: not root, installing nothing; Docker tests skip if dockerd is missing." >&2
 fi
+bash tests/s3/install.sh # s3rver for the S3 tests: npm ci, no root needed
 
 RESULTS="$ROOT/artifacts/test-results"
 rm -rf "$RESULTS"

@@ -1,12 +1,13 @@
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
+using LabelPipeline.Storage;
 
 namespace Build.Tasks;
 
 [TaskName(nameof(ConfigureCors))]
-[TaskDescription("Allows Label Studio's origin to read the series from the S3 bucket (S3 storage only)")]
+[TaskDescription("Allows Label Studio's origin to read the series from the S3 bucket (S3 storage with presigned URLs only)")]
 [IsDependentOn(typeof(Deploy))]
-public sealed class ConfigureCors : FrostingTask<BuildContext>
+public sealed class ConfigureCors : AsyncFrostingTask<BuildContext>
 {
     public override bool ShouldRun(BuildContext context)
     {
@@ -16,9 +17,28 @@ public sealed class ConfigureCors : FrostingTask<BuildContext>
             return false;
         }
 
+        if (!context.S3.Presign)
+        {
+            context.Information("Skipping ConfigureCors: --presign=false, so Label Studio streams the files itself and browsers never read the bucket.");
+            return false;
+        }
+
         return true;
     }
 
-    public override void Run(BuildContext context) =>
-        throw new NotSupportedException("S3 CORS configuration is not available in this version; use --storage=local.");
+    public override async Task RunAsync(BuildContext context)
+    {
+        var ct = context.CancellationToken;
+        await context.Aws.EnsureIdentityAsync(ct);
+        var origins = context.LabelStudioAddress.CorsOrigins;
+        var rule = LabelStudioCorsRule.Create(context.S3.CorsRuleId, origins);
+        var cors = new BucketCors(await context.Aws.GetS3Async(ct), context.Aws.Endpoints, context.Logger);
+        var change = await cors.EnsureRuleAsync(context.S3.Bucket!, rule, ct);
+        context.Information("CORS rule '{0}' on s3://{1} (GET, HEAD from {2}): {3}", rule.Id, context.S3.Bucket, string.Join(", ", origins), change switch
+        {
+            CorsChange.Added => "added after the bucket's other rules",
+            CorsChange.Updated => "updated in place",
+            _ => "already in place, unchanged",
+        });
+    }
 }

@@ -12,6 +12,7 @@ public sealed class Export : AsyncFrostingTask<BuildContext>
     public override async Task RunAsync(BuildContext context)
     {
         var settings = context.Settings;
+        await Sync.ReapplyS3KeysAsync(context); // S3: fresh keys, so the exported s3:// links stay readable
         context.InspectDataset();
         var summary = await new LabelExporter(context.LabelStudioClient, context.Logger).ExportAsync(
             context.RequireProjectId(),

@@ -1,5 +1,6 @@
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
+using LabelPipeline.Storage;
 
 namespace Build.Tasks;
 
@@ -16,5 +17,13 @@ public sealed class Teardown : AsyncFrostingTask<BuildContext>
                 ? "Removed the container, the data volume {0} and the saved credentials."
                 : "Removed the container; Label Studio's data stays in volume {0} (add --purge to delete it).",
             context.Settings.DataVolume);
+
+        if (context.Settings.Storage == StorageKind.S3 && context.S3.Presign)
+        {
+            // Only our rule goes; the bucket's other rules stay, and the configuration is deleted only if nothing is left.
+            var s3 = await context.Aws.GetS3Async(context.CancellationToken);
+            var change = await new BucketCors(s3, context.Aws.Endpoints, context.Logger).RemoveRuleAsync(context.S3.Bucket!, context.S3.CorsRuleId, context.CancellationToken);
+            context.Information("CORS rule '{0}' on s3://{1}: {2}", context.S3.CorsRuleId, context.S3.Bucket, change.ToString().ToLowerInvariant());
+        }
     }
 }

@@ -76,7 +76,7 @@ public sealed class EmulatorServer : IAsyncDisposable
             },
             LegacyToken = options.LegacyToken,
         };
-        IImportStorageType[] storageTypes = [new LocalFilesStorageType(options)];
+        IImportStorageType[] storageTypes = [new LocalFilesStorageType(options), new S3StorageType(options)];
         var emulator = new EmulatorContext(options, store, new JwtTokens(options.Clock), storageTypes);
         var violations = new ContractViolationLog();
         var app = EmulatorApp.Build(emulator, contract, violations);

@@ -1,12 +1,15 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using CsvHelper;
 
 namespace LabelPipeline.Datasets;
 
 /// <summary>
 /// Reads a dataset's CSV files once, detects the separator, time column, time format and numeric channels, and checks
-/// what Label Studio's editor needs but does not report clearly: parsable, never-decreasing timestamps and the same
-/// columns in every file.
+/// what Label Studio's editor needs but does not report clearly: UTF-8 text, parsable, never-decreasing timestamps,
+/// numbers in the numeric columns and the same columns in every file; and warns ahead of the sizes the editor handles
+/// badly (<see cref="InputLimits"/>).
 /// </summary>
 public static class DatasetInspector
 {
@@ -15,49 +18,109 @@ public static class DatasetInspector
 
     /// <param name="timeColumn">Column name to use as time; null = the first column.</param>
     /// <param name="timeFormat">strftime format; null = detect from the data.</param>
-    public static DatasetInspection Inspect(Dataset dataset, string? timeColumn = null, string? timeFormat = null)
+    /// <param name="limits">Size limits and warning thresholds; null = <see cref="InputLimits.Default"/>.</param>
+    public static DatasetInspection Inspect(Dataset dataset, string? timeColumn = null, string? timeFormat = null, InputLimits? limits = null)
     {
+        limits ??= InputLimits.Default;
         var warnings = new List<string>();
         SeriesSchema? schema = null;
         var summaries = new List<SeriesFileSummary>();
         foreach (var file in dataset.Files)
         {
-            var fileSchema = DetectSchema(file, timeColumn, timeFormat, warnings);
-            if (schema is null)
+            try
             {
-                schema = fileSchema;
-            }
-            else if (!schema.Columns.SequenceEqual(fileSchema.Columns, StringComparer.Ordinal) || schema.Separator != fileSchema.Separator)
-            {
-                throw new DatasetException(
-                    $"{file} line 1: the header differs from {dataset.Files[0]} ({Describe(fileSchema)} vs {Describe(schema)}). " +
-                    "Every file of a dataset must have the same columns and separator, because one labeling config serves all of them.");
-            }
+                var fileSchema = DetectSchema(file, timeColumn, timeFormat, limits, warnings, first: schema is null);
+                if (schema is null)
+                {
+                    schema = fileSchema;
+                    if (schema.Channels.Count > limits.WarnChannels)
+                    {
+                        warnings.Add(
+                            $"{file}: {schema.Channels.Count} numeric columns, more than the {limits.WarnChannels} the editor draws comfortably (one chart each). " +
+                            "Labeling will be slow; consider splitting the columns into several datasets.");
+                    }
+                }
+                else if (!schema.Columns.SequenceEqual(fileSchema.Columns, StringComparer.Ordinal) || schema.Separator != fileSchema.Separator)
+                {
+                    throw new DatasetException(
+                        $"{file} line 1: the header differs from {dataset.Files[0]} ({Describe(fileSchema)} vs {Describe(schema)}). " +
+                        "Every file of a dataset must have the same columns and separator, because one labeling config serves all of them.");
+                }
 
-            summaries.Add(CheckRows(file, schema, warnings));
+                var summary = CheckRows(file, schema, limits, warnings);
+                WarnAboutSize(summary, schema, limits, warnings);
+                summaries.Add(summary);
+            }
+            catch (Exception e) when (IsInvalidUtf8(e))
+            {
+                throw NotUtf8(file);
+            }
         }
 
         return new DatasetInspection(schema!, summaries, warnings);
     }
 
-    private static string Describe(SeriesSchema s) => $"'{string.Join(s.Separator, s.Columns)}'";
-
-    private static SeriesSchema DetectSchema(string file, string? timeColumn, string? timeFormat, List<string> warnings)
+    private static void WarnAboutSize(SeriesFileSummary summary, SeriesSchema schema, InputLimits limits, List<string> warnings)
     {
-        string headerLine;
-        using (var reader = OpenText(file))
+        var file = summary.Path;
+        var bytes = new FileInfo(file).Length;
+        if (bytes > limits.WarnFileBytes)
         {
-            headerLine = reader.ReadLine() ?? throw new DatasetException($"{file}: the file is empty. Add a header row and data rows.");
+            warnings.Add(
+                $"{file}: {bytes / (1024.0 * 1024.0):0.#} MB, over {limits.WarnFileBytes / (1024 * 1024)} MB. The editor downloads and parses the whole file " +
+                "for every task it opens; split the series into shorter files (one task each).");
         }
 
+        var values = summary.Rows * schema.Channels.Count;
+        if (summary.Rows > limits.WarnRowsPerFile)
+        {
+            warnings.Add(
+                $"{file}: {summary.Rows:N0} rows, over {limits.WarnRowsPerFile:N0}. Label Studio's editor has been reported to lose the line at 100,000 rows: " +
+                "split the series into shorter files, or downsample it.");
+        }
+        else if (values > limits.WarnValuesPerFile)
+        {
+            warnings.Add(
+                $"{file}: {values:N0} values ({summary.Rows:N0} rows × {schema.Channels.Count} channels), over {limits.WarnValuesPerFile:N0}. " +
+                "Label Studio's editor has been reported to drop points beyond that: split the series or its columns.");
+        }
+    }
+
+    private static string Describe(SeriesSchema s) => $"'{string.Join(s.Separator, s.Columns)}'";
+
+    private static SeriesSchema DetectSchema(string file, string? timeColumn, string? timeFormat, InputLimits limits, List<string> warnings, bool first)
+    {
+        var headerLine = ReadHeaderLine(file, limits);
         var separator = DetectSeparator(headerLine);
-        using var csv = OpenCsv(file, separator);
+        using var csv = OpenCsv(file, separator, limits);
         if (!csv.Read())
         {
             throw new DatasetException($"{file}: the file is empty. Add a header row and data rows.");
         }
 
         var header = csv.Record.Select(h => h.Trim()).ToArray();
+        if (header.Length > limits.MaxColumns)
+        {
+            throw new DatasetException(
+                $"{file} line 1: {header.Length} columns, more than the {limits.MaxColumns} LabelPipeline accepts (each numeric column becomes a chart " +
+                "in the editor). Split the columns into several datasets.");
+        }
+
+        // Both are valid CSV that the pipeline reads, but Label Studio's editor does not (seen with LSF 1.4.0 in tests/Editor.Tests).
+        if (first && QuotedNames(headerLine, separator) is { Count: > 0 } quoted)
+        {
+            warnings.Add(
+                $"{file} line 1: column names {string.Join(", ", quoted.Select(q => $"'{q}'"))} are in quotes. Label Studio's editor keeps the quotes as part " +
+                "of the name (Label Studio issue #3459), so it will not find these columns and draws no chart: remove the quotes from the header row.");
+        }
+
+        if (first && separator == '|')
+        {
+            warnings.Add(
+                $"{file}: the separator is '|'. Label Studio's editor splits such lines wrongly (an empty column after every '|'): " +
+                "re-save the files with ',', ';' or tab as the separator.");
+        }
+
         if (header.Length < 2)
         {
             throw new DatasetException(
@@ -97,10 +160,11 @@ public static class DatasetInspector
             }
         }
 
-        var sample = new List<string[]>();
+        var sample = new List<(long Line, string[] Record)>();
         while (sample.Count < DetectionSampleRows && csv.Read())
         {
-            sample.Add(csv.Record);
+            CheckLineLength(file, csv, limits);
+            sample.Add((csv.Line, csv.Record));
         }
 
         if (sample.Count == 0)
@@ -108,20 +172,25 @@ public static class DatasetInspector
             throw new DatasetException($"{file}: the file has a header but no data rows.");
         }
 
-        var timeValues = sample.Where(r => r.Length > timeIndex).Select(r => r[timeIndex].Trim()).Where(v => v.Length > 0).ToArray();
+        var timeValues = sample
+            .Where(r => r.Record.Length > timeIndex)
+            .Select(r => (r.Line, Value: r.Record[timeIndex].Trim()))
+            .Where(v => v.Value.Length > 0)
+            .ToArray();
         var format = timeFormat is not null ? ParseFormatOption(timeFormat) : DetectTimeFormat(file, header[timeIndex], timeValues);
         if (format is not null)
         {
-            var bad = timeValues.FirstOrDefault(v => !format.TryParse(v, out _));
-            if (bad is not null)
+            var bad = timeValues.FirstOrDefault(v => !format.TryParse(v.Value, out _));
+            if (bad.Value is not null)
             {
                 throw new DatasetException(
-                    $"{file}: time column '{header[timeIndex]}' value '{bad}' does not match the time format '{format.Pattern}'. " +
+                    $"{file} line {bad.Line}: time column '{header[timeIndex]}' value '{Clip(bad.Value)}' does not match the time format '{format.Pattern}'. " +
                     "Pass --time-format with the strftime pattern of your timestamps (e.g. %Y-%m-%d %H:%M:%S), or --time-column.");
             }
         }
 
         var channels = new List<string>();
+        var decimalCommaColumns = new List<string>();
         for (var i = 0; i < header.Length; i++)
         {
             if (i == timeIndex)
@@ -129,21 +198,34 @@ public static class DatasetInspector
                 continue;
             }
 
-            var cells = sample.Select(r => i < r.Length ? r[i].Trim() : string.Empty).Where(c => c.Length > 0).ToArray();
-            if (cells.Length > 0 && cells.All(IsNumber))
+            var cells = sample.Select(r => i < r.Record.Length ? r.Record[i].Trim() : string.Empty).Where(c => c.Length > 0).ToArray();
+
+            // A column is numeric when most of its first cells are numbers: a stray text cell further on is then
+            // reported by line (CheckRows) instead of silently costing the column its chart.
+            if (cells.Length > 0 && cells.Count(IsNumber) * 2 > cells.Length)
             {
                 channels.Add(header[i]);
             }
+            else if (cells.Length > 0 && cells.All(IsDecimalCommaNumber))
+            {
+                decimalCommaColumns.Add(header[i]);
+                warnings.Add(
+                    $"{file}: column '{header[i]}' is not numeric, so it gets no chart: its values use a decimal comma (first value '{Clip(cells[0])}'). " +
+                    "Label Studio reads numbers with a decimal point only: re-save the file with '.' as the decimal separator.");
+            }
             else
             {
-                warnings.Add($"{file}: column '{header[i]}' is not numeric, so it gets no chart (first value '{cells.FirstOrDefault()}').");
+                warnings.Add($"{file}: column '{header[i]}' is not numeric, so it gets no chart (first value '{Clip(cells.FirstOrDefault() ?? string.Empty)}').");
             }
         }
 
         if (channels.Count == 0)
         {
             throw new DatasetException(
-                $"{file}: no numeric column besides the time column '{header[timeIndex]}'. Label Studio needs at least one numeric channel to draw.");
+                $"{file}: no numeric column besides the time column '{header[timeIndex]}'. Label Studio needs at least one numeric channel to draw." +
+                (decimalCommaColumns.Count > 0
+                    ? $" Columns {string.Join(", ", decimalCommaColumns.Select(c => $"'{c}'"))} use a decimal comma ('1,5'); Label Studio reads only a decimal point ('1.5'): re-save the file that way."
+                    : string.Empty));
         }
 
         return new SeriesSchema(separator, header, header[timeIndex], format, channels);
@@ -161,13 +243,14 @@ public static class DatasetInspector
         }
     }
 
-    private static TimeFormat? DetectTimeFormat(string file, string column, string[] values)
+    private static TimeFormat? DetectTimeFormat(string file, string column, (long Line, string Value)[] timeValues)
     {
-        if (values.Length == 0)
+        if (timeValues.Length == 0)
         {
             throw new DatasetException($"{file}: time column '{column}' is empty in the first rows. Pass --time-column to choose the time column.");
         }
 
+        var values = timeValues.Select(v => v.Value).ToArray();
         if (values.All(IsNumber))
         {
             var first = double.Parse(values[0], CultureInfo.InvariantCulture);
@@ -180,24 +263,36 @@ public static class DatasetInspector
             };
         }
 
-        foreach (var candidate in TimeFormat.Candidates.Where(c => c is not "%s" and not "%Q"))
+        var candidates = TimeFormat.Candidates.Where(c => c is not "%s" and not "%Q").Select(TimeFormat.Parse).ToArray();
+        foreach (var format in candidates)
         {
-            var format = TimeFormat.Parse(candidate);
             if (values.All(v => format.TryParse(v, out _)))
             {
                 return format;
             }
         }
 
+        // The first time parses, a later one does not: the file mixes formats. Name the first row that breaks ranks.
+        if (candidates.FirstOrDefault(f => f.TryParse(values[0], out _)) is { } firstFormat)
+        {
+            var odd = timeValues.First(v => !firstFormat.TryParse(v.Value, out _));
+            throw new DatasetException(
+                $"{file} line {odd.Line}: time '{Clip(odd.Value)}' is not in the format of the rows before it ('{firstFormat.Pattern}', e.g. '{values[0]}' " +
+                $"on line {timeValues[0].Line}). One time axis needs one format: write every time the same way, or pass --time-format.");
+        }
+
         throw new DatasetException(
-            $"{file} line 2: cannot parse time column '{column}' value '{values[0]}' with any known format. " +
+            $"{file} line {timeValues[0].Line}: cannot parse time column '{column}' value '{Clip(values[0])}' with any known format. " +
             "Pass --time-format with its strftime pattern (e.g. --time-format=\"%d/%m/%Y %H:%M:%S\"), or --time-column if time is in another column.");
     }
 
-    private static SeriesFileSummary CheckRows(string file, SeriesSchema schema, List<string> warnings)
+    private static SeriesFileSummary CheckRows(string file, SeriesSchema schema, InputLimits limits, List<string> warnings)
     {
         var timeIndex = schema.Columns.ToList().IndexOf(schema.TimeColumn);
-        using var csv = OpenCsv(file, schema.Separator);
+        var channelIndexes = schema.Channels.Select(c => schema.Columns.ToList().IndexOf(c)).ToArray();
+        var missing = 0L;
+        (long Line, string Column, string Value)? firstMissing = null;
+        using var csv = OpenCsv(file, schema.Separator, limits);
         csv.Read(); // header
         long rows = 0;
         var duplicates = 0;
@@ -214,27 +309,51 @@ public static class DatasetInspector
                 continue; // a blank line
             }
 
+            CheckLineLength(file, csv, limits);
             if (record.Length != schema.Columns.Count)
             {
                 throw new DatasetException(
                     $"{file} line {line}: {record.Length} fields, but the header has {schema.Columns.Count}. Fix the row or the separator.");
             }
 
+            foreach (var channel in channelIndexes)
+            {
+                var cell = record[channel].Trim();
+                if (cell.Length == 0 || cell.Equals("nan", StringComparison.OrdinalIgnoreCase))
+                {
+                    missing++;
+                    firstMissing ??= (line, schema.Columns[channel], cell);
+                }
+                else if (!IsNumber(cell))
+                {
+                    throw new DatasetException(
+                        $"{file} line {line}: column '{schema.Columns[channel]}' value '{Clip(cell)}' is not a number, unlike the rest of the column. " +
+                        "Leave the cell empty (or write NaN) for a missing value, or correct it.");
+                }
+            }
+
             var text = record[timeIndex].Trim();
+            if (text.Length == 0)
+            {
+                throw new DatasetException(
+                    $"{file} line {line}: the time cell (column '{schema.TimeColumn}') is empty. Every row needs a time: fill it in or delete the row.");
+            }
+
             double time;
             if (schema.TimeFormat is { } format)
             {
                 if (!format.TryParse(text, out var instant))
                 {
                     throw new DatasetException(
-                        $"{file} line {line}: time '{text}' does not match the time format '{format.Pattern}'. Fix the value or pass --time-format.");
+                        $"{file} line {line}: time '{Clip(text)}' does not match the time format '{format.Pattern}' of the rows before it. " +
+                        "One time axis needs one format: fix the value, or pass --time-format.");
                 }
 
                 time = instant.UtcTicks;
             }
             else if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out time))
             {
-                throw new DatasetException($"{file} line {line}: time '{text}' is not a number, unlike the rows before it.");
+                throw new DatasetException($"{file} line {line}: time '{Clip(text)}' is not a number, unlike the rows before it.");
             }
 
             if (time < previous)
@@ -266,12 +385,157 @@ public static class DatasetInspector
             warnings.Add($"{file}: {duplicates} rows repeat the previous timestamp; Label Studio accepts this, but labels at those times are ambiguous.");
         }
 
+        if (firstMissing is { } gap)
+        {
+            // Kept: missing samples are normal in sensor data and the snapshot carries every row. But the editor draws badly over them.
+            warnings.Add(
+                $"{file} line {gap.Line}: column '{gap.Column}' has a missing value ({(gap.Value.Length == 0 ? "an empty cell" : $"'{gap.Value}'")}); " +
+                $"{missing:N0} in the file. Label Studio's editor stops drawing a line at a 'nan' and may draw an empty cell as 0: " +
+                "fill the gaps (e.g. interpolate) if the labelers need to see past them.");
+        }
+
         return new SeriesFileSummary(file, rows, first!, previousText!);
     }
 
     private static bool IsNumber(string cell) =>
         double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
         || cell.Equals("nan", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>'1,5' or '-0,25': a number written with a decimal comma (German, French … spreadsheets).</summary>
+    private static bool IsDecimalCommaNumber(string cell) =>
+        cell.Count(c => c == ',') == 1 && !cell.Contains('.', StringComparison.Ordinal) && IsNumber(cell.Replace(',', '.'));
+
+    /// <summary>The header names written in double quotes in the raw header line.</summary>
+    private static List<string> QuotedNames(string headerLine, char separator)
+    {
+        var names = new List<string>();
+        var start = 0;
+        var quoted = false;
+        for (var i = 0; i <= headerLine.Length; i++)
+        {
+            if (i < headerLine.Length && headerLine[i] == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (i == headerLine.Length || (headerLine[i] == separator && !quoted))
+            {
+                var field = headerLine[start..i].Trim();
+                if (field.Length >= 2 && field[0] == '"')
+                {
+                    names.Add(field.Trim('"').Replace("\"\"", "\"", StringComparison.Ordinal));
+                }
+
+                start = i + 1;
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>A cell as it goes into a message: long values (a 10 MB blob) are cut.</summary>
+    private static string Clip(string value) => value.Length <= 60 ? value : value[..60] + $"… ({value.Length:N0} characters)";
+
+    private static string ReadHeaderLine(string file, InputLimits limits)
+    {
+        // Read the first line by blocks, so a file without line breaks is refused without holding all of it.
+        using var reader = OpenText(file);
+        var header = new StringBuilder();
+        var buffer = new char[8192];
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            var end = Array.FindIndex(buffer, 0, read, c => c is '\n' or '\r');
+            header.Append(buffer, 0, end < 0 ? read : end);
+            if (header.Length > limits.MaxLineCharacters)
+            {
+                throw LineTooLong(file, 1, header.Length, limits, atLeast: true);
+            }
+
+            if (end >= 0)
+            {
+                break;
+            }
+        }
+
+        return header.Length == 0 && read == 0 // no characters at all (a byte order mark alone is not one)
+            ? throw new DatasetException($"{file}: the file is empty. Add a header row and data rows.")
+            : header.ToString();
+    }
+
+    private static void CheckLineLength(string file, CsvRecords csv, InputLimits limits)
+    {
+        if (csv.Characters > limits.MaxLineCharacters)
+        {
+            throw LineTooLong(file, csv.Line, csv.Characters, limits, atLeast: false);
+        }
+    }
+
+    private static DatasetException LineTooLong(string file, long line, long characters, InputLimits limits, bool atLeast) =>
+        new(
+            $"{file} line {line}: the line is {(atLeast ? "more than " : string.Empty)}{characters:N0} characters long; LabelPipeline accepts at most " +
+            $"{limits.MaxLineCharacters:N0} per line. Is a line break missing, or did a binary or text blob end up in a cell? Fix the file.");
+
+    private static bool IsInvalidUtf8(Exception e)
+    {
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is DecoderFallbackException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static DatasetException NotUtf8(string file)
+    {
+        var where = FindInvalidUtf8(file);
+        var at = where is { } w ? $" line {w.Line}: byte 0x{w.Byte:X2} (character {w.Column} of the line)" : string.Empty;
+        return new DatasetException(
+            $"{file}{at} is not UTF-8 text. LabelPipeline and Label Studio's editor read CSV files as UTF-8: re-save the file as UTF-8 " +
+            "(e.g. iconv -f windows-1252 -t utf-8 old.csv > new.csv, or 'CSV UTF-8' in Excel).");
+    }
+
+    /// <summary>The first byte of <paramref name="file"/> that is not part of a UTF-8 sequence, with its line and character; null if none.</summary>
+    internal static (long Line, long Column, byte Byte)? FindInvalidUtf8(string file)
+    {
+        using var stream = File.OpenRead(file);
+        var buffer = new byte[1 << 16];
+        var carried = 0;
+        long line = 1, column = 1;
+        while (true)
+        {
+            var read = stream.Read(buffer, carried, buffer.Length - carried);
+            var length = carried + read;
+            var final = read == 0;
+            var i = 0;
+            while (i < length)
+            {
+                var status = System.Text.Rune.DecodeFromUtf8(buffer.AsSpan(i, length - i), out var rune, out var consumed);
+                if (status == OperationStatus.NeedMoreData && !final)
+                {
+                    break; // the sequence continues in the next block
+                }
+
+                if (status != OperationStatus.Done)
+                {
+                    return (line, column, buffer[i]);
+                }
+
+                (line, column) = rune.Value == '\n' ? (line + 1, 1) : (line, column + 1);
+                i += consumed;
+            }
+
+            if (final)
+            {
+                return null;
+            }
+
+            carried = length - i;
+            buffer.AsSpan(i, carried).CopyTo(buffer);
+        }
+    }
 
     internal static char DetectSeparator(string headerLine)
     {
@@ -303,13 +567,14 @@ public static class DatasetInspector
         return best;
     }
 
+    // Invalid bytes throw instead of becoming U+FFFD, so a non-UTF-8 file is reported rather than silently mangled.
     private static StreamReader OpenText(string file) =>
-        new(file, new System.Text.UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
+        new(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
 
-    private static CsvRecords OpenCsv(string file, char separator) => new(OpenText(file), separator);
+    private static CsvRecords OpenCsv(string file, char separator, InputLimits limits) => new(OpenText(file), separator, limits);
 
     /// <summary>CsvHelper's reader over a file, one record at a time as strings, with its line number.</summary>
-    private sealed class CsvRecords(StreamReader text, char separator) : IDisposable
+    private sealed class CsvRecords(StreamReader text, char separator, InputLimits limits) : IDisposable
     {
         private readonly CsvReader _reader = CsvReader.Create(
             text,
@@ -321,6 +586,9 @@ public static class DatasetInspector
                 SkipEmptyLines = true,
                 FieldCountMismatch = CsvFieldCountHandling.Allow,
                 MissingField = CsvMissingFieldHandling.ReturnEmpty,
+
+                // Bounds the buffer for a record without line breaks; CheckLineLength gives the message.
+                MaxRecordSize = limits.MaxLineCharacters * 4,
             },
             false);
 
@@ -330,6 +598,9 @@ public static class DatasetInspector
         /// <summary>The 1-based line the current record starts on.</summary>
         public long Line => _reader.LineNumber;
 
+        /// <summary>The current record's length in characters, separators included (its line's length, quotes aside).</summary>
+        public long Characters { get; private set; }
+
         public bool Read()
         {
             if (!_reader.Read())
@@ -338,12 +609,15 @@ public static class DatasetInspector
             }
 
             var fields = new string[_reader.FieldCount];
+            long characters = Math.Max(0, fields.Length - 1);
             for (var i = 0; i < fields.Length; i++)
             {
                 fields[i] = _reader.GetString(i);
+                characters += fields[i].Length;
             }
 
             Record = fields;
+            Characters = characters;
             return true;
         }
 

@@ -20,32 +20,43 @@ public sealed partial class LabelStudioClient
     public Task DownloadDirectExportAsync(int projectId, Stream destination, CancellationToken ct) =>
         DownloadAsync($"/api/projects/{projectId}/export?exportType=JSON", destination, ct);
 
+    /// <summary>
+    /// Streams one download into <paramref name="destination"/>. A retry starts the file over, so it needs a stream
+    /// that can rewind; into one that cannot, the download is tried once.
+    /// </summary>
     private async Task DownloadAsync(string path, Stream destination, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, Url(path));
-        request.Headers.Authorization = await _auth.GetHeaderAsync(ct).ConfigureAwait(false);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new LabelStudioUnreachableException($"Cannot reach Label Studio at {_baseUrl} ({e.Message}).", e);
-        }
-
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
+        var start = destination.CanSeek ? destination.Position : 0;
+        var answer = await _resilience.ExecuteAsync(
+            HttpMethod.Get,
+            path,
+            _baseUrl,
+            async token =>
             {
-                var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-                throw CreateError(response.StatusCode, HttpMethod.Get, path, text);
-            }
+                if (destination.CanSeek)
+                {
+                    destination.SetLength(start);
+                    destination.Position = start;
+                }
 
-            await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            await body.CopyToAsync(destination, ct).ConfigureAwait(false);
+                using var request = new HttpRequestMessage(HttpMethod.Get, Url(path));
+                request.Headers.Authorization = await _auth.GetHeaderAsync(token).ConfigureAwait(false);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return new LabelStudioAnswer(response.StatusCode, await response.Content.ReadAsStringAsync(token).ConfigureAwait(false), LabelStudioResilience.RetryAfter(response));
+                }
+
+                await using var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+                await body.CopyToAsync(destination, token).ConfigureAwait(false);
+                return new LabelStudioAnswer(response.StatusCode, string.Empty, null);
+            },
+            ct,
+            repeatable: destination.CanSeek).ConfigureAwait(false);
+        if (!answer.IsSuccess)
+        {
+            throw CreateError(answer.Status, HttpMethod.Get, path, answer.Body);
         }
     }
-
 }

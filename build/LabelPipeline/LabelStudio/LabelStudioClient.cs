@@ -25,18 +25,24 @@ public sealed partial class LabelStudioClient
     private readonly HttpClient _http;
     private readonly string _baseUrl;
     private readonly LabelStudioAuthenticator _auth;
+    private readonly LabelStudioResilience _resilience;
 
     /// <param name="http">Sends the requests; its lifetime is the caller's.</param>
     /// <param name="baseUrl">e.g. <c>http://127.0.0.1:8080</c> or a proxied <c>https://host/proxy/8080/</c>.</param>
     /// <param name="token">A legacy API token or a Personal Access Token.</param>
-    public LabelStudioClient(HttpClient http, Uri baseUrl, string token)
+    /// <param name="resilience">Retries and timeouts for every request; default <see cref="LabelStudioResilience.Default"/>.</param>
+    public LabelStudioClient(HttpClient http, Uri baseUrl, string token, LabelStudioResilience? resilience = null)
     {
         _http = http;
         _baseUrl = baseUrl.ToString().TrimEnd('/');
         _auth = new LabelStudioAuthenticator(token, RefreshAccessTokenAsync);
+        _resilience = resilience ?? LabelStudioResilience.Default;
     }
 
     public Uri BaseUrl => new(_baseUrl + "/");
+
+    /// <summary>The retries this client made (shared with any other client of the same <see cref="LabelStudioResilience"/>).</summary>
+    public long Retries => _resilience.Retries;
 
     /// <summary>True when <c>/health</c> answers 200; false while the server is down or starting.</summary>
     public async Task<bool> IsHealthyAsync(CancellationToken ct)
@@ -170,77 +176,70 @@ public sealed partial class LabelStudioClient
         }
     }
 
+    /// <summary>
+    /// The one place requests go out: each attempt is built afresh (a request message cannot be sent twice) and runs
+    /// under <see cref="LabelStudioResilience"/>, which decides what may be retried.
+    /// </summary>
     private async Task<string> SendForTextAsync(HttpMethod method, string path, object? body, bool retryOnUnauthorized, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, Url(path));
-        request.Headers.Authorization = await _auth.GetHeaderAsync(ct).ConfigureAwait(false);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (body is not null)
-        {
-            request.Content = new StringContent(JsonConvert.SerializeObject(body, Json), Encoding.UTF8, "application/json");
-        }
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, ct).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new LabelStudioUnreachableException(
-                $"Cannot reach Label Studio at {_baseUrl} ({e.Message}). Start it with --target=Deploy, or check --label-studio-url.", e);
-        }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw new LabelStudioUnreachableException($"Label Studio at {_baseUrl} did not answer {method} {PathOnly(path)} in time.", e);
-        }
-
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
+        var json = body is null ? null : JsonConvert.SerializeObject(body, Json);
+        var answer = await _resilience.ExecuteAsync(
+            method,
+            path,
+            _baseUrl,
+            async token =>
             {
-                return text;
-            }
+                using var request = new HttpRequestMessage(method, Url(path));
+                request.Headers.Authorization = await _auth.GetHeaderAsync(token).ConfigureAwait(false);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                if (json is not null)
+                {
+                    request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+                }
 
-            if (response.StatusCode == HttpStatusCode.Unauthorized && retryOnUnauthorized && _auth.CanRefresh)
-            {
-                // A Bearer access token lives about five minutes: refresh once and repeat the request.
-                _auth.Invalidate();
-                return await SendForTextAsync(method, path, body, retryOnUnauthorized: false, ct).ConfigureAwait(false);
-            }
-
-            throw CreateError(response.StatusCode, method, path, text);
+                using var response = await _http.SendAsync(request, token).ConfigureAwait(false);
+                var text = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
+                return new LabelStudioAnswer(response.StatusCode, text, LabelStudioResilience.RetryAfter(response));
+            },
+            ct).ConfigureAwait(false);
+        if (answer.IsSuccess)
+        {
+            return answer.Body;
         }
+
+        if (answer.Status == HttpStatusCode.Unauthorized && retryOnUnauthorized && _auth.CanRefresh)
+        {
+            // A Bearer access token lives about five minutes: refresh once and repeat the request.
+            _auth.Invalidate();
+            return await SendForTextAsync(method, path, body, retryOnUnauthorized: false, ct).ConfigureAwait(false);
+        }
+
+        throw CreateError(answer.Status, method, path, answer.Body);
     }
 
     private async Task<string> RefreshAccessTokenAsync(string personalAccessToken, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url("/api/token/refresh/"))
-        {
-            Content = new StringContent(JsonConvert.SerializeObject(new TokenRefreshRequest(personalAccessToken), Json), Encoding.UTF8, "application/json"),
-        };
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, ct).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new LabelStudioUnreachableException($"Cannot reach Label Studio at {_baseUrl} ({e.Message}).", e);
-        }
-
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+        const string path = "/api/token/refresh/";
+        var json = JsonConvert.SerializeObject(new TokenRefreshRequest(personalAccessToken), Json);
+        var answer = await _resilience.ExecuteAsync(
+            HttpMethod.Post,
+            path,
+            _baseUrl,
+            async token =>
             {
-                throw CreateError(response.StatusCode, HttpMethod.Post, "/api/token/refresh/", text);
-            }
-
-            return JsonConvert.DeserializeObject<TokenRefreshResponse>(text, Json)?.Access
-                ?? throw new LabelStudioApiException(response.StatusCode, "POST", "/api/token/refresh/", "no access token", "Label Studio's token refresh returned no access token.");
+                using var request = new HttpRequestMessage(HttpMethod.Post, Url(path)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+                using var response = await _http.SendAsync(request, token).ConfigureAwait(false);
+                var text = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
+                return new LabelStudioAnswer(response.StatusCode, text, LabelStudioResilience.RetryAfter(response));
+            },
+            ct).ConfigureAwait(false);
+        if (!answer.IsSuccess)
+        {
+            throw CreateError(answer.Status, HttpMethod.Post, path, answer.Body);
         }
+
+        return JsonConvert.DeserializeObject<TokenRefreshResponse>(answer.Body, Json)?.Access
+            ?? throw new LabelStudioApiException(answer.Status, "POST", path, "no access token", "Label Studio's token refresh returned no access token.");
     }
 
     private LabelStudioApiException CreateError(HttpStatusCode status, HttpMethod method, string path, string body)

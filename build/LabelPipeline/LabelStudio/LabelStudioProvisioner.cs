@@ -26,7 +26,13 @@ public sealed partial class LabelStudioProvisioner(LabelStudioClient client, ILo
             .ToArray();
         if (matches.Length == 0)
         {
-            var created = await client.CreateProjectAsync(new ProjectRequest { Title = title, Description = description, LabelConfig = labelConfig }, ct).ConfigureAwait(false);
+            var created = await CreateOnceAsync(
+                $"project '{title}'",
+                token => client.CreateProjectAsync(new ProjectRequest { Title = title, Description = description, LabelConfig = labelConfig }, token),
+                async token => (await client.ListProjectsAsync(title, token).ConfigureAwait(false))
+                    .Where(p => string.Equals(p.Title, title, StringComparison.Ordinal))
+                    .MinBy(p => p.Id),
+                ct).ConfigureAwait(false);
             return (created, Provisioned.Created);
         }
 
@@ -70,7 +76,14 @@ public sealed partial class LabelStudioProvisioner(LabelStudioClient client, ILo
         var wanted = settings with { Project = projectId, Title = title };
         if (existing.Length == 0)
         {
-            return (await client.CreateLocalFilesStorageAsync(wanted, ct).ConfigureAwait(false), Provisioned.Created);
+            var created = await CreateOnceAsync(
+                $"local-files storage '{title}' on project {projectId}",
+                token => client.CreateLocalFilesStorageAsync(wanted, token),
+                async token => (await client.ListLocalFilesStoragesAsync(projectId, token).ConfigureAwait(false))
+                    .Where(s => string.Equals(s.Title, title, StringComparison.Ordinal))
+                    .MinBy(s => s.Id),
+                ct).ConfigureAwait(false);
+            return (created, Provisioned.Created);
         }
 
         if (existing.Length > 1)
@@ -100,7 +113,12 @@ public sealed partial class LabelStudioProvisioner(LabelStudioClient client, ILo
     public async Task<LocalFilesStorage> SyncLocalFilesStorageAsync(int storageId, TimeSpan timeout, CancellationToken ct)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
-        var storage = await client.SyncLocalFilesStorageAsync(storageId, ct).ConfigureAwait(false);
+        var storage = await StartSyncOnceAsync(
+            $"storage {storageId}",
+            token => client.SyncLocalFilesStorageAsync(storageId, token),
+            token => client.GetLocalFilesStorageAsync(storageId, token),
+            s => s.Status,
+            ct).ConfigureAwait(false);
         var delay = TimeSpan.FromMilliseconds(200);
         var lastReport = DateTimeOffset.UtcNow;
         while (!storage.IsTerminal)
@@ -133,6 +151,88 @@ public sealed partial class LabelStudioProvisioner(LabelStudioClient client, ILo
         }
 
         return storage;
+    }
+
+    /// <summary>Creations tried in all, when each failure leaves open whether the server created the thing.</summary>
+    private const int MaxCreateAttempts = 4;
+
+    /// <summary>
+    /// Creates something Label Studio would happily duplicate, at most once. The client never repeats a creation by
+    /// itself; when one fails ambiguously (5xx, timeout, connection lost: the server may have created it and the answer
+    /// got lost), this looks it up by title and only creates again when it is not there.
+    /// </summary>
+    private async Task<T> CreateOnceAsync<T>(string what, Func<CancellationToken, Task<T>> create, Func<CancellationToken, Task<T?>> find, CancellationToken ct)
+        where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await create(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (LabelStudioResilience.IsAmbiguous(e))
+            {
+                logger.LogWarning("Creating {What} failed without a clear answer ({Reason}); checking whether Label Studio created it anyway.", what, e.Message);
+                T? found;
+                try
+                {
+                    found = await find(ct).ConfigureAwait(false);
+                }
+                catch (Exception recheck) when (LabelStudioResilience.IsAmbiguous(recheck))
+                {
+                    throw new LabelStudioUnreachableException(
+                        $"Creating {what} failed ({e.Message}), and checking whether it exists failed too ({recheck.Message}). " +
+                        "Run again when Label Studio answers: the next run finds it by title if it was created, so nothing is duplicated.",
+                        recheck);
+                }
+
+                if (found is not null)
+                {
+                    logger.LogWarning("Label Studio did create {What}; its answer was lost on the way. Using it.", what);
+                    return found;
+                }
+
+                if (attempt >= MaxCreateAttempts)
+                {
+                    throw;
+                }
+
+                logger.LogWarning("{What} does not exist; creating it again (attempt {Attempt} of {Attempts}).", what, attempt + 1, MaxCreateAttempts);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts a storage sync. After an ambiguous failure it reads the storage first: a sync still queued or running on
+    /// the server is waited for, not raced by a second scan (two concurrent scans could import a file twice); one that
+    /// is not running is started again, which Label Studio makes harmless (files already imported are skipped).
+    /// </summary>
+    private async Task<T> StartSyncOnceAsync<T>(
+        string what, Func<CancellationToken, Task<T>> start, Func<CancellationToken, Task<T>> read, Func<T, string?> status, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (LabelStudioResilience.IsAmbiguous(e) && attempt < MaxCreateAttempts)
+            {
+                var current = await read(ct).ConfigureAwait(false);
+                if (status(current) is "queued" or "in_progress")
+                {
+                    logger.LogWarning("Starting the sync of {What} failed without a clear answer ({Reason}), but it is {Status}: waiting for it.", what, e.Message, status(current));
+                    return current;
+                }
+
+                logger.LogWarning(
+                    "Starting the sync of {What} failed without a clear answer ({Reason}); it is not running, so starting it again (attempt {Attempt} of {Attempts}).",
+                    what,
+                    e.Message,
+                    attempt + 1,
+                    MaxCreateAttempts);
+            }
+        }
     }
 
     private static string NormalizeXml(string xml)

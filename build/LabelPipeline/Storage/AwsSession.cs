@@ -67,6 +67,7 @@ public sealed class AwsSession(AwsEndpoints endpoints, ILogger logger, Func<Canc
     private CallerIdentity? _identity;
     private AmazonS3Client? _s3;
     private AmazonSecurityTokenServiceClient? _sts;
+    private (StorageCredentialsOptions Options, StorageCredentials? Credentials)? _storageCredentials;
 
     public AwsEndpoints Endpoints => endpoints;
 
@@ -120,6 +121,17 @@ public sealed class AwsSession(AwsEndpoints endpoints, ILogger logger, Func<Canc
         {
             response = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), ct).ConfigureAwait(false);
         }
+        catch (Exception e) when (endpoints.S3 is not null && endpoints.Sts is null && AwsFailures.IsUnreachable(e, out var reason) && !ct.IsCancellationRequested)
+        {
+            // An S3-compatible store (MinIO, Ceph) often runs where AWS STS is out of reach: that is no reason to stop.
+            var key = (await (await GetCredentialsAsync(ct).ConfigureAwait(false)).GetCredentialsAsync().ConfigureAwait(false)).AccessKey;
+            logger.LogWarning(
+                "AWS STS is out of reach ({Reason}), so the run's identity is unknown; using access key …{Key} with the S3-compatible store at {Endpoint}. Pass --sts-endpoint if the store has one.",
+                reason,
+                key.Length > 4 ? key[^4..] : string.Empty,
+                endpoints.S3);
+            return _identity = new CallerIdentity("unknown", "unknown (STS not reached)", "unknown");
+        }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             throw StsFailure(e, "GetCallerIdentity", "The credentials the AWS SDK found were rejected: they may have expired or been revoked. Refresh them and run again.");
@@ -141,6 +153,26 @@ public sealed class AwsSession(AwsEndpoints endpoints, ILogger logger, Func<Canc
     /// expire, since Label Studio keeps them as static values until the next run replaces them.
     /// </summary>
     public async Task<StorageCredentials?> GetStorageCredentialsAsync(StorageCredentialsOptions options, CancellationToken ct)
+    {
+        // Once per run: ConnectStorage, Sync and Export all ask, and one AssumeRole (one log line) is enough.
+        if (_storageCredentials is { } cached && cached.Options == options)
+        {
+            return cached.Credentials;
+        }
+
+        var credentials = await CreateStorageCredentialsAsync(options, ct).ConfigureAwait(false);
+        _storageCredentials = (options, credentials);
+        return credentials;
+    }
+
+    public void Dispose()
+    {
+        _s3?.Dispose();
+        _sts?.Dispose();
+        _gate.Dispose();
+    }
+
+    private async Task<StorageCredentials?> CreateStorageCredentialsAsync(StorageCredentialsOptions options, CancellationToken ct)
     {
         StorageCredentials? result;
         switch (options.Mode)
@@ -174,17 +206,14 @@ public sealed class AwsSession(AwsEndpoints endpoints, ILogger logger, Func<Canc
         }
         else
         {
-            logger.LogInformation("Label Studio's S3 keys: {Credentials}; no expiry is known (long-term keys stay valid until revoked).", result);
+            logger.LogInformation(
+                result.SessionToken is null
+                    ? "Label Studio's S3 keys: {Credentials}; long-term keys, valid until revoked (prefer --storage-credentials=assume-role with a read-only role)."
+                    : "Label Studio's S3 keys: {Credentials}; temporary, but their expiry is unknown (set AWS_CREDENTIAL_EXPIRATION to have it shown). The next Sync or Export run replaces them.",
+                result);
         }
 
         return result;
-    }
-
-    public void Dispose()
-    {
-        _s3?.Dispose();
-        _sts?.Dispose();
-        _gate.Dispose();
     }
 
     private async Task<StorageCredentials> AssumeRoleAsync(StorageCredentialsOptions options, CancellationToken ct)

@@ -83,7 +83,7 @@ public sealed class DatasetUploader(IAmazonS3 s3, AwsEndpoints endpoints, ILogge
             {
                 await transfer.UploadAsync(request, token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is AmazonS3Exception or Amazon.Runtime.AmazonServiceException or HttpRequestException && !token.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
             {
                 throw AwsFailures.S3(e, "uploading to", $"s3://{target.Bucket}/{upload.Key}", "s3:PutObject", endpoints);
             }

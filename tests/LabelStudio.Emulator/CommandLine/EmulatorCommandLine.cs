@@ -1,4 +1,5 @@
 using System.Globalization;
+using LabelStudio.Emulator.Faults;
 
 namespace LabelStudio.Emulator.CommandLine;
 
@@ -25,6 +26,10 @@ public static class EmulatorCommandLine
           --sync synchronous|queued     storage sync behaviour (default synchronous, like OSS without Redis)
           --sync-polls N                with --sync queued: reads before a sync completes (default 2)
           --export-polls N              reads a new export snapshot stays in_progress (default 0)
+          --fault-rate R                inject faults into a share R (0..1) of requests (default 0: none)
+          --fault-kinds LIST            kinds to draw from: all (default) or 500,502,503,429,timeout,drop,lost,slow
+          --fault-path REGEX            only requests whose path matches (e.g. ^/api/projects); default every path
+          --fault-seed N                seed of the draws, for repeatable runs (default 1)
           --verbose                     log requests
         """;
 
@@ -32,6 +37,14 @@ public static class EmulatorCommandLine
     public static EmulatorOptions Parse(IReadOnlyList<string> args)
     {
         var options = new EmulatorOptions { Port = 8080 };
+        var faults = new FaultPlan();
+        var faultRule = FaultRule.Everywhere(0);
+        EmulatorOptions Fault(Action set)
+        {
+            set();
+            return options;
+        }
+
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -61,12 +74,21 @@ public static class EmulatorCommandLine
                 "--sync-polls" => options with { StorageSyncPolls = Int() },
                 "--export-polls" => options with { ExportSnapshotPolls = Int() },
                 "--verbose" => options with { Verbose = true },
+                "--fault-rate" => Fault(() => faultRule = faultRule with { Rate = Rate(Value()) }),
+                "--fault-kinds" => Fault(() => faultRule = faultRule with { Kinds = FaultKinds.Parse(Value()) }),
+                "--fault-path" => Fault(() => faultRule = faultRule with { Path = Value() }),
+                "--fault-seed" => Fault(() => faults = faults with { Seed = Int() }),
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }
 
-        return options;
+        return faultRule.Rate > 0 ? options with { Faults = new RateFaultInjector(faults with { Rules = [faultRule] }) } : options;
     }
+
+    private static double Rate(string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 1
+            ? rate
+            : throw new ArgumentException("--fault-rate must be a share from 0 to 1, e.g. 0.2.");
 
     private static string Token(string value) =>
         value.Length == 40 && value.All(Uri.IsHexDigit) ? value : throw new ArgumentException("--token must be 40 hexadecimal characters (a DRF token key).");

@@ -63,6 +63,7 @@ internal static class EmulatorApp
         }
 
         LocalFilesServing.Map(app);
+        StorageResolve.Map(app);
         TaskEndpoints.Map(api);
         AnnotationEndpoints.Map(api);
         PredictionEndpoints.Map(api);

@@ -1,0 +1,23 @@
+using LabelPipeline.Benchmarks;
+
+// Snapshots.Benchmark bench --pandas-script=benchmarks/pandas_reference.py --template=templates/timeseries-labeling.xml [--data=DIR]
+//     [--reps=3] [--tasks=500,2000] [--regions-per-task=50] [--rows=1000000,5000000] [--channels=10] [--python=/usr/bin/python3]
+// The other commands are the per-workload processes bench starts: export | dense | snapshot (see Workloads).
+try
+{
+    var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "bench";
+    var options = new Arguments(args.Length > 0 && args[0] == command ? args[1..] : args);
+    return command switch
+    {
+        "bench" => new Bench(options).Run(),
+        "export" => Workloads.Export(options),
+        "dense" => Workloads.Dense(options),
+        "snapshot" => Workloads.Snapshot(options),
+        _ => throw new ArgumentException($"Unknown command '{command}': bench, export, dense or snapshot."),
+    };
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}

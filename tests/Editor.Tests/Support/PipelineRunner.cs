@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Editor.Tests.Support;
+
+/// <summary>What one run of the pipeline printed and returned.</summary>
+public sealed record PipelineRun(int ExitCode, string Output)
+{
+    public override string ToString() => $"exit {ExitCode}\n{Output}";
+}
+
+/// <summary>
+/// Runs the real pipeline executable (build/Build.csproj's output) as a user would, in the repository root, so the
+/// tests see the real command line, exit codes and output.
+/// </summary>
+public static class PipelineRunner
+{
+    private static readonly string BuildDll = FindBuildDll();
+
+    public static async Task<PipelineRun> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepositoryPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(BuildDll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("LABELPIPELINE_", StringComparison.Ordinal)).ToArray())
+        {
+            start.Environment.Remove(name); // a developer's own settings must not leak into a test
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        var lines = new object();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { output.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The pipeline did not finish in time:\n{output}");
+        }
+
+        process.WaitForExit(); // flush the output events
+        lock (lines)
+        {
+            return new PipelineRun(process.ExitCode, output.ToString());
+        }
+    }
+
+    private static string FindBuildDll()
+    {
+        // The test's own output path says which configuration was built (bin/Debug/net10.0 or bin/Release/net10.0).
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(RepositoryPaths.Root, "build", "bin", configuration, "net10.0", "Build.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the pipeline first: {dll} is missing.");
+    }
+}
