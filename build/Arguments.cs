@@ -43,7 +43,10 @@ public static class Arguments
     public const string StorageRoleArn = "storage-role-arn";
     public const string StorageCredentialsDuration = "storage-credentials-duration";
     public const string CorsRuleId = "cors-rule-id";
-    public const string Upload = "upload";
+    public const string UploadDataset = "upload-dataset";
+
+    /// <summary>Copies the label snapshot to s3://&lt;bucket&gt;/&lt;prefix&gt;/labels/&lt;dataset&gt;/&lt;version&gt;/.</summary>
+    public const string UploadSnapshot = "upload";
     public const string UploadParallelism = "upload-parallelism";
     public const string Annotations = "annotations";
     public const string InstantWidth = "instant-width";

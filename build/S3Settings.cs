@@ -44,7 +44,10 @@ public sealed record S3Settings
     public required string CorsRuleId { get; init; }
 
     /// <summary>False: the files are already in the bucket (put there by another process); Upload only checks they are.</summary>
-    public bool Upload { get; init; } = true;
+    public bool UploadDataset { get; init; } = true;
+
+    /// <summary>Copy the label snapshot to the bucket after Export (<c>--upload</c>).</summary>
+    public bool UploadSnapshot { get; init; }
 
     public int UploadParallelism { get; init; } = 4;
 
@@ -107,9 +110,9 @@ public sealed record S3Settings
         }
 
         var bucket = Optional(Arguments.Bucket);
-        if (bucket is null && storage == StorageKind.S3)
+        if (bucket is null && (storage == StorageKind.S3 || Optional(Arguments.UploadSnapshot) is { } up && up is not ("false" or "0" or "no")))
         {
-            errors.Add($"--storage=s3 needs --{Arguments.Bucket}=<bucket name> (or {Arguments.EnvironmentVariable(Arguments.Bucket)}).");
+            errors.Add($"--storage=s3 and --{Arguments.UploadSnapshot} need --{Arguments.Bucket}=<bucket name> (or {Arguments.EnvironmentVariable(Arguments.Bucket)}).");
         }
         else if (bucket is not null && S3Location.BucketNameError(bucket) is { } bucketError)
         {
@@ -162,7 +165,8 @@ public sealed record S3Settings
             RoleArn = roleArn,
             CredentialsDuration = Duration(Arguments.StorageCredentialsDuration, TimeSpan.FromHours(1)),
             CorsRuleId = Optional(Arguments.CorsRuleId) ?? LabelStudioCorsRule.DefaultId,
-            Upload = Flag(Arguments.Upload, true),
+            UploadDataset = Flag(Arguments.UploadDataset, true),
+            UploadSnapshot = Flag(Arguments.UploadSnapshot, false),
             UploadParallelism = Integer(Arguments.UploadParallelism, 4, 1, 64),
         };
 

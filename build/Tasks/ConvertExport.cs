@@ -26,5 +26,6 @@ public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
             settings.SnapshotDirectory,
             context.CancellationToken);
         SnapshotReport.Log(context, summary);
+        await SnapshotReport.UploadAsync(context, summary);
     }
 }

@@ -21,5 +21,6 @@ public sealed class Export : AsyncFrostingTask<BuildContext>
             settings.SyncTimeout,
             context.CancellationToken);
         SnapshotReport.Log(context, summary);
+        await SnapshotReport.UploadAsync(context, summary);
     }
 }

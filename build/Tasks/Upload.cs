@@ -30,13 +30,13 @@ public sealed class Upload : AsyncFrostingTask<BuildContext>
         var uploader = new DatasetUploader(await context.Aws.GetS3Async(ct), context.Aws.Endpoints, context.Logger) { Parallelism = context.S3.UploadParallelism };
         await uploader.EnsureBucketAsync(target.Bucket, ct);
 
-        if (!context.S3.Upload)
+        if (!context.S3.UploadDataset)
         {
             var present = (await uploader.ListAsync(target, ct)).Keys.Count(k => k.EndsWith(".csv", StringComparison.OrdinalIgnoreCase));
-            context.Information("Not uploading (--upload=false): {0} CSV files are under {1}", present, target);
+            context.Information("Not uploading (--upload-dataset=false): {0} CSV files are under {1}", present, target);
             if (present == 0)
             {
-                throw new StorageException($"No CSV files under {target}: Label Studio would have nothing to import. Drop --upload=false to upload the dataset, or fix --bucket/--prefix.");
+                throw new StorageException($"No CSV files under {target}: Label Studio would have nothing to import. Drop --upload-dataset=false to upload the dataset, or fix --bucket/--prefix.");
             }
 
             return;

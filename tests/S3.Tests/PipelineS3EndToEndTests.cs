@@ -153,6 +153,27 @@ public sealed class PipelineS3EndToEndTests(S3Server s3) : IClassFixture<S3Serve
     }
 
     [SkippableFact]
+    public async Task Upload_copies_the_label_snapshot_under_labels_and_a_rerun_copies_nothing()
+    {
+        var (bucket, aws) = await ArrangeAsync();
+        var first = await RunAsync(bucket, aws, "--upload");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var snapshot = Path.Combine(_temp.Path, "artifacts", "synthetic", "v1");
+        var files = Directory.GetFiles(snapshot, "*", SearchOption.AllDirectories);
+        Assert.Contains($"Snapshot copied to s3://{bucket}/{Prefix}/labels/synthetic/v1/: {files.Length} files uploaded, 0 unchanged", first.Output);
+        foreach (var file in files)
+        {
+            var key = $"{Prefix}/labels/synthetic/v1/{Path.GetRelativePath(snapshot, file).Replace('\\', '/')}";
+            Assert.Equal(await File.ReadAllBytesAsync(file), await s3.GetBytesAsync(bucket, key));
+        }
+
+        var second = await RunAsync(bucket, aws, "--upload");
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.True(second.Output.Contains($"0 files uploaded, {files.Length} unchanged", StringComparison.Ordinal), second.Output);
+        AssertNoSecrets(second, "pipeline-session-token-1");
+    }
+
+    [SkippableFact]
     public async Task Stale_keys_on_the_existing_storage_are_replaced_by_the_next_run()
     {
         var (bucket, aws) = await ArrangeAsync("ASIAFIRSTSESSION", "first-token");
@@ -269,7 +290,7 @@ public sealed class PipelineS3EndToEndTests(S3Server s3) : IClassFixture<S3Serve
     public async Task No_files_under_the_prefix_is_reported()
     {
         var (bucket, aws) = await ArrangeAsync();
-        var run = await RunAsync(bucket, aws, "--upload=false");
+        var run = await RunAsync(bucket, aws, "--upload-dataset=false");
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains($"No CSV files under s3://{bucket}/{Prefix}/synthetic/v1/", run.Output);
         Assert.Equal(0, _ls.Inspect.StorageCount("s3"));

@@ -133,6 +133,13 @@ public static class DatasetInspector
             throw new DatasetException($"{file} line 1: the first row holds numbers, not column names. Add a header row (e.g. timestamp,signal_00,...).");
         }
 
+        // A first row that starts with a time is data too: read as a header it would name a column "2021-01-01 00:00:00".
+        if (header.FirstOrDefault(LooksLikeTime) is { } time)
+        {
+            throw new DatasetException(
+                $"{file} line 1: the first row holds data ('{Clip(time)}' is a time), not column names. Add a header row (e.g. timestamp,signal_00,...).");
+        }
+
         var duplicate = header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -224,7 +231,8 @@ public static class DatasetInspector
             throw new DatasetException(
                 $"{file}: no numeric column besides the time column '{header[timeIndex]}'. Label Studio needs at least one numeric channel to draw." +
                 (decimalCommaColumns.Count > 0
-                    ? $" Columns {string.Join(", ", decimalCommaColumns.Select(c => $"'{c}'"))} use a decimal comma ('1,5'); Label Studio reads only a decimal point ('1.5'): re-save the file that way."
+                    ? $" {(decimalCommaColumns.Count == 1 ? "Column" : "Columns")} {string.Join(", ", decimalCommaColumns.Select(c => $"'{c}'"))} " +
+                      $"{(decimalCommaColumns.Count == 1 ? "uses" : "use")} a decimal comma ('1,5'); Label Studio reads only a decimal point ('1.5'): re-save the file that way."
                     : string.Empty));
         }
 
@@ -401,6 +409,11 @@ public static class DatasetInspector
         double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
         || cell.Equals("nan", StringComparison.OrdinalIgnoreCase);
 
+    private static readonly TimeFormat[] DateFormats =
+        TimeFormat.Candidates.Where(c => c is not "%s" and not "%Q").Select(TimeFormat.Parse).ToArray();
+
+    private static bool LooksLikeTime(string cell) => DateFormats.Any(f => f.TryParse(cell, out _));
+
     /// <summary>'1,5' or '-0,25': a number written with a decimal comma (German, French … spreadsheets).</summary>
     private static bool IsDecimalCommaNumber(string cell) =>
         cell.Count(c => c == ',') == 1 && !cell.Contains('.', StringComparison.Ordinal) && IsNumber(cell.Replace(',', '.'));
@@ -422,7 +435,7 @@ public static class DatasetInspector
                 var field = headerLine[start..i].Trim();
                 if (field.Length >= 2 && field[0] == '"')
                 {
-                    names.Add(field.Trim('"').Replace("\"\"", "\"", StringComparison.Ordinal));
+                    names.Add(field[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal));
                 }
 
                 start = i + 1;
@@ -491,7 +504,7 @@ public static class DatasetInspector
     private static DatasetException NotUtf8(string file)
     {
         var where = FindInvalidUtf8(file);
-        var at = where is { } w ? $" line {w.Line}: byte 0x{w.Byte:X2} (character {w.Column} of the line)" : string.Empty;
+        var at = where is { } w ? $" line {w.Line}, character {w.Column}: byte 0x{w.Byte:X2}" : string.Empty;
         return new DatasetException(
             $"{file}{at} is not UTF-8 text. LabelPipeline and Label Studio's editor read CSV files as UTF-8: re-save the file as UTF-8 " +
             "(e.g. iconv -f windows-1252 -t utf-8 old.csv > new.csv, or 'CSV UTF-8' in Excel).");
@@ -571,10 +584,10 @@ public static class DatasetInspector
     private static StreamReader OpenText(string file) =>
         new(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
 
-    private static CsvRecords OpenCsv(string file, char separator, InputLimits limits) => new(OpenText(file), separator, limits);
+    private static CsvRecords OpenCsv(string file, char separator, InputLimits limits) => new(file, OpenText(file), separator, limits);
 
     /// <summary>CsvHelper's reader over a file, one record at a time as strings, with its line number.</summary>
-    private sealed class CsvRecords(StreamReader text, char separator, InputLimits limits) : IDisposable
+    private sealed class CsvRecords(string file, StreamReader text, char separator, InputLimits limits) : IDisposable
     {
         private readonly CsvReader _reader = CsvReader.Create(
             text,
@@ -587,8 +600,8 @@ public static class DatasetInspector
                 FieldCountMismatch = CsvFieldCountHandling.Allow,
                 MissingField = CsvMissingFieldHandling.ReturnEmpty,
 
-                // Bounds the buffer for a record without line breaks; CheckLineLength gives the message.
-                MaxRecordSize = limits.MaxLineCharacters * 4,
+                // A memory guard for a record without line breaks; up to it, CheckLineLength reports the exact line.
+                MaxRecordSize = MaxRecordBytes(limits),
             },
             false);
 
@@ -603,9 +616,18 @@ public static class DatasetInspector
 
         public bool Read()
         {
-            if (!_reader.Read())
+            try
             {
-                return false;
+                if (!_reader.Read())
+                {
+                    return false;
+                }
+            }
+            catch (CsvFormatException e) when (e.InnerException is null or not DecoderFallbackException)
+            {
+                throw new DatasetException(
+                    $"{file} after line {Line}: the file cannot be read as CSV ({e.Message}). LabelPipeline accepts lines of at most " +
+                    $"{limits.MaxLineCharacters:N0} characters: is a line break or a closing quote missing?");
             }
 
             var fields = new string[_reader.FieldCount];
@@ -622,5 +644,7 @@ public static class DatasetInspector
         }
 
         public void Dispose() => _reader.Dispose();
+
+        private static int MaxRecordBytes(InputLimits limits) => (int)Math.Min(int.MaxValue / 2, Math.Max(64L << 20, limits.MaxLineCharacters * 16L));
     }
 }

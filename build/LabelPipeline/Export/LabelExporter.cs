@@ -9,6 +9,9 @@ namespace LabelPipeline.Export;
 /// </summary>
 public sealed class LabelExporter(LabelStudioClient client, ILogger logger)
 {
+    /// <summary>The title of the snapshots this pipeline creates.</summary>
+    public const string SnapshotTitle = "LabelPipeline";
+
     public async Task<SnapshotSummary> ExportAsync(int projectId, SnapshotOptions options, string snapshotDirectory, TimeSpan timeout, CancellationToken ct)
     {
         // The config is read from the project, not regenerated: it may have been changed in the UI.
@@ -54,7 +57,7 @@ public sealed class LabelExporter(LabelStudioClient client, ILogger logger)
         ExportSnapshot snapshot;
         try
         {
-            snapshot = await client.CreateExportSnapshotAsync(projectId, new ExportSnapshotRequest { Title = "LabelPipeline" }, ct).ConfigureAwait(false);
+            snapshot = await client.CreateExportSnapshotAsync(projectId, new ExportSnapshotRequest { Title = SnapshotTitle }, ct).ConfigureAwait(false);
         }
         catch (LabelStudioApiException e) when ((int)e.StatusCode is 404 or 405 or 501)
         {
@@ -83,6 +86,18 @@ public sealed class LabelExporter(LabelStudioClient client, ILogger logger)
             logger.LogWarning("Export snapshot {Id} failed in Label Studio; using the direct export.", snapshot.Id);
             await DownloadToFileAsync(path, s => client.DownloadDirectExportAsync(projectId, s, ct)).ConfigureAwait(false);
             return (null, "direct");
+        }
+
+        // Unchanged annotations give the same content (md5): keep the earlier snapshot's id and drop the new copy, so a
+        // re-run with nothing new produces the same manifest, byte for byte, and does not pile up snapshots.
+        var earlier = (await client.ListExportSnapshotsAsync(projectId, ct).ConfigureAwait(false))
+            .Where(e => e.Id != snapshot.Id && e.Title == SnapshotTitle && e.Status == "completed" && e.Md5 is not null && e.Md5 == snapshot.Md5)
+            .MinBy(e => e.Id);
+        if (earlier is not null)
+        {
+            await client.DeleteExportSnapshotAsync(projectId, snapshot.Id, ct).ConfigureAwait(false);
+            logger.LogInformation("Annotations unchanged since export snapshot {Id}; reusing it.", earlier.Id);
+            snapshot = earlier;
         }
 
         await DownloadToFileAsync(path, s => client.DownloadExportSnapshotAsync(projectId, snapshot.Id, s, ct)).ConfigureAwait(false);

@@ -12,6 +12,13 @@ public sealed partial class LabelStudioClient
     public Task<ExportSnapshot> GetExportSnapshotAsync(int projectId, int exportId, CancellationToken ct) =>
         SendAsync<ExportSnapshot>(HttpMethod.Get, $"/api/projects/{projectId}/exports/{exportId}", null, ct);
 
+    /// <summary>The project's snapshots, newest first (Label Studio keeps the latest 100).</summary>
+    public Task<IReadOnlyList<ExportSnapshot>> ListExportSnapshotsAsync(int projectId, CancellationToken ct) =>
+        SendAsync<IReadOnlyList<ExportSnapshot>>(HttpMethod.Get, $"/api/projects/{projectId}/exports/", null, ct);
+
+    public Task DeleteExportSnapshotAsync(int projectId, int exportId, CancellationToken ct) =>
+        SendForTextAsync(HttpMethod.Delete, $"/api/projects/{projectId}/exports/{exportId}", null, retryOnUnauthorized: true, ct);
+
     /// <summary>Copies a completed snapshot's JSON to <paramref name="destination"/> without holding it in memory.</summary>
     public Task DownloadExportSnapshotAsync(int projectId, int exportId, Stream destination, CancellationToken ct) =>
         DownloadAsync($"/api/projects/{projectId}/exports/{exportId}/download?exportType=JSON", destination, ct);

@@ -119,6 +119,7 @@ internal sealed record TokenRefreshResponse
 public sealed record ExportSnapshot
 {
     public int Id { get; init; }
+    public string? Title { get; init; }
     public string? Status { get; init; }
     public string? Md5 { get; init; }
 

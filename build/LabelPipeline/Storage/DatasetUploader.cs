@@ -38,14 +38,15 @@ public sealed class DatasetUploader(IAmazonS3 s3, AwsEndpoints endpoints, ILogge
     /// <summary>The least time between two progress lines.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(2);
 
-    public async Task<UploadSummary> UploadAsync(IReadOnlyList<string> files, S3Location target, CancellationToken ct)
+    /// <param name="relativeKey">The key under <paramref name="target"/> for a file; default: its file name.</param>
+    public async Task<UploadSummary> UploadAsync(IReadOnlyList<string> files, S3Location target, CancellationToken ct, Func<string, string>? relativeKey = null)
     {
-        var existing = await ListAsync(target, ct).ConfigureAwait(false);
+        var existing = await ListAsync(target, ct, recursive: relativeKey is not null).ConfigureAwait(false);
         var plan = new ConcurrentBag<(string File, string Key, long Size, string Sha256)>();
         var skipped = 0;
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (file, token) =>
         {
-            var key = target.KeyOf(Path.GetFileName(file));
+            var key = target.KeyOf(relativeKey?.Invoke(file) ?? Path.GetFileName(file));
             var size = new FileInfo(file).Length;
             var (sha256, md5) = await HashAsync(file, token).ConfigureAwait(false);
             if (existing.TryGetValue(key, out var remote) && remote.Size == size && await IsSameContentAsync(target, key, remote, sha256, md5, token).ConfigureAwait(false))
@@ -114,10 +115,11 @@ public sealed class DatasetUploader(IAmazonS3 s3, AwsEndpoints endpoints, ILogge
     }
 
     /// <summary>The objects directly under the location (Delimiter '/', as Label Studio's non-recursive scan sees them).</summary>
-    public async Task<Dictionary<string, S3Object>> ListAsync(S3Location location, CancellationToken ct)
+    /// <param name="recursive">Also list keys in "sub-folders" (a snapshot has lookout/, dense/, source/).</param>
+    public async Task<Dictionary<string, S3Object>> ListAsync(S3Location location, CancellationToken ct, bool recursive = false)
     {
         var objects = new Dictionary<string, S3Object>(StringComparer.Ordinal);
-        var request = new ListObjectsV2Request { BucketName = location.Bucket, Prefix = location.Prefix, Delimiter = "/" };
+        var request = new ListObjectsV2Request { BucketName = location.Bucket, Prefix = location.Prefix, Delimiter = recursive ? null : "/" };
         try
         {
             await foreach (var item in s3.Paginators.ListObjectsV2(request).S3Objects.WithCancellation(ct).ConfigureAwait(false))

@@ -135,8 +135,14 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
         Assert.True(offline.ExitCode == 0, offline.ToString());
         AssertSameSnapshot(Path.Combine(Output, "synthetic", "v1"), Path.Combine(offlineOutput, "synthetic", "v1"));
 
+        var snapshot = Path.Combine(Output, "synthetic", "v1");
+        var afterSecond = Directory.GetFiles(snapshot, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
         var third = await RunAsync("--target=Export");
         Assert.True(third.ExitCode == 0, third.ToString());
+
+        // Nothing changed: every file of the snapshot, manifest included, is byte-identical.
+        Assert.Contains("reusing it", third.Output);
+        Assert.All(afterSecond, f => Assert.True(f.Value.SequenceEqual(File.ReadAllBytes(f.Key)), f.Key));
         Assert.Equal((1, 1, SyntheticFileCount), await CountAsync());
         Assert.Contains("reused, unchanged", third.Output);
         Assert.Contains($"0 tasks created, {SyntheticFileCount} already there", third.Output);
