@@ -12,8 +12,8 @@ namespace LabelPipeline.Benchmarks;
 /// <param name="ProcessSeconds">The whole process as the parent timed it (runtime start-up / pandas import included).</param>
 /// <param name="PeakKb">The process's VmHWM.</param>
 /// <param name="CpuSeconds">The process's user + system CPU time, start-up included.</param>
-/// <param name="Load">The 1-minute load average just before the process started.</param>
-internal sealed record Sample(double Seconds, double ProcessSeconds, long PeakKb, double CpuSeconds, double Load, IReadOnlyDictionary<string, double> Values)
+/// <param name="Busy">How busy the cores were (%) in the second before the process started: other work competing.</param>
+internal sealed record Sample(double Seconds, double ProcessSeconds, long PeakKb, double CpuSeconds, double Busy, IReadOnlyDictionary<string, double> Values)
 {
     public long Count(string name) => (long)Values.GetValueOrDefault(name, -1);
 }
@@ -56,6 +56,9 @@ internal sealed class Bench(Arguments args)
     private readonly IReadOnlyList<int> _rows = args.Ints("rows", "1000000,5000000");
     private readonly int _channels = args.Int("channels", 10);
     private readonly int _snapshotReps = args.Int("snapshot-reps", 1);
+    private readonly double _quietPercent = args.Int("quiet-percent", 15);
+    private readonly TimeSpan _quietWait = TimeSpan.FromSeconds(args.Int("quiet-wait", 30));
+    private TimeSpan _quietBudget = TimeSpan.FromSeconds(args.Int("quiet-budget", 180));
     private readonly List<Measurement> _results = [];
     private readonly List<string> _failures = [];
     private string _out = string.Empty;
@@ -231,7 +234,7 @@ internal sealed class Bench(Arguments args)
 
     private Sample RunPandas(params string[] arguments) => Run("pandas", _python, [_script, .. arguments]);
 
-    private static Sample Run(string side, string fileName, IReadOnlyList<string> arguments)
+    private Sample Run(string side, string fileName, IReadOnlyList<string> arguments)
     {
         var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -239,7 +242,9 @@ internal sealed class Bench(Arguments args)
             start.ArgumentList.Add(argument);
         }
 
-        var load = PeakMemory.LoadAverage();
+        var waiting = Stopwatch.StartNew();
+        var busy = CpuActivity.WaitForQuiet(_quietPercent, _quietWait < _quietBudget ? _quietWait : _quietBudget);
+        _quietBudget -= waiting.Elapsed;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var stdout = process.StandardOutput.ReadToEnd();
@@ -255,10 +260,10 @@ internal sealed class Bench(Arguments args)
         var values = json.RootElement.EnumerateObject()
             .Where(p => p.Value.ValueKind == JsonValueKind.Number)
             .ToDictionary(p => p.Name, p => p.Value.GetDouble(), StringComparer.Ordinal);
-        var sample = new Sample(values["seconds"], clock.Elapsed.TotalSeconds, (long)values["peak_kb"], values["cpu_seconds"], load, values);
+        var sample = new Sample(values["seconds"], clock.Elapsed.TotalSeconds, (long)values["peak_kb"], values["cpu_seconds"], busy, values);
         Console.Error.WriteLine(
             $"  {side,-6} {arguments.FirstOrDefault(a => !a.EndsWith(".dll", StringComparison.Ordinal) && !a.EndsWith(".py", StringComparison.Ordinal)),-8} " +
-            $"{sample.Seconds,8:F3} s work, {sample.ProcessSeconds,8:F3} s process, {sample.CpuSeconds,8:F3} s CPU, peak {sample.PeakKb / 1024.0,7:F1} MB, load {load:F2}");
+            $"{sample.Seconds,8:F3} s work, {sample.ProcessSeconds,8:F3} s process, {sample.CpuSeconds,8:F3} s CPU, peak {sample.PeakKb / 1024.0,7:F1} MB, cores {busy:F0} % busy before");
         return sample;
     }
 
@@ -311,13 +316,15 @@ internal sealed class Bench(Arguments args)
     {
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        var loads = _results.SelectMany(m => m.Net.Concat(m.Pandas ?? [])).Select(s => s.Load).ToArray();
+        var busy = _results.SelectMany(m => m.Net.Concat(m.Pandas ?? [])).Select(s => s.Busy).ToArray();
         text.AppendLine();
         text.AppendLine(inv, $"Machine: {Machine()}");
         text.AppendLine(inv,
             $"Repetitions: {_reps} per side and size ({_snapshotReps} for the .NET-only full snapshots), median shown; every run is a fresh process, alternating which side goes first; peak = the largest VmHWM over the runs.");
-        var busy = loads.Max() > Environment.ProcessorCount / 2.0 ? " — other processes were competing for the CPU, so wall times are noisy; CPU times are below." : ".";
-        text.AppendLine(inv, $"1-minute load average before each run: {loads.Min():F1}–{loads.Max():F1} on {Environment.ProcessorCount} cores{busy}");
+        var contended = busy.Max() > _quietPercent
+            ? $" — other work was competing for the cores (each run waits up to {_quietWait.TotalSeconds:F0} s, {args.Int("quiet-budget", 180)} s in all, for ≤ {_quietPercent:F0} %), so wall times are noisy; CPU times are below."
+            : ".";
+        text.AppendLine(inv, $"Cores busy with other work in the second before each run: {busy.Min():F0}–{busy.Max():F0} % (median {Measurement.Median(busy):F0} %){contended}");
         text.AppendLine();
         text.AppendLine("Work time (inputs opened → outputs closed, as each process timed itself; runtime start-up and pandas import excluded):");
         text.AppendLine();

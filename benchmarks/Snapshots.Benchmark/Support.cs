@@ -66,10 +66,44 @@ internal static class PeakMemory
 
         throw new InvalidOperationException("/proc/self/status has no VmHWM line: peak memory can only be measured on Linux.");
     }
+}
 
-    /// <summary>The 1-minute load average: other processes competing for the cores make every number noisier.</summary>
-    public static double LoadAverage() =>
-        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+/// <summary>How busy the machine is with other work: other engineers' builds and tests share these cores.</summary>
+internal static class CpuActivity
+{
+    /// <summary>The share of all cores busy over the next <paramref name="window"/> (/proc/stat; steal counts as busy).</summary>
+    public static double BusyPercent(TimeSpan window)
+    {
+        var (busy0, total0) = Read();
+        Thread.Sleep(window);
+        var (busy1, total1) = Read();
+        return total1 == total0 ? 0 : 100.0 * (busy1 - busy0) / (total1 - total0);
+    }
+
+    /// <summary>
+    /// Waits until the cores are at most <paramref name="maxBusyPercent"/> busy (sampled each second), for at most
+    /// <paramref name="timeout"/>; returns the last sample, so a run that could not wait says how contended it was.
+    /// </summary>
+    public static double WaitForQuiet(double maxBusyPercent, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var busy = BusyPercent(TimeSpan.FromSeconds(1));
+        while (busy > maxBusyPercent && clock.Elapsed < timeout)
+        {
+            busy = BusyPercent(TimeSpan.FromSeconds(1));
+        }
+
+        return busy;
+    }
+
+    private static (long Busy, long Total) Read()
+    {
+        // cpu  user nice system idle iowait irq softirq steal guest guest_nice
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var total = fields.Sum();
+        return (total - fields[3] - fields[4], total);
+    }
 }
 
 /// <summary>

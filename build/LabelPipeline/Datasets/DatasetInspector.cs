@@ -66,8 +66,9 @@ public static class DatasetInspector
         var bytes = new FileInfo(file).Length;
         if (bytes > limits.WarnFileBytes)
         {
+            static string Megabytes(long n) => $"{n / (1024.0 * 1024.0):0.#} MB";
             warnings.Add(
-                $"{file}: {bytes / (1024.0 * 1024.0):0.#} MB, over {limits.WarnFileBytes / (1024 * 1024)} MB. The editor downloads and parses the whole file " +
+                $"{file}: {Megabytes(bytes)}, over {Megabytes(limits.WarnFileBytes)}. The editor downloads and parses the whole file " +
                 "for every task it opens; split the series into shorter files (one task each).");
         }
 
@@ -483,10 +484,12 @@ public static class DatasetInspector
         }
     }
 
+    /// <param name="atLeast">The line was not read to its end: <paramref name="characters"/> is only where reading stopped.</param>
     private static DatasetException LineTooLong(string file, long line, long characters, InputLimits limits, bool atLeast) =>
         new(
-            $"{file} line {line}: the line is {(atLeast ? "more than " : string.Empty)}{characters:N0} characters long; LabelPipeline accepts at most " +
-            $"{limits.MaxLineCharacters:N0} per line. Is a line break missing, or did a binary or text blob end up in a cell? Fix the file.");
+            $"{file} line {line}: the line is " +
+            (atLeast ? $"longer than {limits.MaxLineCharacters:N0} characters, the most" : $"{characters:N0} characters long; at most {limits.MaxLineCharacters:N0} per line is what") +
+            " LabelPipeline accepts. Is a line break missing, or did a binary or text blob end up in a cell? Fix the file.");
 
     private static bool IsInvalidUtf8(Exception e)
     {

@@ -137,7 +137,7 @@ public sealed partial class LabelStudioResilience
         context.Properties.Set(AttemptsKey, 0);
         try
         {
-            return await _pipelines[policy].ExecuteAsync(
+            var answer = await _pipelines[policy].ExecuteAsync(
                 static async (context, attempt) =>
                 {
                     context.Properties.Set(AttemptsKey, context.Properties.GetValue(AttemptsKey, 0) + 1);
@@ -145,6 +145,11 @@ public sealed partial class LabelStudioResilience
                 },
                 context,
                 attempt).ConfigureAwait(false);
+
+            // A repeated DELETE that finds nothing: the attempt whose answer was lost did the deleting.
+            return method == HttpMethod.Delete && answer.Status == HttpStatusCode.NotFound && context.Properties.GetValue(AttemptsKey, 1) > 1
+                ? answer with { Status = HttpStatusCode.NoContent, Body = string.Empty }
+                : answer;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -205,7 +210,8 @@ public sealed partial class LabelStudioResilience
             .AddTimeout(new TimeoutStrategyOptions { Timeout = attemptTimeout + Options.RetryBudget })
             .AddRetry(new RetryStrategyOptions<LabelStudioAnswer>
             {
-                MaxRetryAttempts = Math.Max(Options.MaxRetries, Options.MaxRetriesWhenRefused),
+                // ShouldRetry applies the real bounds per failure kind; Polly needs at least 1 here even when retrying is off.
+                MaxRetryAttempts = Math.Max(1, Math.Max(Options.MaxRetries, Options.MaxRetriesWhenRefused)),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = Options.FirstDelay,
@@ -220,7 +226,7 @@ public sealed partial class LabelStudioResilience
                         Failure(args.Outcome, attemptTimeout),
                         args.Context.Properties.GetValue(RequestKey, "?"),
                         args.AttemptNumber + 1,
-                        Options.MaxRetries + 1,
+                        (args.Outcome.Exception is { } e && IsConnectionRefused(e) ? Options.MaxRetriesWhenRefused : Options.MaxRetries) + 1,
                         Seconds(args.RetryDelay));
                     return ValueTask.CompletedTask;
                 },
@@ -272,7 +278,7 @@ public sealed partial class LabelStudioResilience
 
     /// <summary>An exception's own words and its cause's, which say what happened to the connection.</summary>
     private static string Describe(Exception e) =>
-        e.InnerException is { } inner && inner.Message != e.Message ? $"{e.Message} {inner.Message}" : e.Message;
+        e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} ({inner.Message})" : e.Message;
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture);
 

@@ -212,6 +212,21 @@ public sealed class ClientResilienceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_delete_whose_answer_was_lost_is_not_reported_as_missing()
+    {
+        var client = await StartAsync(Fast, Rule("DELETE", "^/api/projects/\\d+/exports/\\d+/?$", 1, FaultKind.ResponseLost));
+        var project = await client.CreateProjectAsync(new ProjectRequest { Title = "delete retries", LabelConfig = Config }, CancellationToken.None);
+        var snapshot = await client.CreateExportSnapshotAsync(project.Id, new ExportSnapshotRequest { Title = "x" }, CancellationToken.None);
+        await client.DeleteExportSnapshotAsync(project.Id, snapshot.Id, CancellationToken.None);
+        Assert.Equal(1, client.Retries);
+        Assert.Equal(0, _server!.Inspect.ExportCount(project.Id));
+
+        // Deleting what never existed is still an error.
+        var error = await Assert.ThrowsAsync<LabelStudioApiException>(() => client.DeleteExportSnapshotAsync(project.Id, 9999, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
+    }
+
+    [Fact]
     public async Task Cancelling_stops_a_hanging_call_at_once()
     {
         var client = await StartAsync(Fast with { RequestTimeout = TimeSpan.FromSeconds(20) }, Rule("GET", "^/api/version$", 100, FaultKind.Timeout));

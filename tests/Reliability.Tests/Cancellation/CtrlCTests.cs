@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using LabelStudio.Emulator;
+using LabelStudio.Emulator.Faults;
+using Reliability.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Reliability.Tests.Cancellation;
+
+/// <summary>Ctrl-C (SIGINT) while the pipeline waits on Label Studio: it stops within seconds, says so, and leaves no half-written output.</summary>
+public sealed class CtrlCTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [SkippableFact]
+    public async Task Ctrl_c_during_a_hanging_export_stops_cleanly()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "sends SIGINT with kill(1)");
+        var injector = new RateFaultInjector(new FaultPlan
+        {
+            Rules = [new FaultRule { Method = "POST", Path = "^/api/projects/\\d+/exports/?$", Rate = 1, Kinds = [FaultKind.Timeout] }],
+            HangFor = TimeSpan.FromSeconds(60),
+        });
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { LocalFilesDocumentRoot = RepositoryPaths.Datasets, Faults = injector }, CancellationToken.None);
+        var (arguments, environment) = LabelStudioFixture.Pipeline(server, RepositoryPaths.Datasets, _temp.Path, "--target=Export");
+        var interrupted = TimeSpan.Zero;
+        var clock = Stopwatch.StartNew();
+        var run = await PipelineRunner.RunAsync(
+            arguments,
+            environment,
+            TimeSpan.FromSeconds(90),
+            whileRunning: async (pid, exited) =>
+            {
+                // Wait (bounded) until the export request hangs in the emulator, then press Ctrl-C.
+                for (var i = 0; i < 600 && !exited.IsCancellationRequested && injector.Counts.Total == 0; i++)
+                {
+                    await Task.Delay(100, CancellationToken.None);
+                }
+
+                if (!exited.IsCancellationRequested)
+                {
+                    await Task.Delay(300, CancellationToken.None);
+                    interrupted = clock.Elapsed;
+                    await SendCtrlCAsync(pid);
+                }
+            });
+        output.WriteLine(run.ToString());
+        Assert.NotEqual(TimeSpan.Zero, interrupted);
+        var stopping = clock.Elapsed - interrupted;
+        output.WriteLine($"stopped {stopping.TotalSeconds:0.0} s after Ctrl-C");
+        Assert.True(stopping < TimeSpan.FromSeconds(10), $"took {stopping} to stop");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("Ctrl-C: cancelling", run.Output);
+        Assert.Empty(_temp.FilesUnder("output")); // no snapshot, no staging folder, no downloaded export left behind
+        Assert.Equal(1, server.Inspect.ProjectCount); // what was done before stays, and a re-run reuses it
+    }
+
+    /// <summary>What a terminal does on Ctrl-C: SIGINT to the process (the one this test started, by its id).</summary>
+    private static async Task SendCtrlCAsync(int pid)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+}
