@@ -49,6 +49,12 @@ public static class Arguments
     public const string UploadSnapshot = "upload";
     public const string UploadParallelism = "upload-parallelism";
     public const string Annotations = "annotations";
+
+    /// <summary>Seconds one ordinary request to Label Studio may take before it is retried.</summary>
+    public const string RequestTimeout = "request-timeout";
+
+    /// <summary>Retries of a failed request to Label Studio (0 turns retrying off).</summary>
+    public const string Retries = "retries";
     public const string InstantWidth = "instant-width";
     public const string ExportFile = "export-file";
     public const string LabelConfigFile = "label-config-file";

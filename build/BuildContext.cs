@@ -49,12 +49,6 @@ public sealed class BuildContext : FrostingContext
         };
     }
 
-    /// <summary>Seconds one ordinary request to Label Studio may take before it is retried (--request-timeout).</summary>
-    public const string RequestTimeoutArgument = "request-timeout";
-
-    /// <summary>Retries of a failed request to Label Studio (--retries; 0 turns retrying off).</summary>
-    public const string RetriesArgument = "retries";
-
     /// <summary>Retries and timeouts for Label Studio: --request-timeout and --retries; long calls get --sync-timeout.</summary>
     public LabelStudioRetryOptions LabelStudioRetries { get; }
 
@@ -216,10 +210,10 @@ public sealed class BuildContext : FrostingContext
         }
 
         var defaults = new LabelStudioRetryOptions();
-        var retries = Read(RetriesArgument, defaults.MaxRetries, 0, 20);
+        var retries = Read(Build.Arguments.Retries, defaults.MaxRetries, 0, 20);
         return defaults with
         {
-            RequestTimeout = TimeSpan.FromSeconds(Read(RequestTimeoutArgument, (int)defaults.RequestTimeout.TotalSeconds, 1, 3_600)),
+            RequestTimeout = TimeSpan.FromSeconds(Read(Build.Arguments.RequestTimeout, (int)defaults.RequestTimeout.TotalSeconds, 1, 3_600)),
             MaxRetries = retries,
             MaxRetriesWhenRefused = Math.Min(retries, defaults.MaxRetriesWhenRefused),
             LongRequestTimeout = syncTimeout,

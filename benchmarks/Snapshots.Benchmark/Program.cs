@@ -1,7 +1,9 @@
 using LabelPipeline.Benchmarks;
 
 // Snapshots.Benchmark bench --pandas-script=benchmarks/pandas_reference.py --template=templates/timeseries-labeling.xml [--data=DIR]
-//     [--reps=3] [--tasks=500,2000] [--regions-per-task=50] [--rows=1000000,5000000] [--channels=10] [--python=/usr/bin/python3]
+//     [--reps=3] [--snapshot-reps=1] [--tasks=500,2000] [--regions-per-task=50] [--rows=1000000,5000000] [--channels=10]
+//     [--python=/usr/bin/python3] [--quiet-percent=15] [--quiet-wait=30] [--quiet-budget=180]
+// Sizes are listed smallest first; the last is the full size. benchmarks/run.sh passes the paths.
 // The other commands are the per-workload processes bench starts: export | dense | snapshot (see Workloads).
 try
 {

@@ -60,7 +60,7 @@ public static class SnapshotBuilder
 
         var ranges = new List<LabeledRange>();
         int tasks = 0, annotations = 0;
-        foreach (var task in ExportFileReader.ReadTasks(exportCopy))
+        foreach (var task in ExportFileReader.ReadTasks(exportFile)) // the user's path, so errors name the file they gave
         {
             ct.ThrowIfCancellationRequested();
             tasks++;
