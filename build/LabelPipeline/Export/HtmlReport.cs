@@ -18,7 +18,7 @@ public static class HtmlReport
     private const int PlotHeight = 220;
     private const int Buckets = 550;
 
-    public static void Write(string path, SnapshotOptions options, IReadOnlyList<LabeledRange> ranges)
+    public static void Write(string path, SnapshotOptions options, IReadOnlyList<LabeledRange> ranges, ILookup<string, LabeledRange> bySeries)
     {
         var html = new StringBuilder();
         var title = $"Labels: {options.Dataset.Name} {options.Dataset.Version}";
@@ -40,7 +40,7 @@ public static class HtmlReport
         html.Append("</table>\n<h2>Series</h2>\n<table><tr><th>series</th><th>regions</th><th>annotations</th></tr>\n");
         foreach (var file in options.Dataset.Files.Select(Path.GetFileName))
         {
-            var mine = ranges.Where(r => r.SeriesFile == file).ToArray();
+            var mine = bySeries[file!].ToArray();
             html.Append("<tr><td>").Append(E(file!)).Append("</td><td>").Append(mine.Length).Append("</td><td>")
                 .Append(mine.Select(r => r.AnnotationId).Distinct().Count()).Append("</td></tr>\n");
         }
@@ -50,7 +50,7 @@ public static class HtmlReport
         {
             var name = Path.GetFileName(file);
             html.Append("<h3>").Append(E(name)).Append("</h3>\n");
-            AppendChart(html, file, options, ranges.Where(r => r.SeriesFile == name).ToArray());
+            AppendChart(html, file, options, bySeries[name].ToArray());
         }
 
         html.Append("<p class=\"legend\">Shaded: labeled ranges (both ends inclusive). Channels scaled to their own range.</p>\n</body></html>\n");
@@ -61,28 +61,61 @@ public static class HtmlReport
     {
         var schema = options.Schema;
         var timeIndex = schema.Columns.ToList().IndexOf(schema.TimeColumn);
-        var channelIndexes = schema.Channels.Select(c => schema.Columns.ToList().IndexOf(c)).ToArray();
-        var times = new List<double>();
+        var channelIndexes = schema.Columns.Select((c, i) => (c, i)).Where(x => schema.Channels.Contains(x.c)).Select(x => x.i).ToArray();
+
+        // Two streaming passes keep memory independent of the series length: count the rows, then keep only the
+        // minimum and maximum of each channel per pixel bucket (which also keeps spikes that plain striding would skip).
+        var rows = File.ReadLines(file).Skip(1).LongCount(l => l.Length > 0);
+        if (rows == 0)
+        {
+            return;
+        }
+
+        var perBucket = Math.Max(1L, (rows + Buckets - 1) / Buckets);
+        var points = channelIndexes.Select(_ => new List<(double Time, double Value)>()).ToArray();
+        var low = new (double Time, double Value)?[channelIndexes.Length];
+        var high = new (double Time, double Value)?[channelIndexes.Length];
+        var min = Enumerable.Repeat(double.PositiveInfinity, channelIndexes.Length).ToArray();
+        var max = Enumerable.Repeat(double.NegativeInfinity, channelIndexes.Length).ToArray();
         string? first = null, last = null;
-        var values = channelIndexes.Select(_ => new List<double>()).ToArray();
+        double t0 = double.NaN, t1 = double.NaN;
+        long row = 0;
         foreach (var line in File.ReadLines(file).Skip(1).Where(l => l.Length > 0))
         {
             var fields = Split(line, schema.Separator);
             first ??= fields[timeIndex];
             last = fields[timeIndex];
-            times.Add(Axis(fields[timeIndex], schema.TimeFormat));
+            var time = Axis(fields[timeIndex], schema.TimeFormat);
+            t0 = double.IsNaN(t0) ? time : t0;
+            t1 = time;
             for (var c = 0; c < channelIndexes.Length; c++)
             {
-                values[c].Add(double.TryParse(fields[channelIndexes[c]], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN);
+                if (!double.TryParse(fields[channelIndexes[c]], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+                {
+                    continue;
+                }
+
+                min[c] = Math.Min(min[c], v);
+                max[c] = Math.Max(max[c], v);
+                low[c] = low[c] is { } l && l.Value <= v ? l : (time, v);
+                high[c] = high[c] is { } h && h.Value >= v ? h : (time, v);
+            }
+
+            if (++row % perBucket == 0 || row == rows)
+            {
+                for (var c = 0; c < channelIndexes.Length; c++)
+                {
+                    if (low[c] is { } l && high[c] is { } h)
+                    {
+                        points[c].AddRange(l.Time <= h.Time ? [l, h] : [h, l]);
+                    }
+
+                    low[c] = high[c] = null;
+                }
             }
         }
 
-        if (times.Count == 0)
-        {
-            return;
-        }
-
-        double t0 = times[0], t1 = Math.Max(times[^1], t0 + 1);
+        t1 = Math.Max(t1, t0 + 1);
         double X(double t) => Math.Round((t - t0) / (t1 - t0) * Width, 1);
         html.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(Width).Append("\" height=\"").Append(PlotHeight)
             .Append("\" viewBox=\"0 0 ").Append(Width).Append(' ').Append(PlotHeight).Append("\">\n");
@@ -96,47 +129,26 @@ public static class HtmlReport
                 .Append("</title></rect>\n");
         }
 
-        for (var c = 0; c < values.Length; c++)
+        for (var c = 0; c < channelIndexes.Length; c++)
         {
-            var series = values[c];
-            var finite = series.Where(double.IsFinite).ToArray();
-            if (finite.Length == 0)
+            if (points[c].Count == 0)
             {
                 continue;
             }
 
-            double min = finite.Min(), max = finite.Max(), span = max > min ? max - min : 1;
-            double Y(double v) => Math.Round(PlotHeight - 4 - ((v - min) / span * (PlotHeight - 8)), 1);
+            double lo = min[c], span = max[c] > min[c] ? max[c] - min[c] : 1;
+            double Y(double v) => Math.Round(PlotHeight - 4 - ((v - lo) / span * (PlotHeight - 8)), 1);
             html.Append("<polyline fill=\"none\" stroke-width=\"0.8\" stroke=\"")
                 .Append(LabelConfigGenerator.ChannelPalette[c % LabelConfigGenerator.ChannelPalette.Count]).Append("\" points=\"");
-
-            // Min and max of each pixel bucket, in time order, keep spikes that plain striding would skip.
-            var perBucket = Math.Max(1, (int)Math.Ceiling(series.Count / (double)Buckets));
-            for (var start = 0; start < series.Count; start += perBucket)
+            foreach (var (time, value) in points[c])
             {
-                var end = Math.Min(series.Count, start + perBucket);
-                int lo = -1, hi = -1;
-                for (var i = start; i < end; i++)
-                {
-                    if (!double.IsFinite(series[i]))
-                    {
-                        continue;
-                    }
-
-                    lo = lo < 0 || series[i] < series[lo] ? i : lo;
-                    hi = hi < 0 || series[i] > series[hi] ? i : hi;
-                }
-
-                foreach (var i in lo < 0 ? [] : lo <= hi ? new[] { lo, hi } : [hi, lo])
-                {
-                    html.Append(F(X(times[i]))).Append(',').Append(F(Y(series[i]))).Append(' ');
-                }
+                html.Append(F(X(time))).Append(',').Append(F(Y(value))).Append(' ');
             }
 
-            html.Append("\"><title>").Append(E(schema.Channels[c])).Append("</title></polyline>\n");
+            html.Append("\"><title>").Append(E(schema.Columns[channelIndexes[c]])).Append("</title></polyline>\n");
         }
 
-        html.Append("</svg>\n<p>").Append(E(first!)).Append(" → ").Append(E(last!)).Append(" · ").Append(times.Count)
+        html.Append("</svg>\n<p>").Append(E(first!)).Append(" → ").Append(E(last!)).Append(" · ").Append(rows)
             .Append(" rows · ").Append(channelIndexes.Length).Append(" channels</p>\n");
     }
 

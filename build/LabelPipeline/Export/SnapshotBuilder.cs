@@ -75,15 +75,15 @@ public static class SnapshotBuilder
         Write(directory, SnapshotLayout.LookoutLabels, LookoutLabels.Render(lookout));
         WriteIntervalsCsv(directory, ranges, options);
         WriteIntervalsJsonl(directory, ranges, options);
+        var bySeries = ranges.ToLookup(r => r.SeriesFile, StringComparer.Ordinal);
         foreach (var file in options.Dataset.Files)
         {
             ct.ThrowIfCancellationRequested();
             var name = Path.GetFileName(file);
-            DenseLabels.Write(file, options.Schema, ranges.Where(r => r.SeriesFile == name).ToArray(), options.AnomalyLabels,
-                Path.Combine(directory, SnapshotLayout.DenseFolder, name));
+            DenseLabels.Write(file, options.Schema, bySeries[name].ToArray(), options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name));
         }
 
-        HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, ranges);
+        HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, ranges, bySeries);
         var perLabel = ranges.SelectMany(r => r.Labels).GroupBy(l => l, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         WriteManifest(directory, options, config, tasks, annotations, ranges.Count, lookout.Count, perLabel);
