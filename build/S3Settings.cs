@@ -112,7 +112,7 @@ public sealed record S3Settings
         var bucket = Optional(Arguments.Bucket);
         if (bucket is null && (storage == StorageKind.S3 || Optional(Arguments.UploadSnapshot) is { } up && up is not ("false" or "0" or "no")))
         {
-            errors.Add($"--storage=s3 and --{Arguments.UploadSnapshot} need --{Arguments.Bucket}=<bucket name> (or {Arguments.EnvironmentVariable(Arguments.Bucket)}).");
+            errors.Add($"{(storage == StorageKind.S3 ? "--storage=s3" : "--" + Arguments.UploadSnapshot)} needs --{Arguments.Bucket}=<bucket name> (or {Arguments.EnvironmentVariable(Arguments.Bucket)}).");
         }
         else if (bucket is not null && S3Location.BucketNameError(bucket) is { } bucketError)
         {
