@@ -1,27 +1,35 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Editor.Tests.Support;
+namespace LabelPipeline.TestSupport;
 
-/// <summary>What one run of the pipeline printed and returned.</summary>
-public sealed record PipelineRun(int ExitCode, string Output)
+/// <summary>What one run of the pipeline printed and returned, and how long it took.</summary>
+public sealed record PipelineRun(int ExitCode, string Output, TimeSpan Elapsed)
 {
-    public override string ToString() => $"exit {ExitCode}\n{Output}";
+    public override string ToString() => $"exit {ExitCode} after {Elapsed.TotalSeconds:0.0} s\n{Output}";
 }
 
 /// <summary>
 /// Runs the real pipeline executable (build/Build.csproj's output) as a user would, in the repository root, so the
-/// tests see the real command line, exit codes and output.
+/// tests see the real command line, exit codes and output. Shared by the test projects (linked from tests/Shared).
 /// </summary>
 public static class PipelineRunner
 {
     private static readonly string BuildDll = FindBuildDll();
 
-    public static async Task<PipelineRun> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    /// <summary>The repository: this file lies in tests/Shared/, two levels under it.</summary>
+    private static string Root { get; } = FindRoot();
+
+    /// <param name="whileRunning">Called with the process id once it started; its token is cancelled when the process exits.</param>
+    public static async Task<PipelineRun> RunAsync(
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null,
+        TimeSpan? timeout = null,
+        Func<int, CancellationToken, Task>? whileRunning = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = RepositoryPaths.Root,
+            WorkingDirectory = Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -43,6 +51,7 @@ public static class PipelineRunner
             start.Environment[name] = value;
         }
 
+        var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var output = new StringBuilder();
         var lines = new object();
@@ -50,6 +59,8 @@ public static class PipelineRunner
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { output.AppendLine(e.Data); } } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        using var exited = new CancellationTokenSource();
+        var watcher = whileRunning?.Invoke(process.Id, exited.Token) ?? Task.CompletedTask;
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
         try
         {
@@ -60,19 +71,27 @@ public static class PipelineRunner
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"The pipeline did not finish in time:\n{output}");
         }
+        finally
+        {
+            await exited.CancelAsync();
+            await watcher;
+        }
 
         process.WaitForExit(); // flush the output events
         lock (lines)
         {
-            return new PipelineRun(process.ExitCode, output.ToString());
+            return new PipelineRun(process.ExitCode, output.ToString(), clock.Elapsed);
         }
     }
+
+    private static string FindRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", ".."));
 
     private static string FindBuildDll()
     {
         // The test's own output path says which configuration was built (bin/Debug/net10.0 or bin/Release/net10.0).
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(RepositoryPaths.Root, "build", "bin", configuration, "net10.0", "Build.dll");
+        var dll = Path.Combine(Root, "build", "bin", configuration, "net10.0", "Build.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the pipeline first: {dll} is missing.");
     }
 }

@@ -1,11 +1,11 @@
-namespace Editor.Tests.Support;
+namespace LabelPipeline.TestSupport;
 
 /// <summary>A scratch folder removed after the test.</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "labelpipeline-editor-tests", Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "labelpipeline-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
@@ -17,6 +17,13 @@ public sealed class TempDirectory : IDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         File.WriteAllText(full, content);
         return full;
+    }
+
+    /// <summary>Every file under <paramref name="relativePath"/> (none when it does not exist).</summary>
+    public string[] FilesUnder(string relativePath)
+    {
+        var full = System.IO.Path.Combine(Path, relativePath);
+        return Directory.Exists(full) ? Directory.GetFiles(full, "*", SearchOption.AllDirectories) : [];
     }
 
     public void Dispose()
