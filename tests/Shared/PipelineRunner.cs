@@ -15,10 +15,11 @@ public sealed record PipelineRun(int ExitCode, string Output, TimeSpan Elapsed)
 /// </summary>
 public static class PipelineRunner
 {
-    private static readonly string BuildDll = FindBuildDll();
+    /// <summary>The repository: this file lies in tests/Shared/, two levels under it. Declared first: static
+    /// initializers run in order, and <see cref="BuildDll"/> needs it.</summary>
+    private static readonly string Root = FindRoot();
 
-    /// <summary>The repository: this file lies in tests/Shared/, two levels under it.</summary>
-    private static string Root { get; } = FindRoot();
+    private static readonly string BuildDll = FindBuildDll();
 
     /// <param name="whileRunning">Called with the process id once it started; its token is cancelled when the process exits.</param>
     public static async Task<PipelineRun> RunAsync(
