@@ -15,10 +15,6 @@ public sealed record PipelineRun(int ExitCode, string Output, TimeSpan Elapsed)
 /// </summary>
 public static class PipelineRunner
 {
-    /// <summary>The repository: this file lies in tests/Shared/, two levels under it. Declared first: static
-    /// initializers run in order, and <see cref="BuildDll"/> needs it.</summary>
-    private static readonly string Root = FindRoot();
-
     private static readonly string BuildDll = FindBuildDll();
 
     /// <param name="whileRunning">Called with the process id once it started; its token is cancelled when the process exits.</param>
@@ -30,7 +26,7 @@ public static class PipelineRunner
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Root,
+            WorkingDirectory = Repository.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -85,14 +81,11 @@ public static class PipelineRunner
         }
     }
 
-    private static string FindRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", ".."));
-
     private static string FindBuildDll()
     {
         // The test's own output path says which configuration was built (bin/Debug/net10.0 or bin/Release/net10.0).
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(Root, "build", "bin", configuration, "net10.0", "Build.dll");
+        var dll = Path.Combine(Repository.Root, "build", "bin", configuration, "net10.0", "Build.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the pipeline first: {dll} is missing.");
     }
 }

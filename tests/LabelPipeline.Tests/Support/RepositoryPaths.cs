@@ -3,30 +3,12 @@ namespace LabelPipeline.Tests.Support;
 /// <summary>Finds the repository (and the shared reference folder beside it) from the test's output folder.</summary>
 public static class RepositoryPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => Repository.Root;
 
     /// <summary>The read-only shared folder next to the clone (datasets, Label Studio contract).</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    public static string Shared => Repository.Shared;
 
     public static string SharedDatasets => Path.Combine(Shared, "datasets");
 
     public static string Template => Path.Combine(Root, "templates", "timeseries-labeling.xml");
-
-    private static string FindRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
-    {
-        // The compiler records this file's path: tests/LabelPipeline.Tests/Support/ lies three levels under the root.
-        var fromSource = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", "..", ".."));
-        if (File.Exists(Path.Combine(fromSource, "LabelPipeline.sln")))
-        {
-            return fromSource;
-        }
-
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LabelPipeline.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Cannot find LabelPipeline.sln above " + AppContext.BaseDirectory);
-    }
 }

@@ -1,0 +1,28 @@
+namespace LabelPipeline.TestSupport;
+
+/// <summary>The repository and the read-only shared folder beside the clone, found once for every suite.</summary>
+public static class Repository
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The read-only shared folder next to the clone (datasets, Label Studio contract).</summary>
+    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+
+    private static string FindRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
+    {
+        // The compiler records this file's path: tests/Shared/ lies two levels under the root.
+        var fromSource = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", ".."));
+        if (File.Exists(Path.Combine(fromSource, "LabelPipeline.sln")))
+        {
+            return fromSource;
+        }
+
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LabelPipeline.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Cannot find LabelPipeline.sln above " + AppContext.BaseDirectory);
+    }
+}
