@@ -21,7 +21,14 @@ public sealed partial class LabelStudioProvisioner
         if (existing.Length == 0)
         {
             await ValidateS3Async(wanted, ct).ConfigureAwait(false);
-            return (await client.CreateS3StorageAsync(wanted, ct).ConfigureAwait(false), Provisioned.Created);
+            var created = await CreateOnceAsync(
+                $"S3 storage '{title}' on project {projectId}",
+                token => client.CreateS3StorageAsync(wanted, token),
+                async token => (await client.ListS3StoragesAsync(projectId, token).ConfigureAwait(false))
+                    .Where(s => string.Equals(s.Title, title, StringComparison.Ordinal))
+                    .MinBy(s => s.Id),
+                ct).ConfigureAwait(false);
+            return (created, Provisioned.Created);
         }
 
         if (existing.Length > 1)
@@ -64,7 +71,12 @@ public sealed partial class LabelStudioProvisioner
         S3Storage storage;
         try
         {
-            storage = await client.SyncS3StorageAsync(storageId, ct).ConfigureAwait(false);
+            storage = await StartSyncOnceAsync(
+                $"S3 storage {storageId}",
+                token => client.SyncS3StorageAsync(storageId, token),
+                token => client.GetS3StorageAsync(storageId, token),
+                s => s.Status,
+                ct).ConfigureAwait(false);
         }
         catch (LabelStudioApiException e) when (e.StatusCode == HttpStatusCode.BadRequest)
         {

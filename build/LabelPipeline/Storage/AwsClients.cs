@@ -24,17 +24,22 @@ public sealed record AwsEndpoints
 
 /// <summary>
 /// The one place AWS SDK clients are configured, so every S3 and STS call of the pipeline gets the same settings:
-/// path-style addressing and no aws-chunked bodies for custom endpoints, a few retries, bounded timeouts.
+/// path-style addressing and no aws-chunked bodies for custom endpoints, retries in the SDK's standard mode, bounded timeouts.
 /// </summary>
 public static class AwsClients
 {
-    /// <summary>Retries per call: enough for a throttled or flaky network, few enough that a wrong endpoint fails fast.</summary>
-    private const int MaxErrorRetry = 2;
+    /// <summary>
+    /// Retries per call (5 attempts in all). The standard mode retries throttling (503 SlowDown, 429), 5xx, timeouts and
+    /// dropped or reset connections with exponential backoff and full jitter (at most 20 s apart), and never 4xx errors
+    /// a retry cannot fix, so a wrong key or bucket still fails at once. The SDK's default of 2 retries let one call in
+    /// 125 fail at a 20 % error rate (measured by the S3 soak in tests/S3.Tests); 4 makes that one in 3,125.
+    /// </summary>
+    private const int MaxErrorRetry = 4;
 
     public static AmazonS3Client CreateS3(AWSCredentials credentials, AwsEndpoints endpoints)
     {
         NoChunkEncodingCustomizer.EnsureRegistered();
-        var config = new AmazonS3Config { MaxErrorRetry = MaxErrorRetry, Timeout = TimeSpan.FromMinutes(2) };
+        var config = new AmazonS3Config { RetryMode = RequestRetryMode.Standard, MaxErrorRetry = MaxErrorRetry, Timeout = TimeSpan.FromMinutes(2) };
         if (endpoints.S3 is { } endpoint)
         {
             // S3-compatible servers rarely resolve virtual-hosted bucket names (bucket.127.0.0.1 does not exist), and many
@@ -55,7 +60,7 @@ public static class AwsClients
 
     public static AmazonSecurityTokenServiceClient CreateSts(AWSCredentials credentials, AwsEndpoints endpoints)
     {
-        var config = new AmazonSecurityTokenServiceConfig { MaxErrorRetry = MaxErrorRetry, Timeout = TimeSpan.FromSeconds(30) };
+        var config = new AmazonSecurityTokenServiceConfig { RetryMode = RequestRetryMode.Standard, MaxErrorRetry = MaxErrorRetry, Timeout = TimeSpan.FromSeconds(30) };
         if (endpoints.Sts is { } endpoint)
         {
             config.ServiceURL = endpoint.ToString();

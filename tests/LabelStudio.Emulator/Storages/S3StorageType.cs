@@ -180,7 +180,9 @@ internal sealed class S3StorageType(EmulatorOptions options, Func<string, string
     internal AmazonS3Client CreateClient(StorageSnapshot storage)
     {
         var region = storage.Field("region_name") is { Length: > 0 } name ? name : "us-east-1";
-        var config = new AmazonS3Config { MaxErrorRetry = 0, Timeout = TimeSpan.FromSeconds(20) };
+        // As Label Studio's boto3 client: 5 attempts on throttling (503 SlowDown), 5xx and lost connections, so a
+        // flaky S3 (the fault proxy in tests/S3.Tests) slows a sync down rather than failing it.
+        var config = new AmazonS3Config { RetryMode = RequestRetryMode.Standard, MaxErrorRetry = 4, Timeout = TimeSpan.FromSeconds(20) };
         if (storage.Field("s3_endpoint") is { Length: > 0 } endpoint)
         {
             config.ServiceURL = endpoint;
