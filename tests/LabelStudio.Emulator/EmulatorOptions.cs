@@ -25,8 +25,14 @@ public sealed record EmulatorOptions
     /// <summary>The first 40-hex legacy token when none is given; fixed so the standalone emulator is easy to script against.</summary>
     public const string DefaultLegacyToken = "0123456789abcdef0123456789abcdef01234567";
 
-    /// <summary>Port on 127.0.0.1; 0 picks a free one (read it back from <see cref="EmulatorServer.BaseUrl"/>).</summary>
+    /// <summary>Port on <see cref="ListenAddress"/>; 0 picks a free one (read it back from <see cref="EmulatorServer.BaseUrl"/>).</summary>
     public int Port { get; init; }
+
+    /// <summary>
+    /// 127.0.0.1 unless a test needs another local address: the Docker tests listen on the private engine's bridge
+    /// gateway, so the stand-in container can forward the API to the emulator (reachable from that bridge and this host only).
+    /// </summary>
+    public System.Net.IPAddress ListenAddress { get; init; } = System.Net.IPAddress.Loopback;
 
     /// <summary>Legacy DRF token (40 hex) of the single user, sent as <c>Authorization: Token &lt;key&gt;</c> or <c>X-Api-Key</c>.</summary>
     public string LegacyToken { get; init; } = DefaultLegacyToken;

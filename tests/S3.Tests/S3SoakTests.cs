@@ -175,7 +175,7 @@ public sealed partial class S3SoakTests(S3Server s3, ITestOutputHelper output) :
         Assert.True(reference.ExitCode == 0, reference.ToString());
 
         output.WriteLine($"S3 soak: {outcomes.Count} runs of --target=Export --storage=s3 at {FaultRate:P0} injected faults on S3 and on Label Studio, {clock.Elapsed.TotalSeconds:0} s in all");
-        output.WriteLine($"  S3 (fault proxy in front of s3rver, the pipeline's and Label Studio's calls): {s3Faults.Faults} faults in {s3Faults.Requests} requests ({string.Join(", ", s3Faults.Kinds.Select(k => $"{k.Key} ×{k.Value}"))}); {s3Faults.Retries} retries seen by the proxy");
+        output.WriteLine($"  S3 (fault proxy in front of s3rver, the pipeline's and Label Studio's calls): {s3Faults.Faults} faults in {s3Faults.Requests} requests ({string.Join(", ", s3Faults.Kinds.Select(k => $"{k.Key} ×{k.Value}"))}); {s3Faults.Retries} requests repeating a failed one (retries by the SDKs, and re-runs)");
         output.WriteLine($"  S3 faults by operation: {string.Join(", ", s3Faults.Operations.OrderByDescending(o => o.Value).Select(o => $"{o.Key} ×{o.Value}"))}");
         output.WriteLine($"  Label Studio (emulator): {labelStudioFaults}");
         output.WriteLine($"  Label Studio retries and re-checks logged by the pipeline: {outcomes.Sum(o => o.Retries)}");
@@ -188,6 +188,9 @@ public sealed partial class S3SoakTests(S3Server s3, ITestOutputHelper output) :
         Assert.True(outcomes.Count >= 6, $"only {outcomes.Count} runs in {Budget.TotalSeconds} s");
         Assert.True(s3Faults.Errors >= outcomes.Count, $"S3: {s3Faults.Errors} errors injected"); // faults did happen on S3
         Assert.True(s3Faults.Retries > 0, "no S3 retry was seen");
+
+        // Retries absorb most faults: with the SDK's retries off, 5 of 12 runs failed (measured); with them, none did.
+        Assert.True(outcomes.Count(o => o.Completed) * 3 >= outcomes.Count * 2, $"only {outcomes.Count(o => o.Completed)} of {outcomes.Count} runs completed");
         Assert.True(labelStudioFaults.Total >= outcomes.Count, labelStudioFaults.ToString());
         Assert.True(completedAfterAnnotating > 0, "no faulty run completed after the annotations: nothing to compare");
 
@@ -255,6 +258,6 @@ public sealed partial class S3SoakTests(S3Server s3, ITestOutputHelper output) :
     private static partial Regex RecheckLine();
 
     /// <summary>Names the service (Label Studio, or S3 with the bucket) and says what happened to the request.</summary>
-    [GeneratedRegex(@"^Error: .*(Label Studio|Creating |S3|s3://).*(answered \d{3}|did not answer|Cannot reach|failed|SlowDown|reset|reduce your request rate)")]
+    [GeneratedRegex(@"^Error: .*(Label Studio|Creating |S3|s3://).*(answered \d{3}|did not answer|Cannot reach|failed|cannot read|throttling or failing)")]
     private static partial Regex ClearError();
 }

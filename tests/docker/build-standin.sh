@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Label Studio stand-in image locally, without any registry: a busybox-static rootfs imported with
 # `docker import` (about 2 MB, under a second). Uses DOCKER_HOST like any docker command.
-#   DOCKER_HOST="$(tests/docker/start-dockerd.sh)" tests/docker/build-standin.sh [tag]
+#   DOCKER_HOST="$(tests/docker/start-dockerd.sh)" [STANDIN_UPSTREAM=host:port] tests/docker/build-standin.sh [tag]
 # Default tag: labelpipeline/label-studio-standin:test. Every run imports a new image (a new image id), which tests
 # use to get "a different image" cheaply.
 set -euo pipefail
@@ -22,11 +22,16 @@ rootfs="$work/rootfs"
 mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc" "$rootfs/label-studio/data" "$rootfs/label-studio/files"
 
 cp "$busybox" "$rootfs/bin/busybox"
-for applet in sh cat date echo env id ls mkdir nc od printf rm sleep tr wget touch test '['; do
+for applet in sh cat date echo env head id ls mkdir mkfifo nc od printf rm sleep tr wget touch test '['; do
   ln -s busybox "$rootfs/bin/$applet"
 done
 install -m 0755 "$source_dir/entrypoint.sh" "$rootfs/bin/entrypoint.sh"
 install -m 0755 "$source_dir/handler.sh" "$rootfs/bin/handler.sh"
+# STANDIN_UPSTREAM=host:port: the handler forwards the API (all but /health and whoami) there, e.g. to the Label
+# Studio emulator listening on the engine's bridge gateway, so a full pipeline run can go past Deploy.
+if [ -n "${STANDIN_UPSTREAM:-}" ]; then
+  printf '%s\n' "$STANDIN_UPSTREAM" > "$rootfs/etc/standin-upstream"
+fi
 
 # As in the real image: uid 1001, gid 0, owning the data dir. Docker copies this ownership into a fresh named volume,
 # which is why a named volume avoids the walkthrough's "Permission denied: /label-studio/data/media".

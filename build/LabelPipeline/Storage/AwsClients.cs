@@ -31,10 +31,13 @@ public static class AwsClients
     /// <summary>
     /// Retries per call (5 attempts in all). The standard mode retries throttling (503 SlowDown, 429), 5xx, timeouts and
     /// dropped or reset connections with exponential backoff and full jitter (at most 20 s apart), and never 4xx errors
-    /// a retry cannot fix, so a wrong key or bucket still fails at once. The SDK's default of 2 retries let one call in
-    /// 125 fail at a 20 % error rate (measured by the S3 soak in tests/S3.Tests); 4 makes that one in 3,125.
+    /// a retry cannot fix, so a wrong key or bucket still fails at once. At a 20 % error rate the SDK's default of 2
+    /// retries leaves one call in 125 failing (a run makes about 15 S3 calls); 4 leaves one in 3,125.
     /// </summary>
     private const int MaxErrorRetry = 4;
+
+    /// <summary>Attempts per call in all, for messages.</summary>
+    public const int Attempts = MaxErrorRetry + 1;
 
     public static AmazonS3Client CreateS3(AWSCredentials credentials, AwsEndpoints endpoints)
     {

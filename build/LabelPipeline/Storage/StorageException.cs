@@ -17,6 +17,12 @@ public static class AwsFailures
         "TokenRefreshRequired", "InvalidClientTokenId", "AccountProblem",
     };
 
+    /// <summary>S3's answers to "too many requests" and passing server trouble; the SDK retries them before they get here.</summary>
+    private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
+    {
+        "SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling", "ThrottlingException", "RequestLimitExceeded",
+    };
+
     /// <param name="action">What was being done, e.g. "listing".</param>
     /// <param name="location">e.g. <c>s3://bucket/prefix/</c>.</param>
     /// <param name="permission">The IAM action(s) the step needs, e.g. <c>s3:ListBucket</c>.</param>
@@ -61,6 +67,14 @@ public static class AwsFailures
         {
             return new StorageException(
                 $"Bucket '{bucket}' is not in region {endpoints.Region} ({code} while {action} {location}). Pass --region=<the bucket's region>.",
+                error);
+        }
+
+        if ((int)service.StatusCode is 429 or >= 500 || ThrottlingCodes.Contains(code))
+        {
+            return new StorageException(
+                $"S3{where} was throttling or failing while {action} {location} ({(int)service.StatusCode} {(code.Length > 0 ? code : service.StatusCode.ToString())}), "
+                + $"still after {AwsClients.Attempts} attempts. Nothing is left half-done: run again later (every step skips what is already in place).",
                 error);
         }
 

@@ -31,7 +31,7 @@ internal static class EmulatorApp
             ApplicationName = typeof(EmulatorApp).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, emulator.Options.Port));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(emulator.Options.ListenAddress, emulator.Options.Port));
         builder.Logging.ClearProviders();
         if (emulator.Options.Verbose)
         {

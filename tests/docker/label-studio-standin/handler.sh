@@ -34,6 +34,9 @@ target="${target%% *}"
 path="${target%%\?*}"
 
 authorization=""
+content_length=0
+chunked=""
+forwarded_headers=""
 while IFS= read -r -t 10 header; do
   header="${header%"$cr"}"
   [ -z "$header" ] && break
@@ -42,8 +45,53 @@ while IFS= read -r -t 10 header; do
       authorization="${header#*:}"
       authorization="${authorization# }"
       ;;
+    [Cc][Oo][Nn][Tt][Ee][Nn][Tt]-[Ll][Ee][Nn][Gg][Tt][Hh]:*)
+      content_length="${header#*:}"
+      content_length="${content_length# }"
+      ;;
+    [Tt][Rr][Aa][Nn][Ss][Ff][Ee][Rr]-[Ee][Nn][Cc][Oo][Dd][Ii][Nn][Gg]:*[Cc][Hh][Uu][Nn][Kk][Ee][Dd]*)
+      chunked="yes"
+      ;;
+  esac
+  case "$header" in
+    [Cc][Oo][Nn][Nn][Ee][Cc][Tt][Ii][Oo][Nn]:* | [Kk][Ee][Ee][Pp]-[Aa][Ll][Ii][Vv][Ee]:*) ;;
+    *) forwarded_headers="$forwarded_headers$header$cr
+" ;;
   esac
 done
+
+# With an upstream baked into the image (build-standin.sh with STANDIN_UPSTREAM=host:port), everything but the
+# health check and the token check goes to a real API there (the Label Studio emulator): one request per connection,
+# the body read by its Content-Length, the answer streamed back as it comes. Headers (the token too) only pass
+# through shell variables and pipes, never a process argument.
+upstream=""
+[ -f /etc/standin-upstream ] && IFS= read -r upstream < /etc/standin-upstream
+case "$path" in
+  /health | /health/ | /api/current-user/whoami | /api/current-user/whoami/) ;;
+  *)
+    if [ -n "$upstream" ]; then
+      if [ -n "$chunked" ]; then
+        respond "411 Length Required" "application/json" "$(error_json 411 "The stand-in forwards bodies with a Content-Length only.")"
+      fi
+      echo "$method $path -> $upstream" >&2
+      # Through a FIFO held open until the answer is in: nc half-closes the connection when its input ends, and
+      # Kestrel takes that as the client going away and drops the request.
+      fifo="/tmp/standin-forward.$$"
+      mkfifo -m 600 "$fifo" || exit 0
+      nc "${upstream%:*}" "${upstream##*:}" < "$fifo" &
+      forwarder=$!
+      exec 3> "$fifo"
+      rm -f "$fifo"
+      {
+        printf '%s\r\n%sConnection: close\r\n\r\n' "$request_line" "$forwarded_headers"
+        [ "$content_length" -gt 0 ] 2>/dev/null && head -c "$content_length"
+      } >&3
+      wait "$forwarder"
+      exec 3>&-
+      exit 0
+    fi
+    ;;
+esac
 
 if [ "$method" != "GET" ] && [ "$method" != "HEAD" ]; then
   respond "405 Method Not Allowed" "application/json" "$(error_json 405 "Method \\\"$method\\\" not allowed.")"
