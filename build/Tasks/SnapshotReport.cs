@@ -43,6 +43,11 @@ internal static class SnapshotReport
             context.Information("  {0}: {1}", label, count);
         }
 
+        foreach (var warning in summary.Warnings)
+        {
+            context.Warning("{0}", warning); // as an argument: file names may hold braces
+        }
+
         // Under GitHub Actions, the labels also go to the job's summary page.
         if (Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
         {

@@ -11,7 +11,8 @@ namespace LabelPipeline.Export;
 /// </summary>
 public static class DenseLabels
 {
-    public static void Write(string sourceFile, SeriesSchema schema, IReadOnlyList<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels, string destination)
+    /// <returns>The series' first and last time (null for a series without rows), to tell regions that label no row.</returns>
+    public static (RangeBound First, RangeBound Last)? Write(string sourceFile, SeriesSchema schema, IReadOnlyList<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels, string destination)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         var timeIndex = schema.Columns.ToList().IndexOf(schema.TimeColumn);
@@ -30,6 +31,7 @@ public static class DenseLabels
         writer.WriteLine("label");
 
         var lineNumber = 1;
+        RangeBound? first = null, last = null;
         var labels = new SortedSet<string>(StringComparer.Ordinal);
         while (reader.ReadLine() is { } line)
         {
@@ -40,6 +42,8 @@ public static class DenseLabels
             }
 
             var time = ReadTime(Field(line, separator, timeIndex), schema, sourceFile, lineNumber);
+            first ??= time;
+            last = time;
 
             // Sweep: admit regions that started, drop those that ended; rows are sorted by time (CreateProject checks it).
             while (next < byStart.Length && byStart[next].Start <= time)
@@ -60,6 +64,8 @@ public static class DenseLabels
             writer.Write(separator);
             writer.WriteLine(string.Join('|', labels));
         }
+
+        return first is { } from && last is { } to ? (from, to) : null;
     }
 
     private static RangeBound ReadTime(string text, SeriesSchema schema, string file, int line)

@@ -10,7 +10,11 @@ using Newtonsoft.Json.Linq;
 namespace LabelPipeline.Export;
 
 /// <summary>What a snapshot holds, in numbers.</summary>
-public sealed record SnapshotSummary(string Directory, int Tasks, int Annotations, int Regions, int LookoutRows, IReadOnlyDictionary<string, int> RegionsPerLabel);
+public sealed record SnapshotSummary(string Directory, int Tasks, int Annotations, int Regions, int LookoutRows, IReadOnlyDictionary<string, int> RegionsPerLabel)
+{
+    /// <summary>What is valid but probably not what the annotator meant (regions outside their series), for the log.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// Builds a label snapshot from a saved Label Studio JSON export: the Lookout/SiteWise file, the interval table (CSV and
@@ -76,18 +80,42 @@ public static class SnapshotBuilder
         WriteIntervalsCsv(directory, ranges, options);
         WriteIntervalsJsonl(directory, ranges, options);
         var bySeries = ranges.ToLookup(r => r.SeriesFile, StringComparer.Ordinal);
+        var warnings = new List<string>();
         foreach (var file in options.Dataset.Files)
         {
             ct.ThrowIfCancellationRequested();
             var name = Path.GetFileName(file);
-            DenseLabels.Write(file, options.Schema, bySeries[name].ToArray(), options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name));
+            var span = DenseLabels.Write(file, options.Schema, bySeries[name].ToArray(), options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name));
+            warnings.AddRange(OutsideTheSeries(file, bySeries[name], span));
         }
 
         HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, ranges, bySeries);
         var perLabel = ranges.SelectMany(r => r.Labels).GroupBy(l => l, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         WriteManifest(directory, options, config, tasks, annotations, ranges.Count, lookout.Count, perLabel);
-        return new SnapshotSummary(directory, tasks, annotations, ranges.Count, lookout.Count, perLabel);
+        return new SnapshotSummary(directory, tasks, annotations, ranges.Count, lookout.Count, perLabel) { Warnings = warnings };
+    }
+
+    /// <summary>
+    /// Regions that cover no sample of their series: valid (Label Studio stored them, and they stay in the interval
+    /// table and labels.csv) but labeling nothing, e.g. a series replaced by a shorter one. Inverted or unparsable
+    /// bounds never get here: they are errors already (RangeExtractor).
+    /// </summary>
+    private static IEnumerable<string> OutsideTheSeries(string file, IEnumerable<LabeledRange> ranges, (RangeBound First, RangeBound Last)? span)
+    {
+        const int MaxPerSeries = 5;
+        var outside = ranges.Where(r => span is not { } s || r.End < s.First || r.Start > s.Last).ToArray();
+        var within = span is { } s2 ? $"the series spans {s2.First.ToText()} to {s2.Last.ToText()}" : "the series has no rows";
+        foreach (var r in outside.Take(MaxPerSeries))
+        {
+            yield return $"{file}: task {r.TaskId}, annotation {r.AnnotationId}, region '{r.RegionId}' ({r.StartRaw} to {r.EndRaw}) lies outside the series ({within}): "
+                + "it labels no row. It is kept in the interval table and labels.csv; delete or redraw it in Label Studio if it is a mistake.";
+        }
+
+        if (outside.Length > MaxPerSeries)
+        {
+            yield return $"{file}: {outside.Length - MaxPerSeries} more regions lie outside the series.";
+        }
     }
 
     public static string StagingDirectory(string snapshotDirectory) =>

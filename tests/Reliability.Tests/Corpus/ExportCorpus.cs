@@ -26,7 +26,7 @@ public static class ExportCorpus
         new("unparsable-time.json", false, ["region 'r1': value.start 'yesterday' does not match the project's timeFormat '%Y-%m-%d %H:%M:%S'"], "a bound that is not a time"),
         new("labels-not-a-list.json", false, ["value.timeserieslabels must be a list of labels, not String"], "labels are a list"),
         new("unknown-series.json", false, ["task 1: its series '2099-01.csv' is not a file of dataset synthetic v1"], "an export of another dataset version"),
-        new("region-outside-series.json", true, [], "the region is kept in the intervals (its bounds as Label Studio stored them); it labels no row of the series"),
+        new("region-outside-series.json", true, ["region 'r1' (1999-01-01 00:00:00 to 1999-01-02 00:00:00) lies outside the series (the series spans 2021-01-01T00:00:00.000000 to", "it labels no row"], "the region is kept in the intervals (its bounds as Label Studio stored them); it labels no row of the series"),
         new("empty-array.json", true, [], "a project nobody labeled yet: empty labels"),
         new("bom.json", true, [], "editors add a byte order mark"),
         new("other-results-and-cancelled.json", true, [], "other result types and cancelled annotations are skipped"),

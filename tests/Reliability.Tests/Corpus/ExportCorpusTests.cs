@@ -49,6 +49,10 @@ public sealed class ExportCorpusTests(ITestOutputHelper output)
             Assert.Contains("synthetic/v1/lookout/labels.csv", written);
             Assert.Contains("synthetic/v1/manifest.json", written);
             Assert.DoesNotContain("synthetic/v1/previous.txt", written); // replaced whole
+            if (!exportCase.Expect.Contains("it labels no row"))
+            {
+                Assert.DoesNotContain("lies outside the series", run.Output); // the warning bites only where it should
+            }
         }
         else
         {
