@@ -20,6 +20,12 @@ internal sealed class BuildRunner(CakeHost host, DefaultCommandSettings settings
         var environment = new CakeEnvironment(new CakePlatform(), new CakeRuntime());
         var console = host.ConsoleOverride ?? new CakeConsole(environment);
         var log = new CakeBuildLog(console, settings.Verbosity); // the verbosity applies before anything is logged
+
+        // Registered before the context's own handler, so it is known that Ctrl-C was pressed when its cancellation
+        // surfaces (a timeout's OperationCanceledException must still be reported as what it is).
+        var interrupted = 0;
+        ConsoleCancelEventHandler noteInterrupt = (_, _) => Interlocked.Exchange(ref interrupted, 1);
+        Console.CancelKeyPress += noteInterrupt;
         try
         {
             if (settings.Info)
@@ -56,12 +62,35 @@ internal sealed class BuildRunner(CakeHost host, DefaultCommandSettings settings
             await scriptHost.RunTargetsAsync(settings.Targets);
             return 0;
         }
+        catch (Exception exception) when (Volatile.Read(ref interrupted) == 1 && IsCancellation(exception))
+        {
+            // One clean last line instead of "The operation was canceled."; 130 is the shells' code for SIGINT.
+            log.Error("Error: {0}", "Cancelled (Ctrl-C). What finished before is kept, nothing half-done is; run the same command again to continue.");
+            return 130;
+        }
         catch (Exception exception)
         {
             // The message (the whole exception at diagnostic verbosity); Cake's exit code, never 0.
             var exitCode = log.LogException(exception);
             return exitCode == 0 ? 1 : exitCode;
         }
+        finally
+        {
+            Console.CancelKeyPress -= noteInterrupt;
+        }
+    }
+
+    private static bool IsCancellation(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is OperationCanceledException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private IFrostingContext CreateContext(ServiceResolver services, CakeEnvironment environment, IConsole console, ICakeLog log)

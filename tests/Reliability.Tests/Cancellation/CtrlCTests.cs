@@ -50,8 +50,12 @@ public sealed class CtrlCTests(ITestOutputHelper output) : IDisposable
         var stopping = clock.Elapsed - interrupted;
         output.WriteLine($"stopped {stopping.TotalSeconds:0.0} s after Ctrl-C");
         Assert.True(stopping < TimeSpan.FromSeconds(10), $"took {stopping} to stop");
-        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal(130, run.ExitCode);
         Assert.Contains("Ctrl-C: cancelling", run.Output);
+        Assert.Equal(
+            "Error: Cancelled (Ctrl-C). What finished before is kept, nothing half-done is; run the same command again to continue.",
+            run.Output.TrimEnd().Split('\n')[^1].TrimEnd());
+        Assert.DoesNotContain("The operation was canceled", run.Output);
         Assert.Empty(_temp.FilesUnder("output")); // no snapshot, no staging folder, no downloaded export left behind
         Assert.Equal(1, server.Inspect.ProjectCount); // what was done before stays, and a re-run reuses it
     }
