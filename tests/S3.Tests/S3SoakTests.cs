@@ -187,7 +187,7 @@ public sealed partial class S3SoakTests(S3Server s3, ITestOutputHelper output) :
             output.WriteLine($"  run {run,2}: {(completed ? "completed" : "failed   ")} in {took.TotalSeconds,4:0.0} s, {retries} Label Studio retries{(error is null ? string.Empty : ": " + error)}");
         }
 
-        Assert.True(outcomes.Count >= 6, $"only {outcomes.Count} runs in {Budget.TotalSeconds} s");
+        Assert.True(outcomes.Count >= 5, $"only {outcomes.Count} runs in {Budget.TotalSeconds} s");
         Assert.True(s3Faults.Errors >= outcomes.Count, $"S3: {s3Faults.Errors} errors injected"); // faults did happen on S3
         Assert.True(s3Faults.Retries > 0, "no S3 retry was seen");
 
