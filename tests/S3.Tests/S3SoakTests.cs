@@ -140,6 +140,7 @@ public sealed partial class S3SoakTests(S3Server s3, ITestOutputHelper output) :
         for (var run = 1; run <= MaxRuns && clock.Elapsed < Budget; run++)
         {
             var started = clock.Elapsed;
+            _proxy.StartNewRun();
             var result = await RunAsync(soakOutput);
             var retries = RetryLine().Matches(result.Output).Count + RecheckLine().Matches(result.Output).Count;
             allOutput.Append(result.Output);
@@ -177,7 +178,7 @@ public sealed partial class S3SoakTests(S3Server s3, ITestOutputHelper output) :
         Assert.True(reference.ExitCode == 0, reference.ToString());
 
         output.WriteLine($"S3 soak: {outcomes.Count} runs of --target=Export --storage=s3 at {FaultRate:P0} injected faults on S3 and on Label Studio, {clock.Elapsed.TotalSeconds:0} s in all");
-        output.WriteLine($"  S3 (fault proxy in front of s3rver, the pipeline's and Label Studio's calls): {s3Faults.Faults} faults in {s3Faults.Requests} requests ({string.Join(", ", s3Faults.Kinds.Select(k => $"{k.Key} ×{k.Value}"))}); {s3Faults.Retries} requests repeating a failed one (retries by the SDKs, and re-runs)");
+        output.WriteLine($"  S3 (fault proxy in front of s3rver, the pipeline's and Label Studio's calls): {s3Faults.Faults} faults in {s3Faults.Requests} requests ({string.Join(", ", s3Faults.Kinds.Select(k => $"{k.Key} ×{k.Value}"))}); {s3Faults.Retries} retries (requests repeating a failed one in the same run, by the pipeline's and Label Studio's SDK clients)");
         output.WriteLine($"  S3 faults by operation: {string.Join(", ", s3Faults.Operations.OrderByDescending(o => o.Value).Select(o => $"{o.Key} ×{o.Value}"))}");
         output.WriteLine($"  Label Studio (emulator): {labelStudioFaults}");
         output.WriteLine($"  Label Studio retries and re-checks logged by the pipeline: {outcomes.Sum(o => o.Retries)}");

@@ -112,6 +112,9 @@ public sealed class S3FaultProxy : IAsyncDisposable
         return proxy;
     }
 
+    /// <summary>Forgets which requests failed, so a repeat in the next client run is not counted as a retry.</summary>
+    public void StartNewRun() => _failedRequests.Clear();
+
     public override string ToString() =>
         $"{Requests} requests, {Faults} faults ({string.Join(", ", FaultsByKind.Select(f => $"{f.Key} ×{f.Value}"))}), {Retries} retries seen";
 
