@@ -65,11 +65,8 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
 
         try
         {
-            PipelineRun run;
-            IReadOnlyCollection<string> argumentLists;
-            await using (var processes = new ProcessArgumentScanner())
-            {
-                run = await PipelineRunner.RunAsync(
+            Task<PipelineRun> RunAsync() =>
+                PipelineRunner.RunAsync(
                     [
                         "--target=Export",
                         "--upload",
@@ -102,6 +99,12 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
                         ["AWS_REGION"] = "us-east-1",
                     },
                     TimeSpan.FromMinutes(3));
+
+            PipelineRun run;
+            IReadOnlyCollection<string> argumentLists;
+            await using (var processes = new ProcessArgumentScanner())
+            {
+                run = await RunAsync();
                 processes.ScanOnce(); // the container's processes as they run now
                 argumentLists = processes.Seen;
                 output.WriteLine($"{processes.Scans} scans of /proc/*/cmdline, {argumentLists.Count} distinct argument lists");
@@ -155,6 +158,16 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentialsFile));
             Assert.Empty(Directory.GetFiles(state, "*.env"));
             Assert.True(written.Length >= 10, string.Join("\n", written));
+
+            // A failing run prints the whole exception at diagnostic verbosity: the run's key is revoked, so the upload
+            // check is denied (403 InvalidAccessKeyId). No secret in the exception either.
+            await s3.RevokeKeyAsync(awsKeyId);
+            var failed = await RunAsync();
+            Assert.NotEqual(0, failed.ExitCode);
+            Assert.Contains("Access denied", failed.Output);
+            Assert.Contains("   at ", failed.Output); // the stack trace is there
+            var inFailure = scanner.Find(failed.Output, "the failed run's output").ToList();
+            Assert.True(inFailure.Count == 0, string.Join("\n", inFailure));
 
             // The search bites: a secret planted in a file (base64 in JSON) and in the output (URL-encoded) is found.
             var planted = Path.Combine(artifacts, "planted.json");
