@@ -65,6 +65,20 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
 
         try
         {
+            // Containers must reach the emulator on the gateway (no NAT needed: it is this host's own bridge address).
+            // A host firewall dropping bridge traffic would break the run far from its cause: say so here instead.
+            try
+            {
+                var health = await DockerAsync("run", "--rm", "--entrypoint", "/bin/wget", image, "-q", "-O", "-", $"http://{gateway}:{labelStudio.BaseUrl.Port}/health");
+                Assert.Contains("UP", health);
+            }
+            catch (Exception e) when (e is InvalidOperationException or OperationCanceledException)
+            {
+                // (busybox wget's -T crashes in the static build; DockerAsync's own 60 s limit bounds a dropped connection.)
+                throw new InvalidOperationException(
+                    $"A container cannot reach the emulator at {gateway}:{labelStudio.BaseUrl.Port}, the engine's bridge gateway (a firewall on the bridge?): {e.Message}", e);
+            }
+
             Task<PipelineRun> RunAsync() =>
                 PipelineRunner.RunAsync(
                     [
