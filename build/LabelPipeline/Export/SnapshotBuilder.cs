@@ -109,7 +109,7 @@ public static class SnapshotBuilder
         foreach (var r in outside.Take(MaxPerSeries))
         {
             yield return $"{file}: task {r.TaskId}, annotation {r.AnnotationId}, region '{r.RegionId}' ({r.StartRaw} to {r.EndRaw}) lies outside the series ({within}): "
-                + "it labels no row. It is kept in the interval table and labels.csv; delete or redraw it in Label Studio if it is a mistake.";
+                + "it labels no row. It is kept in the interval table (and in labels.csv if its label is an anomaly label); delete or redraw it in Label Studio if it is a mistake.";
         }
 
         if (outside.Length > MaxPerSeries)
