@@ -43,6 +43,19 @@ internal static class SnapshotReport
             context.Information("  {0}: {1}", label, count);
         }
 
+        if (summary.PredictionReview is { } review)
+        {
+            context.Information(
+                "  predictions: {0} predicted regions on {1} tasks, reviewed in {2} annotations: {3} confirmed, {4} adjusted, {5} rejected; {6} added by hand",
+                review.PredictedRegions,
+                review.TasksReviewed,
+                review.AnnotationsReviewed,
+                review.Confirmed,
+                review.Adjusted,
+                review.Rejected,
+                review.Added);
+        }
+
         // Under GitHub Actions, the labels also go to the job's summary page.
         if (Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
         {
