@@ -159,7 +159,7 @@ public static class PredictionPlanner
             var id = RegionId(options.ModelVersion, series, start, end, region.Label);
             for (var n = 2; !ids.Add(id); n++)
             {
-                id = RegionId(options.ModelVersion, series, start, end, region.Label) + "-" + n.ToString(CultureInfo.InvariantCulture);
+                id = RegionId(options.ModelVersion, series, start, end, region.Label + "#" + n.ToString(CultureInfo.InvariantCulture));
             }
 
             var item = new JObject
