@@ -54,7 +54,7 @@ public sealed class PredictionImporter(LabelStudioClient client, ILogger logger)
                 continue;
             }
 
-            if (old.Count == 1 && JToken.DeepEquals(old[0].Result, prediction.Result) && Nullable.Equals(old[0].Score, prediction.Score))
+            if (old.Count == 1 && JToken.DeepEquals(Numbers(old[0].Result), Numbers(prediction.Result)) && Nullable.Equals(old[0].Score, prediction.Score))
             {
                 unchanged++;
                 continue;
@@ -87,6 +87,15 @@ public sealed class PredictionImporter(LabelStudioClient client, ILogger logger)
 
         return new PredictionImportSummary(modelVersion, created, unchanged, toDelete.Count, predictions.Sum(p => p.Result.Count), updated);
     }
+
+    /// <summary>A copy with every number as a double: 1 and 1.0 are the same value, whichever way a server writes it back.</summary>
+    private static JToken Numbers(JToken token) => token switch
+    {
+        JValue { Type: JTokenType.Integer or JTokenType.Float } number => new JValue(Convert.ToDouble(number.Value, CultureInfo.InvariantCulture)),
+        JArray array => new JArray(array.Select(Numbers)),
+        JObject json => new JObject(json.Properties().Select(p => new JProperty(p.Name, Numbers(p.Value)))),
+        _ => token,
+    };
 
     /// <summary>Each series' first and last timestamp, read with the dataset's time format (numbers on a numeric axis).</summary>
     public static IReadOnlyDictionary<string, SeriesExtent> Extents(DatasetInspection inspection)

@@ -143,9 +143,11 @@ public static class PredictionPlanner
                 : new JValue(time.ToUnixTimeMilliseconds()); // a dated axis without timeFormat: epoch ms, as the editor keeps it
         }
 
-        var number = bound.Number!.Value;
-        return number == Math.Floor(number) && Math.Abs(number) < 1e15 ? new JValue((long)number) : new JValue(number);
+        return Number(bound.Number!.Value);
     }
+
+    private static JValue Number(double number) =>
+        number == Math.Floor(number) && Math.Abs(number) < 1e15 ? new JValue((long)number) : new JValue(number);
 
     private static SeriesPrediction Build(string series, List<(string Series, RangeBound Start, RangeBound End, string Label, double? Score)> regions, PredictionPlanOptions options)
     {
@@ -179,7 +181,7 @@ public static class PredictionPlanner
             };
             if (region.Score is { } score)
             {
-                item["score"] = score;
+                item["score"] = Number(score); // 1, not 1.0: the editor writes numbers back the JavaScript way
             }
 
             result.Add(item);
