@@ -166,6 +166,11 @@ public sealed record PipelineSettings
         }
 
         var predictionsFile = get(Arguments.Predictions) is { Length: > 0 } predictions ? Path.GetFullPath(predictions, workingDirectory) : null;
+        if (predictionsFile is not null && !File.Exists(predictionsFile))
+        {
+            errors.Add($"--{Arguments.Predictions}={get(Arguments.Predictions)}: the file {predictionsFile} does not exist.");
+        }
+
         var modelVersion = get(Arguments.ModelVersion) is { Length: > 0 } version ? version : predictionsFile is null ? null : Path.GetFileNameWithoutExtension(predictionsFile);
         var predictionLabel = Text(Arguments.PredictionLabel, anomalyLabels.FirstOrDefault() ?? labels[0]);
 

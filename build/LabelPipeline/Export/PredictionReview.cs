@@ -54,6 +54,7 @@ public static class PredictionReview
         }
 
         var predicted = PredictedRanges(task, chosen, config).ToList();
+        var predictedById = predicted.Where(p => p.RegionId.Length > 0).ToLookup(p => p.RegionId, StringComparer.Ordinal);
         var result = new List<LabeledRange>(annotated.Count);
         var reviews = new List<PredictedRegionReview>();
         var annotations = selection.Select(task.Annotations).ToList();
@@ -64,7 +65,7 @@ public static class PredictionReview
             var taken = new HashSet<LabeledRange>(ReferenceEqualityComparer.Instance);
             foreach (var region in mine)
             {
-                var byId = predicted.FirstOrDefault(p => !taken.Contains(p) && p.RegionId.Length > 0 && p.RegionId == region.RegionId);
+                var byId = predictedById[region.RegionId].FirstOrDefault(p => !taken.Contains(p));
                 if (byId is not null)
                 {
                     matchOf[region] = byId;

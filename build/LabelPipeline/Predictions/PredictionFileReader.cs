@@ -35,10 +35,13 @@ public static class PredictionFileReader
         return Interpret(path, rows);
     }
 
-    /// <summary>One input row: its fields by lower-cased column name, and its line.</summary>
-    private sealed record Row(IReadOnlyDictionary<string, string?> Fields, long Line);
+    /// <summary>One input row: its fields in column order (null when absent), and its line. Arrays, not dictionaries: score files run to millions of rows.</summary>
+    private sealed record Row(string?[] Fields, long Line);
 
-    private static PredictionFile Interpret(string path, (IReadOnlyList<string> Columns, IReadOnlyList<Row> Rows) input)
+    /// <summary>The file's columns (lower-cased) and rows.</summary>
+    private sealed record Table(IReadOnlyList<string> Columns, IEnumerable<Row> Rows);
+
+    private static PredictionFile Interpret(string path, Table input)
     {
         var columns = input.Columns;
         var series = Find(columns, SeriesNames);
@@ -47,6 +50,7 @@ public static class PredictionFileReader
         var time = Find(columns, TimeNames);
         var label = Find(columns, ["label", "labels"]);
         var score = Find(columns, ["score", "anomaly_score"]);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal); // one string per series name, however many rows
         if (series is null)
         {
             throw new PredictionException(
@@ -59,8 +63,8 @@ public static class PredictionFileReader
                 Required(r, series, path),
                 Required(r, start, path),
                 Required(r, end, path),
-                label is null || string.IsNullOrWhiteSpace(r.Fields.GetValueOrDefault(label)) ? null : r.Fields[label]!.Trim(),
-                score is null || string.IsNullOrWhiteSpace(r.Fields.GetValueOrDefault(score)) ? null : Number(r, score, path),
+                label is null || string.IsNullOrWhiteSpace(Field(r, label)) ? null : Field(r, label)!.Trim(),
+                score is null || string.IsNullOrWhiteSpace(Field(r, score)) ? null : Number(r, score, path),
                 new RowSource(path, r.Line))).ToList();
             return new PredictionFile(path, PredictionFileKind.Intervals, intervals, []);
         }
@@ -68,7 +72,7 @@ public static class PredictionFileReader
         if (time is not null && score is not null)
         {
             var samples = input.Rows.Select(r => new ScoreSample(
-                Required(r, series, path),
+                Intern(names, Required(r, series, path)),
                 Required(r, time, path),
                 Number(r, score, path, required: true)!.Value,
                 new RowSource(path, r.Line))).ToList();
@@ -82,16 +86,48 @@ public static class PredictionFileReader
 
     private static string Describe(IReadOnlyList<string> columns) => columns.Count == 0 ? "no columns" : "columns " + string.Join(", ", columns);
 
-    private static string? Find(IReadOnlyList<string> columns, string[] names) => names.FirstOrDefault(columns.Contains);
+    /// <summary>A column by one of its accepted names, as its index and name.</summary>
+    private static Column? Find(IReadOnlyList<string> columns, string[] names) =>
+        names.Select(n => new Column(n, IndexOf(columns, n))).FirstOrDefault(c => c.Index >= 0);
 
-    private static string Required(Row row, string column, string path) =>
-        row.Fields.GetValueOrDefault(column) is { } value && !string.IsNullOrWhiteSpace(value)
+    private static int IndexOf(IReadOnlyList<string> columns, string name)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (columns[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private sealed record Column(string Name, int Index)
+    {
+        public override string ToString() => Name;
+    }
+
+    private static string? Field(Row row, Column column) => column.Index < row.Fields.Length ? row.Fields[column.Index] : null;
+
+    private static string Intern(Dictionary<string, string> names, string name)
+    {
+        if (!names.TryGetValue(name, out var shared))
+        {
+            names[name] = shared = name;
+        }
+
+        return shared;
+    }
+
+    private static string Required(Row row, Column column, string path) =>
+        Field(row, column) is { } value && !string.IsNullOrWhiteSpace(value)
             ? value.Trim()
             : throw new PredictionException($"{path} line {row.Line}: '{column}' is empty; every row needs it.");
 
-    private static double? Number(Row row, string column, string path, bool required = false)
+    private static double? Number(Row row, Column column, string path, bool required = false)
     {
-        var text = row.Fields.GetValueOrDefault(column);
+        var text = Field(row, column);
         if (string.IsNullOrWhiteSpace(text))
         {
             return required ? throw new PredictionException($"{path} line {row.Line}: '{column}' is empty; every row needs a score.") : null;
@@ -102,7 +138,45 @@ public static class PredictionFileReader
             : throw new PredictionException($"{path} line {row.Line}: {column} '{text}' is not a finite number (use '.' as the decimal point).");
     }
 
-    private static (IReadOnlyList<string>, IReadOnlyList<Row>) ReadCsv(string path)
+    /// <summary>The header now; the rows lazily, one pass, so a file of millions of scores is never held as text.</summary>
+    private static Table ReadCsv(string path)
+    {
+        string[]? header = null;
+        foreach (var (fields, line) in CsvRecords(path))
+        {
+            header = fields.Select(f => f.Trim().ToLowerInvariant()).ToArray();
+            var duplicate = header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                throw new PredictionException($"{path} line {line}: the column '{duplicate.Key}' appears twice in the header.");
+            }
+
+            break;
+        }
+
+        if (header is null)
+        {
+            throw new PredictionException($"{path}: the file is empty; it needs a header row (series,start,end[,label][,score] or series,timestamp,score) and rows.");
+        }
+
+        return new Table(header, CsvRows(path, header));
+    }
+
+    private static IEnumerable<Row> CsvRows(string path, string[] header)
+    {
+        foreach (var (fields, line) in CsvRecords(path).Skip(1))
+        {
+            if (fields.Length != header.Length)
+            {
+                throw new PredictionException(
+                    $"{path} line {line}: {fields.Length} fields where the header has {header.Length} ({string.Join(",", header)}). Quote fields that contain commas.");
+            }
+
+            yield return new Row(fields, line);
+        }
+    }
+
+    private static IEnumerable<(string[] Fields, long Line)> CsvRecords(string path)
     {
         using var text = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         using var csv = CsvReader.Create(
@@ -117,44 +191,23 @@ public static class PredictionFileReader
                 MissingField = CsvMissingFieldHandling.ReturnEmpty,
             },
             false);
-        string[]? header = null;
-        var rows = new List<Row>();
+        while (Next(csv, path))
+        {
+            var fields = new string[csv.FieldCount];
+            for (var i = 0; i < fields.Length; i++)
+            {
+                fields[i] = csv.GetString(i);
+            }
+
+            yield return (fields, csv.LineNumber);
+        }
+    }
+
+    private static bool Next(CsvReader csv, string path)
+    {
         try
         {
-            while (csv.Read())
-            {
-                var fields = new string[csv.FieldCount];
-                for (var i = 0; i < fields.Length; i++)
-                {
-                    fields[i] = csv.GetString(i);
-                }
-
-                if (header is null)
-                {
-                    header = fields.Select(f => f.Trim().ToLowerInvariant()).ToArray();
-                    var duplicate = header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1);
-                    if (duplicate is not null)
-                    {
-                        throw new PredictionException($"{path} line {csv.LineNumber}: the column '{duplicate.Key}' appears twice in the header.");
-                    }
-
-                    continue;
-                }
-
-                if (fields.Length != header.Length)
-                {
-                    throw new PredictionException(
-                        $"{path} line {csv.LineNumber}: {fields.Length} fields where the header has {header.Length} ({string.Join(",", header)}). Quote fields that contain commas.");
-                }
-
-                var row = new Dictionary<string, string?>(StringComparer.Ordinal);
-                for (var i = 0; i < fields.Length; i++)
-                {
-                    row[header[i]] = fields[i];
-                }
-
-                rows.Add(new Row(row, csv.LineNumber));
-            }
+            return csv.Read();
         }
         catch (CsvFormatException e)
         {
@@ -164,16 +217,9 @@ public static class PredictionFileReader
         {
             throw new PredictionException($"{path}: the file is not valid UTF-8.");
         }
-
-        if (header is null)
-        {
-            throw new PredictionException($"{path}: the file is empty; it needs a header row (series,start,end[,label][,score] or series,timestamp,score) and rows.");
-        }
-
-        return (header, rows);
     }
 
-    private static (IReadOnlyList<string>, IReadOnlyList<Row>) ReadJsonLines(string path)
+    private static Table ReadJsonLines(string path)
     {
         var columns = new List<string>();
         var rows = new List<Row>();
@@ -201,11 +247,18 @@ public static class PredictionFileReader
                 throw new PredictionException($"{path} line {line}: expected a JSON object per line, not {token.Type}.");
             }
 
-            var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var fields = new string?[columns.Count + json.Count];
             foreach (var property in json.Properties())
             {
                 var name = property.Name.Trim().ToLowerInvariant();
-                fields[name] = property.Value switch
+                var index = IndexOf(columns, name);
+                if (index < 0)
+                {
+                    columns.Add(name);
+                    index = columns.Count - 1;
+                }
+
+                fields[index] = property.Value switch
                 {
                     JValue { Type: JTokenType.Null } => null,
                     JValue { Type: JTokenType.String } v => (string)v!,
@@ -213,10 +266,6 @@ public static class PredictionFileReader
                     JArray { Count: 1 } a when name is "label" or "labels" => a[0].ToString(),
                     var other => throw new PredictionException($"{path} line {line}: '{property.Name}' must be a string or a number, not {other.Type}."),
                 };
-                if (!columns.Contains(name))
-                {
-                    columns.Add(name);
-                }
             }
 
             rows.Add(new Row(fields, line));
@@ -227,6 +276,6 @@ public static class PredictionFileReader
             throw new PredictionException($"{path}: the file holds no rows; write one JSON object per line, e.g. {{\"series\": \"a.csv\", \"start\": \"...\", \"end\": \"...\"}}.");
         }
 
-        return (columns, rows);
+        return new Table(columns, rows);
     }
 }

@@ -164,6 +164,16 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_missing_predictions_file_fails_before_anything_is_provisioned()
+    {
+        var run = await RunAsync("--target=Export", $"--predictions={Path.Combine(_temp.Path, "nope.csv")}");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--predictions=", run.Output);
+        Assert.Contains("nope.csv does not exist", run.Output);
+        Assert.Empty(await _client.ListProjectsAsync(null, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Bad_model_output_fails_with_file_and_line_and_imports_nothing()
     {
         var provision = await RunAsync("--target=Sync");
