@@ -75,6 +75,12 @@ internal static class SnapshotReport
             text.Append($"| {label.Replace("|", "\\|", StringComparison.Ordinal)} | {count} |\n");
         }
 
+        if (summary.PredictionReview is { } review)
+        {
+            text.Append($"\nPredictions: {review.PredictedRegions} predicted regions reviewed in {review.AnnotationsReviewed} annotations: ")
+                .Append($"{review.Confirmed} confirmed, {review.Adjusted} adjusted, {review.Rejected} rejected; {review.Added} added by hand.\n");
+        }
+
         return text.Append('\n').ToString();
     }
 }

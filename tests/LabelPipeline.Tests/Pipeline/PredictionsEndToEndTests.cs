@@ -43,7 +43,9 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
         _temp.Dispose();
     }
 
-    private Task<PipelineRun> RunAsync(params string[] arguments) =>
+    private Task<PipelineRun> RunAsync(params string[] arguments) => RunAsync(new Dictionary<string, string>(), arguments);
+
+    private Task<PipelineRun> RunAsync(Dictionary<string, string> environment, params string[] arguments) =>
         PipelineRunner.RunAsync(
             [
                 $"--label-studio-url={_labelStudio.BaseUrl}",
@@ -54,7 +56,7 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
                 "--labels=Anomaly,Normal",
                 .. arguments,
             ],
-            new Dictionary<string, string> { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = EmulatorOptions.DefaultLegacyToken });
+            new Dictionary<string, string>(environment) { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = EmulatorOptions.DefaultLegacyToken });
 
     private async Task<(Project Project, Dictionary<string, int> Tasks)> ProjectAsync()
     {
@@ -122,8 +124,10 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
         };
         await _client.CreateAnnotationAsync(tasks["2021-01.csv"], new AnnotationRequest { Result = [kept, stretched, added] }, CancellationToken.None);
 
-        var export = await RunAsync("--target=Export");
+        var stepSummary = Path.Combine(_temp.Path, "step-summary.md");
+        var export = await RunAsync(new Dictionary<string, string> { ["GITHUB_STEP_SUMMARY"] = stepSummary }, "--target=Export");
         Assert.True(export.ExitCode == 0, export.ToString());
+        Assert.Contains("Predictions: 3 predicted regions reviewed in 1 annotations: 1 confirmed, 1 adjusted, 1 rejected; 1 added by hand.", await File.ReadAllTextAsync(stepSummary));
         Assert.Contains("Skipping ImportPredictions: no --predictions file given.", export.Output);
         Assert.Contains("3 predicted regions on 1 tasks, reviewed in 1 annotations: 1 confirmed, 1 adjusted, 1 rejected; 1 added by hand", export.Output);
         var review = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(Snapshot, "manifest.json")))["prediction_review"]!;
