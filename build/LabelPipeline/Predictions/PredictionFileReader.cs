@@ -29,8 +29,9 @@ public static class PredictionFileReader
         var rows = extension switch
         {
             ".csv" => ReadCsv(path),
-            ".jsonl" or ".ndjson" or ".json" => ReadJsonLines(path),
-            _ => throw new PredictionException($"{path}: unknown predictions format '{extension}'. Use a .csv file with a header row, or .jsonl (one JSON object per line)."),
+            ".jsonl" or ".ndjson" => ReadJsonLines(path),
+            ".json" => ReadJsonArray(path),
+            _ => throw new PredictionException($"{path}: unknown predictions format '{extension}'. Use a .csv file with a header row, .jsonl (one JSON object per line) or .json (an array of objects)."),
         };
         return Interpret(path, rows);
     }
@@ -219,10 +220,33 @@ public static class PredictionFileReader
         }
     }
 
+    /// <summary>A JSON array of row objects (what <c>json.dump(list_of_dicts)</c> writes); lines are the objects' first lines.</summary>
+    private static Table ReadJsonArray(string path)
+    {
+        JToken document;
+        try
+        {
+            using var text = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            using var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None }; // times stay text, as written
+            document = JToken.ReadFrom(reader, new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load });
+        }
+        catch (JsonReaderException e)
+        {
+            throw new PredictionException($"{path} line {e.LineNumber}: not valid JSON ({e.Message}).");
+        }
+
+        if (document is not JArray array)
+        {
+            throw new PredictionException($"{path}: a .json predictions file is an array of objects ([{{\"series\": ..., \"start\": ..., \"end\": ...}}, ...]), not {document.Type}.");
+        }
+
+        var objects = array.Select(item => (Line: (long)((IJsonLineInfo)item).LineNumber, Token: item));
+        return ToTable(path, objects, "array item");
+    }
+
     private static Table ReadJsonLines(string path)
     {
-        var columns = new List<string>();
-        var rows = new List<Row>();
+        var objects = new List<(long, JToken)>();
         long line = 0;
         foreach (var text in File.ReadLines(path, new UTF8Encoding(false, throwOnInvalidBytes: true)))
         {
@@ -232,19 +256,29 @@ public static class PredictionFileReader
                 continue;
             }
 
-            JToken token;
             try
             {
-                token = JToken.Parse(text);
+                using var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None };
+                objects.Add((line, JToken.ReadFrom(reader)));
             }
             catch (JsonReaderException e)
             {
                 throw new PredictionException($"{path} line {line}: not valid JSON ({e.Message}). JSON Lines hold one complete object per line.");
             }
+        }
 
+        return ToTable(path, objects, "line");
+    }
+
+    private static Table ToTable(string path, IEnumerable<(long Line, JToken Token)> objects, string unit)
+    {
+        var columns = new List<string>();
+        var rows = new List<Row>();
+        foreach (var (line, token) in objects)
+        {
             if (token is not JObject json)
             {
-                throw new PredictionException($"{path} line {line}: expected a JSON object per line, not {token.Type}.");
+                throw new PredictionException($"{path} line {line}: expected a JSON object per {unit}, not {token.Type}.");
             }
 
             var fields = new string?[columns.Count + json.Count];

@@ -57,7 +57,22 @@ public sealed class PredictionInputTests : IDisposable
         Assert.Equal([1L, 3L], file.Scores.Select(s => s.Source.Line));
     }
 
+    [Fact]
+    public void Reads_iso_times_as_written_from_json_lines_and_json_arrays()
+    {
+        var lines = Read("model.jsonl", "{\"series\":\"a.csv\",\"start\":\"2021-01-01T00:10:00Z\",\"end\":\"2021-01-01T00:20:00.500+00:00\",\"labels\":[\"Normal\"]}\n");
+        Assert.Equal(("2021-01-01T00:10:00Z", "2021-01-01T00:20:00.500+00:00", "Normal"), (lines.Intervals[0].Start, lines.Intervals[0].End, lines.Intervals[0].Label));
+
+        var array = Read("model.json", "[\n  {\"series\": \"a.csv\", \"start\": \"2021-01-01T00:10:00Z\", \"end\": \"2021-01-01T00:20:00Z\"},\n  {\"series\": \"b.csv\", \"start\": 5, \"end\": 6.5, \"score\": 1}\n]\n");
+        Assert.Equal(["2021-01-01T00:10:00Z", "5"], array.Intervals.Select(i => i.Start));
+        Assert.Equal([2L, 3L], array.Intervals.Select(i => i.Source.Line));
+        Assert.Equal("6.5", array.Intervals[1].End);
+    }
+
     [Theory]
+    [InlineData("model.json", "{\"series\":\"a.csv\"}", "a .json predictions file is an array of objects")]
+    [InlineData("model.json", "[\n{\"series\":\"a.csv\",\"start\":1,\"end\":2},\n3\n]", "model.json line 3: expected a JSON object per array item")]
+    [InlineData("model.json", "[\n{\"series\":\"a.csv\",\n", "model.json line 3: not valid JSON")]
     [InlineData("model.csv", "series,begin_at,score\na.csv,x,1\n", "cannot tell what this file holds")]
     [InlineData("model.csv", "start,end\n1,2\n", "no series column")]
     [InlineData("model.csv", "", "the file is empty")]
