@@ -172,6 +172,11 @@ public sealed record PipelineSettings
         }
 
         var modelVersion = get(Arguments.ModelVersion) is { Length: > 0 } version ? version : predictionsFile is null ? null : Path.GetFileNameWithoutExtension(predictionsFile);
+        if (predictionsFile is not null && (string.IsNullOrWhiteSpace(modelVersion) || modelVersion.Length > 255))
+        {
+            errors.Add($"--{Arguments.ModelVersion}: give the predictions a model version of 1 to 255 characters (default: the --predictions file name).");
+        }
+
         var predictionLabel = Text(Arguments.PredictionLabel, anomalyLabels.FirstOrDefault() ?? labels[0]);
 
         var settings = new PipelineSettings
