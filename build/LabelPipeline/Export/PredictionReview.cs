@@ -203,7 +203,7 @@ public sealed class PredictionReviewer(LabelConfigInfo config, string? modelVers
         }
 
         var (reviewed, predicted, annotations) = PredictionReview.Review(task, ranges.ToList(), config, modelVersion, selection);
-        if (reviewed.Any(r => r.Review is not null) || predicted.Count > 0 || annotations > 0 && task.Predictions.OfType<JObject>().Any())
+        if (annotations > 0) // predictions of the chosen version, and someone annotated the task
         {
             _tasks++;
             _annotations += annotations;
