@@ -1,6 +1,7 @@
 using LabelPipeline.LabelStudio;
 using LabelPipeline.Tests.Support;
 using LabelStudio.Emulator;
+using Faults = LabelStudio.Emulator.Faults;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Tests.Pipeline;
@@ -165,6 +166,39 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
         var value = prediction.Result.Single()["value"]!;
         Assert.Equal(("2021-02-02 00:20:00", "2021-02-02 00:50:00", "Anomaly"), ((string)value["start"]!, (string)value["end"]!, (string)value["timeserieslabels"]![0]!));
         Assert.Empty(_labelStudio.ContractViolations);
+    }
+
+    [Fact]
+    public async Task A_lost_answer_to_the_import_is_not_retried_blindly_and_a_re_run_leaves_one_prediction_per_task()
+    {
+        // The server stores the predictions but the answer never arrives: the POST is not repeated (it would duplicate them).
+        await _labelStudio.DisposeAsync();
+        _labelStudio = await EmulatorServer.StartAsync(
+            new EmulatorOptions
+            {
+                LocalFilesDocumentRoot = DatasetsDir,
+                OpenApiSpecPath = Path.Combine(RepositoryPaths.Shared, "label-studio", "openapi-pipeline-subset.yaml"),
+                Faults = new Faults.RateFaultInjector(new Faults.FaultPlan
+                {
+                    Rules = [new Faults.FaultRule
+                    {
+                        Method = "POST", Path = @"^/api/projects/\d+/import/predictions/?$", Rate = 1, Kinds = [Faults.FaultKind.ResponseLost], Limit = 1,
+                    }],
+                }),
+            },
+            CancellationToken.None);
+        _client = new LabelStudioClient(_http, _labelStudio.BaseUrl, EmulatorOptions.DefaultLegacyToken);
+        var file = _temp.Write("detector-v3.csv", Intervals);
+
+        var lost = await RunAsync("--target=ImportPredictions", $"--predictions={file}", "--retries=2");
+        Assert.NotEqual(0, lost.ExitCode);
+        var (project, _) = await ProjectAsync();
+        Assert.Equal(2, (await _client.ListPredictionsAsync(project.Id, CancellationToken.None)).Count); // stored once, not twice
+
+        var again = await RunAsync("--target=ImportPredictions", $"--predictions={file}");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("ImportPredictions: 0 tasks got a new prediction, 2 unchanged", again.Output);
+        Assert.Equal(2, (await _client.ListPredictionsAsync(project.Id, CancellationToken.None)).Count);
     }
 
     [Fact]
