@@ -59,6 +59,24 @@ public static class Arguments
     public const string ExportFile = "export-file";
     public const string LabelConfigFile = "label-config-file";
 
+    // Model-assisted labeling (ImportPredictions and the snapshot's prediction review).
+
+    /// <summary>A model output file (CSV or JSONL: intervals, or per-timestamp scores) to attach to the tasks as predictions.</summary>
+    public const string Predictions = "predictions";
+
+    /// <summary>The predictions' model_version; default: the predictions file name without extension.</summary>
+    public const string ModelVersion = "model-version";
+
+    /// <summary>The label of predicted intervals that name none (and of all intervals found in scores).</summary>
+    public const string PredictionLabel = "prediction-label";
+    public const string ScoreThreshold = "score-threshold";
+
+    /// <summary>Seconds (or time-axis units): shorter intervals found in scores are dropped.</summary>
+    public const string MinDuration = "min-duration";
+
+    /// <summary>Seconds (or time-axis units): flagged runs at most this far apart are merged.</summary>
+    public const string MergeGap = "merge-gap";
+
     /// <summary>The environment variable that can carry a setting instead of the command line.</summary>
     public static string EnvironmentVariable(string name) => "LABELPIPELINE_" + name.ToUpperInvariant().Replace('-', '_');
 }

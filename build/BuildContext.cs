@@ -101,6 +101,7 @@ public sealed class BuildContext : FrostingContext
         AnomalyLabels = Settings.AnomalyLabels.ToHashSet(StringComparer.Ordinal),
         Annotations = Settings.Annotations,
         InstantWidth = Settings.InstantWidth,
+        PredictionModelVersion = Settings.ModelVersion,
         Source = source,
     };
 

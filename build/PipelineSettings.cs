@@ -56,6 +56,18 @@ public sealed record PipelineSettings
     /// <summary>The labeling config of an offline export; default: generated from the dataset as CreateProject does.</summary>
     public string? LabelConfigFile { get; init; }
 
+    /// <summary>Model output to import as predictions (ImportPredictions); null skips the import.</summary>
+    public string? PredictionsFile { get; init; }
+
+    /// <summary>The predictions' model version: --model-version, else the predictions file's name; null when neither is given.</summary>
+    public string? ModelVersion { get; init; }
+
+    /// <summary>The label of predicted intervals that name none; default: the first anomaly label.</summary>
+    public required string PredictionLabel { get; init; }
+
+    /// <summary>How per-timestamp scores become intervals.</summary>
+    public required LabelPipeline.Predictions.ScoreIntervalOptions ScoreIntervals { get; init; }
+
     /// <summary>The dataset version's folder on this machine.</summary>
     public string DatasetDirectory => Path.Combine(DatasetsDirectory, Dataset, DatasetVersion);
 
@@ -129,6 +141,44 @@ public sealed record PipelineSettings
             errors.Add($"--label-studio-pull={pull}: expected missing, never or always.");
         }
 
+        double Seconds(string name, double fallback)
+        {
+            var text = get(name);
+            if (text is null)
+            {
+                return fallback;
+            }
+
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value >= 0 && value <= 31_536_000)
+            {
+                return value;
+            }
+
+            errors.Add($"--{name}={text}: expected a number of seconds from 0 to 31536000 (time-axis units for a numeric axis).");
+            return fallback;
+        }
+
+        var thresholdText = get(Arguments.ScoreThreshold);
+        var threshold = 0.5;
+        if (thresholdText is not null && !(double.TryParse(thresholdText, NumberStyles.Float, CultureInfo.InvariantCulture, out threshold) && double.IsFinite(threshold)))
+        {
+            errors.Add($"--{Arguments.ScoreThreshold}={thresholdText}: expected a number, e.g. 0.8 (a sample is flagged when its score is at least this).");
+        }
+
+        var predictionsFile = get(Arguments.Predictions) is { Length: > 0 } predictions ? Path.GetFullPath(predictions, workingDirectory) : null;
+        if (predictionsFile is not null && !File.Exists(predictionsFile))
+        {
+            errors.Add($"--{Arguments.Predictions}={get(Arguments.Predictions)}: the file {predictionsFile} does not exist.");
+        }
+
+        var modelVersion = get(Arguments.ModelVersion) is { Length: > 0 } version ? version : predictionsFile is null ? null : Path.GetFileNameWithoutExtension(predictionsFile);
+        if (predictionsFile is not null && (string.IsNullOrWhiteSpace(modelVersion) || modelVersion.Length > 255))
+        {
+            errors.Add($"--{Arguments.ModelVersion}: give the predictions a model version of 1 to 255 characters (default: the --predictions file name).");
+        }
+
+        var predictionLabel = Text(Arguments.PredictionLabel, anomalyLabels.FirstOrDefault() ?? labels[0]);
+
         var settings = new PipelineSettings
         {
             Dataset = Text(Arguments.Dataset, "synthetic"),
@@ -159,6 +209,13 @@ public sealed record PipelineSettings
                 : TimeSpan.FromSeconds(Integer(Arguments.InstantWidth, 0, 0, 31_536_000)),
             ExportFile = get(Arguments.ExportFile) is { Length: > 0 } export ? Path.GetFullPath(export, workingDirectory) : null,
             LabelConfigFile = get(Arguments.LabelConfigFile) is { Length: > 0 } config ? Path.GetFullPath(config, workingDirectory) : null,
+            PredictionsFile = predictionsFile,
+            ModelVersion = modelVersion,
+            PredictionLabel = predictionLabel,
+            ScoreIntervals = new LabelPipeline.Predictions.ScoreIntervalOptions(
+                threshold,
+                TimeSpan.FromSeconds(Seconds(Arguments.MinDuration, 0)),
+                TimeSpan.FromSeconds(Seconds(Arguments.MergeGap, 0))),
         };
 
         foreach (var (name, value) in new[] { (Arguments.Dataset, settings.Dataset), (Arguments.DatasetVersion, settings.DatasetVersion) })

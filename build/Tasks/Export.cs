@@ -6,7 +6,7 @@ namespace Build.Tasks;
 
 [TaskName(nameof(Export))]
 [TaskDescription("Fetches every annotation and writes the label snapshot: lookout/labels.csv, intervals, dense labels, manifest")]
-[IsDependentOn(typeof(Sync))]
+[IsDependentOn(typeof(ImportPredictions))]
 public sealed class Export : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)

@@ -48,6 +48,19 @@ internal static class SnapshotReport
             context.Warning("{0}", warning); // as an argument: file names may hold braces
         }
 
+        if (summary.PredictionReview is { } review)
+        {
+            context.Information(
+                "  predictions: {0} predicted regions on {1} tasks, reviewed in {2} annotations: {3} confirmed, {4} adjusted, {5} rejected; {6} added by hand",
+                review.PredictedRegions,
+                review.TasksReviewed,
+                review.AnnotationsReviewed,
+                review.Confirmed,
+                review.Adjusted,
+                review.Rejected,
+                review.Added);
+        }
+
         // Under GitHub Actions, the labels also go to the job's summary page.
         if (Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
         {
@@ -65,6 +78,12 @@ internal static class SnapshotReport
         foreach (var (label, count) in summary.RegionsPerLabel)
         {
             text.Append($"| {label.Replace("|", "\\|", StringComparison.Ordinal)} | {count} |\n");
+        }
+
+        if (summary.PredictionReview is { } review)
+        {
+            text.Append($"\nPredictions: {review.PredictedRegions} predicted regions reviewed in {review.AnnotationsReviewed} annotations: ")
+                .Append($"{review.Confirmed} confirmed, {review.Adjusted} adjusted, {review.Rejected} rejected; {review.Added} added by hand.\n");
         }
 
         return text.Append('\n').ToString();

@@ -25,6 +25,9 @@
   window.__harness = h;
 
   window.addEventListener('error', function (e) {
+    // Chromium reports a layout that settles over two frames (here: the annotation list appearing next to the charts)
+    // as this error; it is harmless, the spec's own wording is "undelivered notifications", and nothing is lost.
+    if (/^ResizeObserver loop (completed with undelivered notifications|limit exceeded)/.test(e.message || '')) return;
     h.errors.push('window.onerror: ' + (e.error && e.error.stack ? e.error.stack : e.message));
   });
   window.addEventListener('unhandledrejection', function (e) {
@@ -150,7 +153,15 @@
       var project = await fetchJson('/api/projects/' + spec.upstream.project + '/');
       var remote = await fetchJson('/api/tasks/' + spec.upstream.task + '/');
       config = project.label_config;
-      task = { id: remote.id, data: remote.data, annotations: [], predictions: [] };
+      // Label Studio's app shows a task's predictions when the project says so: show_collab_predictions on, and only
+      // those of the project's model_version (when it names one).
+      var shown = project.show_collab_predictions
+        ? (remote.predictions || []).filter(function (p) { return !project.model_version || p.model_version === project.model_version; })
+        : [];
+      task = {
+        id: remote.id, data: remote.data, annotations: [],
+        predictions: shown.map(function (p) { return { id: p.id, result: p.result, score: p.score, model_version: p.model_version }; }),
+      };
       h.task = { id: remote.id, project: project.id, upstream: true, data: remote.data };
     } else {
       h.task = { id: task.id, upstream: false, data: task.data };
@@ -179,6 +190,21 @@
           s.selectAnnotation(created.id);
         } else if (!s.selected && s.annotations.length) {
           s.selectAnnotation(s.annotations[0].id);
+        } else if (h.task.upstream && !(task.annotations || []).length) {
+          // As Label Studio's app does for a task with predictions only: the annotator starts from a copy of the first.
+          // The store takes the task's predictions in after this callback, so the copy waits for them (bounded).
+          var tries = 0;
+          (function copyFirstPrediction() {
+            if (s.predictions.length) {
+              var copy = s.addAnnotationFromPrediction(s.predictions[0]);
+              s.selectAnnotation(copy.id);
+              h.copiedPrediction = s.predictions[0].pk || s.predictions[0].id;
+            } else if (++tries < 200) {
+              setTimeout(copyFirstPrediction, 10);
+            } else {
+              h.errors.push('the task has predictions, but the editor never loaded them');
+            }
+          })();
         }
       },
       onSubmitAnnotation: function (LS, annotation) { return onSubmit('submit', annotation); },

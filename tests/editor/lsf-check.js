@@ -11,7 +11,7 @@
 // console error happened, no request left 127.0.0.1, the page shows one chart per <Channel>, and every chart's line
 // is visibly drawn (a non-empty path without NaN, a computed stroke other than none, a positive width). A case with
 // annotations or predictions also needs the editor to re-serialize each of them unchanged (compared as JSON values),
-// and a case with actions (label, drag, dblclick, key, submit) reports what the editor serialized and submitted.
+// and a case with actions (label, drag, dblclick, resize, selectRegion, key, submit) reports what the editor serialized and submitted.
 // Manifest: { "upstream"?: "http://127.0.0.1:PORT/", "timeoutMs"?: 30000, "cases": [ {
 //   "name", "config" | "configFile", "csv"?: "/abs.csv", "dataKey"?: "csv", "task"?: {id, annotations, predictions},
 //   "upstreamTask"?: {project, task}, "expectChannels"?, "actions"?: [...], "screenshot"?: "/abs.png" } ] }
@@ -305,6 +305,29 @@ async function overlayBox(page, channel) {
   return box;
 }
 
+/**
+ * The viewport centre of a part of region `region` on chart `channel`: its brush handle (`.handle--e`/`.handle--w`),
+ * or, with no selector, what a click selects (the west handle of a range, the mark of an instant).
+ */
+async function regionPart(page, channel, region, selector) {
+  const point = await page.evaluate(({ channel, region, selector }) => {
+    const brushes = Array.prototype.filter.call(document.querySelectorAll('g.brush'),
+      (g) => g.id.endsWith('_' + region) || g.id.includes('_' + region + '#'));
+    const brush = brushes[channel ?? 0];
+    if (!brush) return { error: `no region ${region} on chart ${channel ?? 0} (${brushes.length} brushes)` };
+    const selection = brush.querySelector('.selection');
+    const instant = selection && getComputedStyle(selection).pointerEvents !== 'none';
+    const part = brush.querySelector(selector ?? (instant ? '.selection' : '.handle--w'));
+    if (!part) return { error: `region ${region} has no ${selector}` };
+    part.scrollIntoView({ block: 'center', inline: 'nearest' });
+    const r = part.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) return { error: `region ${region}'s ${selector ?? 'mark'} is not drawn (outside the view?)` };
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  }, { channel, region, selector });
+  if (point.error) throw new Error(point.error);
+  return point;
+}
+
 /** Clicks a label button under the charts, as an annotator does; true when it is then selected. */
 async function clickLabel(page, value) {
   const label = page.locator('.lsf-label', { has: page.locator('.lsf-label__text').getByText(value, { exact: true }) }).first();
@@ -326,6 +349,8 @@ async function runActions(page, actions, result, timeoutMs) {
       switch (action.type) {
         case 'label':
           record.selected = await clickLabel(page, action.value);
+          // A click on a label that is already active switches it off; an annotator then clicks it again.
+          if (!record.selected) record.selected = await clickLabel(page, action.value);
           lastLabel = action.value;
           break;
         case 'key':
@@ -364,6 +389,38 @@ async function runActions(page, actions, result, timeoutMs) {
         case 'click': {
           const box = await overlayBox(page, action.channel);
           await page.mouse.click(box.x + box.width * action.at, box.y + box.height / 2);
+          break;
+        }
+        case 'resize': {
+          // Drags one edge of an existing region (its d3 brush handle) to a new place, as an annotator adjusts it.
+          const handle = await regionPart(page, action.channel, action.region, action.edge === 'w' ? '.handle--w' : '.handle--e');
+          const box = await overlayBox(page, action.channel);
+          const x2 = box.x + box.width * action.to;
+          await page.mouse.move(handle.x, handle.y);
+          await page.mouse.down();
+          await page.mouse.move((handle.x + x2) / 2, handle.y, { steps: 5 });
+          await page.mouse.move(x2, handle.y, { steps: 5 });
+          await page.mouse.up();
+          record.pixels = [round(handle.x), round(x2), round(handle.y)];
+          break;
+        }
+        case 'selectRegion': {
+          // A click on a region selects it (a range by its edge handle, an instant by its mark); 'key' Backspace then deletes it.
+          const part = await regionPart(page, action.channel, action.region, null);
+          await page.mouse.click(part.x, part.y);
+          await page.waitForTimeout(100);
+          record.selected = await page.evaluate(() => {
+            const a = window.Htx.annotationStore.selected;
+            const r = a.regions.find((x) => x.selected || x.inSelection || x.highlighted);
+            return r ? r.cleanId : JSON.stringify(a.regions.map((x) => [x.cleanId, !!x.selected, !!x.inSelection, !!x.highlighted]));
+          });
+          if (record.selected !== action.region) {
+            const hit = await page.evaluate(({ x, y }) => {
+              const e = document.elementFromPoint(x, y);
+              return e ? `${e.tagName}.${e.getAttribute('class')} in ${e.parentNode && e.parentNode.id}` : 'nothing';
+            }, part);
+            throw new Error(`clicking region ${action.region} at (${round(part.x)}, ${round(part.y)}) hit ${hit} and selected ${record.selected}`);
+          }
           break;
         }
         case 'wait':

@@ -57,7 +57,13 @@ public sealed class LabelExporter(LabelStudioClient client, ILogger logger)
         ExportSnapshot snapshot;
         try
         {
-            snapshot = await client.CreateExportSnapshotAsync(projectId, new ExportSnapshotRequest { Title = SnapshotTitle }, ct).ConfigureAwait(false);
+            snapshot = await client.CreateExportSnapshotAsync(projectId, new ExportSnapshotRequest
+            {
+                Title = SnapshotTitle,
+
+                // Predictions as objects, not ids, so the snapshot can tell confirmed from adjusted and rejected regions.
+                SerializationOptions = new Newtonsoft.Json.Linq.JObject { ["predictions"] = new Newtonsoft.Json.Linq.JObject { ["only_id"] = false } },
+            }, ct).ConfigureAwait(false);
         }
         catch (LabelStudioApiException e) when ((int)e.StatusCode is 404 or 405 or 501)
         {

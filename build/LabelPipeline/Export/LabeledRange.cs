@@ -40,6 +40,18 @@ public sealed record LabeledRange
     public string Origin { get; init; } = "manual";
 
     public bool GroundTruth { get; init; }
+
+    /// <summary>On a task with predictions: confirmed, adjusted or added (<see cref="ReviewOutcome"/>); null otherwise.</summary>
+    public string? Review { get; init; }
+
+    /// <summary>The predicted region this region was matched to (confirmed or adjusted).</summary>
+    public string? PredictionRegionId { get; init; }
+
+    /// <summary>The model version the region was compared with.</summary>
+    public string? ModelVersion { get; init; }
+
+    /// <summary>A predicted region's score (set on predicted regions only).</summary>
+    public double? Score { get; init; }
 }
 
 /// <summary>A region bound: a UTC instant when the series has dates, else a raw number of the time axis.</summary>

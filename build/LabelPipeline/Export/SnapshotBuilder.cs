@@ -14,6 +14,9 @@ public sealed record SnapshotSummary(string Directory, int Tasks, int Annotation
 {
     /// <summary>What is valid but probably not what the annotator meant (regions outside their series), for the log.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>How annotators treated predicted regions; null when no task had predictions.</summary>
+    public PredictionReviewCounts? PredictionReview { get; init; }
 }
 
 /// <summary>
@@ -63,13 +66,14 @@ public static class SnapshotBuilder
         File.WriteAllText(Path.Combine(directory, SnapshotLayout.LabelConfig), options.LabelConfig, Utf8);
 
         var ranges = new List<LabeledRange>();
+        var reviewer = new PredictionReviewer(config, options.PredictionModelVersion, options.Annotations);
         int tasks = 0, annotations = 0;
         foreach (var task in ExportFileReader.ReadTasks(exportFile)) // the user's path, so errors name the file they gave
         {
             ct.ThrowIfCancellationRequested();
             tasks++;
             annotations += options.Annotations.Select(task.Annotations).Count();
-            ranges.AddRange(RangeExtractor.Extract(task, config, options.Annotations));
+            ranges.AddRange(reviewer.Review(task, RangeExtractor.Extract(task, config, options.Annotations)));
         }
 
         CheckSeries(ranges, options);
@@ -89,11 +93,20 @@ public static class SnapshotBuilder
             warnings.AddRange(OutsideTheSeries(file, bySeries[name], span));
         }
 
+        if (reviewer.HasPredictions)
+        {
+            Write(directory, SnapshotLayout.PredictionReview, PredictionReview.RenderCsv(reviewer.Predicted));
+        }
+
         HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, ranges, bySeries);
         var perLabel = ranges.SelectMany(r => r.Labels).GroupBy(l => l, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        WriteManifest(directory, options, config, tasks, annotations, ranges.Count, lookout.Count, perLabel);
-        return new SnapshotSummary(directory, tasks, annotations, ranges.Count, lookout.Count, perLabel) { Warnings = warnings };
+        WriteManifest(directory, options, config, tasks, annotations, ranges.Count, lookout.Count, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null);
+        return new SnapshotSummary(directory, tasks, annotations, ranges.Count, lookout.Count, perLabel)
+        {
+            Warnings = warnings,
+            PredictionReview = reviewer.HasPredictions ? reviewer.Counts : null,
+        };
     }
 
     /// <summary>
@@ -167,6 +180,7 @@ public static class SnapshotBuilder
     [
         "dataset", "dataset_version", "series", "task_id", "annotation_id", "region_id", "start_utc", "end_utc", "start_raw", "end_raw",
         "instant", "labels", "is_anomaly", "choices", "text", "annotator", "created_at", "updated_at", "origin", "ground_truth",
+        "review", "prediction_region_id",
     ];
 
     private static string[] IntervalRow(LabeledRange r, SnapshotOptions o) =>
@@ -175,6 +189,7 @@ public static class SnapshotBuilder
         r.StartRaw, r.EndRaw, r.Instant ? "true" : "false", string.Join('|', r.Labels), r.Labels.Any(o.AnomalyLabels.Contains) ? "1" : "0",
         string.Join('|', r.Choices), r.Text ?? string.Empty, r.Annotator ?? string.Empty, r.CreatedAt ?? string.Empty, r.UpdatedAt ?? string.Empty,
         r.Origin, r.GroundTruth ? "true" : "false",
+        r.Review ?? string.Empty, r.PredictionRegionId ?? string.Empty,
     ];
 
     private static void WriteIntervalsCsv(string directory, List<LabeledRange> ranges, SnapshotOptions options)
@@ -206,7 +221,7 @@ public static class SnapshotBuilder
                     "is_anomaly" => row[i] == "1",
                     "labels" => new JArray(range.Labels),
                     "choices" => new JArray(range.Choices),
-                    "text" or "annotator" or "created_at" or "updated_at" when row[i].Length == 0 => JValue.CreateNull(),
+                    "text" or "annotator" or "created_at" or "updated_at" or "review" or "prediction_region_id" when row[i].Length == 0 => JValue.CreateNull(),
                     _ => row[i],
                 };
             }
@@ -217,7 +232,7 @@ public static class SnapshotBuilder
 
     private static void WriteManifest(
         string directory, SnapshotOptions options, LabelConfigInfo config, int tasks, int annotations, int regions, int lookoutRows,
-        IReadOnlyDictionary<string, int> perLabel)
+        IReadOnlyDictionary<string, int> perLabel, JObject? predictionReview = null)
     {
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
@@ -261,6 +276,11 @@ public static class SnapshotBuilder
             },
             ["files"] = new JArray(files),
         };
+        if (predictionReview is not null)
+        {
+            manifest.Property("files")!.AddBeforeSelf(new JProperty("prediction_review", predictionReview));
+        }
+
         Write(directory, SnapshotLayout.Manifest, manifest.ToString(Formatting.Indented).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
     }
 

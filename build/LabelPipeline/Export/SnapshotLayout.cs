@@ -9,6 +9,9 @@ public static class SnapshotLayout
     public const string DenseFolder = "dense";
     public const string Manifest = "manifest.json";
 
+    /// <summary>Each predicted region and what the annotators made of it (only when tasks had predictions).</summary>
+    public const string PredictionReview = "predictions/review.csv";
+
     /// <summary>The Label Studio export the snapshot was built from, kept so it can be rebuilt without a server.</summary>
     public const string Export = "source/export.json";
 

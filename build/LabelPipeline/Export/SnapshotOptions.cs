@@ -14,6 +14,9 @@ public sealed record SnapshotOptions
     /// <summary>Instant regions in the Lookout file: widened to this span around the point; null drops them.</summary>
     public TimeSpan? InstantWidth { get; init; } = TimeSpan.Zero;
 
+    /// <summary>The prediction model version annotations are compared with; null: each task's newest prediction's version.</summary>
+    public string? PredictionModelVersion { get; init; }
+
     /// <summary>Where the annotations came from, recorded in the manifest (not part of the reproducible content).</summary>
     public required SnapshotSource Source { get; init; }
 }

@@ -47,6 +47,7 @@ public static class SnapshotVerifier
                     Annotations = AnnotationSelections.Parse((string)rules["annotations"]!),
                     AnomalyLabels = rules["anomaly_labels"]!.Select(l => (string)l!).ToHashSet(StringComparer.Ordinal),
                     InstantWidth = rules["instant_width_seconds"]?.Type == JTokenType.Null ? null : TimeSpan.FromSeconds((double)rules["instant_width_seconds"]!),
+                    PredictionModelVersion = (string?)manifest["prediction_review"]?["model_version"],
                     Source = new SnapshotSource((string)source["kind"]!, (string?)source["label_studio_version"], (int?)source["project_id"], (int?)source["export_id"], (string?)source["export_method"]),
                 },
                 rebuilt,

@@ -26,6 +26,11 @@ public sealed record Project
     public string LabelConfig { get; init; } = string.Empty;
     public int? TaskNumber { get; init; }
     public int? TotalAnnotationsNumber { get; init; }
+
+    /// <summary>The prediction model version annotators see (with <see cref="ShowCollabPredictions"/>).</summary>
+    public string? ModelVersion { get; init; }
+
+    public bool? ShowCollabPredictions { get; init; }
 }
 
 public sealed record ProjectRequest
@@ -33,6 +38,8 @@ public sealed record ProjectRequest
     public string? Title { get; init; }
     public string? Description { get; init; }
     public string? LabelConfig { get; init; }
+    public string? ModelVersion { get; init; }
+    public bool? ShowCollabPredictions { get; init; }
 }
 
 public sealed record LocalFilesStorage
@@ -73,6 +80,9 @@ public sealed record LabelStudioTask
     public IReadOnlyList<Annotation> Annotations { get; init; } = [];
     public int? TotalAnnotations { get; init; }
     public string? StorageFilename { get; init; }
+
+    /// <summary>Prediction objects (snapshot export with predictions expanded, or fields=all), or bare ids (direct export).</summary>
+    public JArray Predictions { get; init; } = [];
 }
 
 public sealed record Annotation

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using LabelPipeline.Datasets;
+using LabelPipeline.LabelConfig;
+using LabelPipeline.Predictions;
 using Newtonsoft.Json.Linq;
 
 namespace Editor.Tests.Support;
@@ -363,6 +365,45 @@ public static class EditorCases
             return (config, file, TaskWith(annotations: result));
         });
 
+        // The pipeline's own predictions writer (ImportPredictions' reader and planner), fed with model output files.
+        yield return RoundTrip("round trip: pipeline predictions from an intervals file on a sample dataset file", w =>
+        {
+            var file = Path.Combine(RepositoryPaths.Datasets, "synthetic", "v1", "2021-02.csv");
+            var config = Configs.Generate(file, ["Anomaly", "Normal"]);
+            var model = w.Write("model-intervals.csv",
+                "series,start,end,label,score\n" +
+                "2021-02.csv,2021-02-03 10:00:00,2021-02-03 16:00:00,Anomaly,0.93\n" +
+                "2021-02.csv,2021-02-10T04:20:00Z,2021-02-10T04:20:00Z,,0.61\n" + // ISO 8601 in, an instant in the config's format out
+                "2021-02.csv,2021-02-14 00:05:00,2021-02-14 01:00:00,Normal,\n"); // not on a data point
+            return (config, file, TaskWith(predictions: PipelinePredictions(file, config, model)));
+        });
+        yield return RoundTrip("round trip: pipeline predictions from NAB nyc_taxi windows as JSON Lines", w =>
+        {
+            var file = Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", "nyc_taxi.csv");
+            var config = Configs.Generate(file);
+            var windows = JObject.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "labels", "combined_windows.json")))["realKnownCause/nyc_taxi.csv"]!;
+            var model = w.Write("nab-windows.jsonl", string.Concat(windows.Select((window, i) =>
+                new JObject { ["series"] = "nyc_taxi.csv", ["start"] = window[0], ["end"] = window[1], ["score"] = 0.5 + (i / 10.0) }.ToString(Newtonsoft.Json.Formatting.None) + "\n")));
+            var result = PipelinePredictions(file, config, model);
+            Assert.Equal(windows.Count(), result.Count);
+            return (config, file, TaskWith(predictions: result));
+        });
+        yield return RoundTrip("round trip: pipeline predictions from SKAB valve1/0.csv per-timestamp scores", w =>
+        {
+            var file = Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", "valve1", "0.csv");
+            var config = Configs.Generate(file);
+            var lines = File.ReadAllLines(file);
+            var header = lines[0].Split(';');
+            var time = Array.IndexOf(header, config.Schema.TimeColumn);
+            var anomaly = Array.IndexOf(header, "anomaly");
+            var model = w.Write("skab-scores.csv", "series,timestamp,score\n" + string.Concat(lines.Skip(1).Where(l => l.Length > 0)
+                .Select(l => l.Split(';')).Select(c => $"0.csv,{c[time]},{c[anomaly]}\n")));
+            var result = PipelinePredictions(file, config, model, new ScoreIntervalOptions(0.5, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5)));
+            var (start, end) = AnomalyRun(file, config.Schema);
+            Assert.Equal((config.Schema.TimeFormat!.Format(start), config.Schema.TimeFormat.Format(end)), ((string)result.Single()["value"]!["start"]!, (string)result.Single()["value"]!["end"]!));
+            return (config, file, TaskWith(predictions: result));
+        });
+
         // The round-trip check bites: the editor changes what does not fit the config.
         yield return RoundTrip("round trip broken: a label the config does not have", w =>
         {
@@ -406,6 +447,22 @@ public static class EditorCases
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /// <summary>The result ImportPredictions would send for <paramref name="csv"/>, from a model output file.</summary>
+    private static JArray PipelinePredictions(string csv, GeneratedConfig config, string modelOutput, ScoreIntervalOptions? scores = null)
+    {
+        var dataset = new Dataset("editor-check", "v1", Path.GetDirectoryName(csv)!, [csv]);
+        var planned = PredictionPlanner.Plan(PredictionFileReader.Read(modelOutput), new PredictionPlanOptions
+        {
+            Config = LabelConfigValidator.Read(config.Xml),
+            Series = PredictionImporter.Extents(DatasetInspector.Inspect(dataset)),
+            SeriesTimeFormat = config.Schema.TimeFormat,
+            ModelVersion = "editor-check",
+            DefaultLabel = config.Labels[0],
+            Scores = scores ?? ScoreIntervalOptions.Default,
+        });
+        return Assert.Single(planned).Result;
+    }
 
     private static EditorCase Render(string name, string file, GeneratedConfig config) =>
         new(name, CaseKind.Render, config.Xml) { Csv = file, ExpectChannels = config.Schema.Channels.Count };

@@ -175,7 +175,7 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
         Assert.True(run.ExitCode == 0, run.ToString());
 
         // Cake prints the target first and each prerequisite nested below it.
-        var positions = new[] { "Export", "Sync", "ConnectStorage", "CreateProject", "ConfigureCors", "Deploy" }
+        var positions = new[] { "Export", "ImportPredictions", "Sync", "ConnectStorage", "CreateProject", "ConfigureCors", "Deploy" }
             .Select(name => run.Output.IndexOf(name, StringComparison.Ordinal))
             .ToArray();
         Assert.All(positions, p => Assert.True(p >= 0, run.Output));

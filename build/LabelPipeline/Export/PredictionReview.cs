@@ -1,0 +1,220 @@
+using System.Globalization;
+using LabelPipeline.LabelConfig;
+using LabelPipeline.LabelStudio;
+using Newtonsoft.Json.Linq;
+
+namespace LabelPipeline.Export;
+
+/// <summary>What an annotator did with a region a model predicted.</summary>
+public static class ReviewOutcome
+{
+    /// <summary>Kept as predicted: same bounds and labels.</summary>
+    public const string Confirmed = "confirmed";
+
+    /// <summary>Kept but moved, resized or relabeled.</summary>
+    public const string Adjusted = "adjusted";
+
+    /// <summary>Deleted: the predicted region is missing from the annotation.</summary>
+    public const string Rejected = "rejected";
+
+    /// <summary>Drawn by hand on a task that had predictions: a region the model missed.</summary>
+    public const string Added = "added";
+}
+
+/// <summary>One predicted region and what one annotation made of it (the rows of <c>predictions/review.csv</c>).</summary>
+public sealed record PredictedRegionReview(LabeledRange Predicted, int AnnotationId, string ModelVersion, string Outcome, LabeledRange? Annotated);
+
+/// <summary>The review of a whole export.</summary>
+public sealed record PredictionReviewCounts(int TasksReviewed, int AnnotationsReviewed, int PredictedRegions, int Confirmed, int Adjusted, int Rejected, int Added);
+
+/// <summary>
+/// Compares each annotation's regions with the regions its task's predictions proposed (one model version): matched by
+/// region id first — the editor keeps a prediction's region ids when an annotator starts from it, and marks the results'
+/// <c>origin</c> "prediction", or "prediction-changed" once edited — then by value (same bounds and labels), for results
+/// whose ids changed. A matched region with the same bounds and labels is confirmed, else adjusted; a predicted region no
+/// annotation region matches was rejected; an annotation region that matches nothing was added by hand. The outcome is
+/// decided by value, not by origin, so a region dragged away and back counts as confirmed.
+/// </summary>
+public static class PredictionReview
+{
+    /// <summary>
+    /// Reviews one task. <paramref name="annotated"/> are the task's regions as extracted (selected annotations only);
+    /// the returned list is the same regions with <see cref="LabeledRange.Review"/> and <see cref="LabeledRange.PredictionRegionId"/> set.
+    /// </summary>
+    /// <param name="modelVersion">The model version to compare against; null: the version of the task's newest prediction.</param>
+    public static (IReadOnlyList<LabeledRange> Ranges, IReadOnlyList<PredictedRegionReview> Predicted, int Annotations) Review(
+        LabelStudioTask task, IReadOnlyList<LabeledRange> annotated, LabelConfigInfo config, string? modelVersion, AnnotationSelection selection)
+    {
+        var predictions = task.Predictions.OfType<JObject>().ToList(); // bare ids (a direct export) cannot be compared
+        var version = modelVersion ?? predictions.OrderByDescending(p => (int?)p["id"] ?? 0).Select(p => p["model_version"]?.ToString()).FirstOrDefault();
+        var chosen = predictions.Where(p => version is not null && p["model_version"]?.ToString() == version).ToList();
+        if (chosen.Count == 0)
+        {
+            return (annotated, [], 0);
+        }
+
+        var predicted = PredictedRanges(task, chosen, config).ToList();
+        var predictedById = predicted.Where(p => p.RegionId.Length > 0).ToLookup(p => p.RegionId, StringComparer.Ordinal);
+        var result = new List<LabeledRange>(annotated.Count);
+        var reviews = new List<PredictedRegionReview>();
+        var annotations = selection.Select(task.Annotations).ToList();
+        foreach (var annotation in annotations)
+        {
+            var mine = annotated.Where(r => r.AnnotationId == annotation.Id).ToList();
+            var matchOf = new Dictionary<LabeledRange, LabeledRange>(ReferenceEqualityComparer.Instance);
+            var taken = new HashSet<LabeledRange>(ReferenceEqualityComparer.Instance);
+            foreach (var region in mine)
+            {
+                var byId = predictedById[region.RegionId].FirstOrDefault(p => !taken.Contains(p));
+                if (byId is not null)
+                {
+                    matchOf[region] = byId;
+                    taken.Add(byId);
+                }
+            }
+
+            foreach (var region in mine.Where(r => !matchOf.ContainsKey(r)))
+            {
+                var byValue = predicted.FirstOrDefault(p => !taken.Contains(p) && SameValue(p, region));
+                if (byValue is not null)
+                {
+                    matchOf[region] = byValue;
+                    taken.Add(byValue);
+                }
+            }
+
+            foreach (var region in mine)
+            {
+                if (matchOf.TryGetValue(region, out var prediction))
+                {
+                    var outcome = SameValue(prediction, region) ? ReviewOutcome.Confirmed : ReviewOutcome.Adjusted;
+                    result.Add(region with { Review = outcome, PredictionRegionId = prediction.RegionId, ModelVersion = version });
+                    reviews.Add(new PredictedRegionReview(prediction, annotation.Id, version!, outcome, region));
+                }
+                else
+                {
+                    result.Add(region with { Review = ReviewOutcome.Added, ModelVersion = version });
+                }
+            }
+
+            reviews.AddRange(predicted.Where(p => !taken.Contains(p)).Select(p => new PredictedRegionReview(p, annotation.Id, version!, ReviewOutcome.Rejected, null)));
+        }
+
+        // Regions of annotations the selection left out never reach here; keep any others unchanged.
+        result.AddRange(annotated.Where(r => annotations.All(a => a.Id != r.AnnotationId)));
+        return (result, reviews, annotations.Count);
+    }
+
+    public static PredictionReviewCounts Count(int tasksReviewed, int annotationsReviewed, IReadOnlyList<PredictedRegionReview> predicted, IEnumerable<LabeledRange> ranges) => new(
+        tasksReviewed,
+        annotationsReviewed,
+        predicted.Count,
+        predicted.Count(p => p.Outcome == ReviewOutcome.Confirmed),
+        predicted.Count(p => p.Outcome == ReviewOutcome.Adjusted),
+        predicted.Count(p => p.Outcome == ReviewOutcome.Rejected),
+        ranges.Count(r => r.Review == ReviewOutcome.Added));
+
+    /// <summary>predictions/review.csv: one row per predicted region per reviewing annotation.</summary>
+    public static string RenderCsv(IEnumerable<PredictedRegionReview> reviews)
+    {
+        var text = new System.Text.StringBuilder(
+            "series,task_id,annotation_id,model_version,prediction_id,region_id,start_utc,end_utc,labels,score,outcome,annotated_start_utc,annotated_end_utc,annotated_labels\n");
+        foreach (var r in reviews
+                     .OrderBy(r => r.Predicted.SeriesFile, StringComparer.Ordinal)
+                     .ThenBy(r => r.AnnotationId)
+                     .ThenBy(r => r.Predicted.Start)
+                     .ThenBy(r => r.Predicted.End)
+                     .ThenBy(r => r.Predicted.RegionId, StringComparer.Ordinal))
+        {
+            string[] row =
+            [
+                r.Predicted.SeriesFile, Invariant(r.Predicted.TaskId), Invariant(r.AnnotationId), r.ModelVersion, Invariant(r.Predicted.AnnotationId),
+                r.Predicted.RegionId, r.Predicted.Start.ToText(), r.Predicted.End.ToText(), string.Join('|', r.Predicted.Labels),
+                r.Predicted.Score?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty, r.Outcome,
+                r.Annotated?.Start.ToText() ?? string.Empty, r.Annotated?.End.ToText() ?? string.Empty,
+                r.Annotated is null ? string.Empty : string.Join('|', r.Annotated.Labels),
+            ];
+            text.Append(string.Join(',', row.Select(Quote))).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The manifest block.</summary>
+    public static JObject ToJson(PredictionReviewCounts counts, string? modelVersion) => new()
+    {
+        ["model_version"] = modelVersion,
+        ["model_version_rule"] = modelVersion is null ? "per task, the version of its newest prediction" : "--model-version",
+        ["matching"] = "annotation regions matched to predicted regions by region id, then by bounds and labels; confirmed = same bounds and labels",
+        ["tasks_reviewed"] = counts.TasksReviewed,
+        ["annotations_reviewed"] = counts.AnnotationsReviewed,
+        ["predicted_regions"] = counts.PredictedRegions,
+        ["confirmed"] = counts.Confirmed,
+        ["adjusted"] = counts.Adjusted,
+        ["rejected"] = counts.Rejected,
+        ["added"] = counts.Added,
+    };
+
+    /// <summary>The predictions' regions, parsed exactly as annotation regions are (each prediction posing as an annotation).</summary>
+    private static IEnumerable<LabeledRange> PredictedRanges(LabelStudioTask task, List<JObject> predictions, LabelConfigInfo config)
+    {
+        var asAnnotations = predictions.Select(p => new Annotation
+        {
+            Id = (int?)p["id"] ?? 0,
+            Result = p["result"] as JArray ?? [],
+        }).ToList();
+        var ranges = RangeExtractor.Extract(task with { Annotations = asAnnotations }, config, AnnotationSelection.All);
+        var scores = predictions
+            .SelectMany(p => (p["result"] as JArray ?? []).OfType<JObject>().Select(r => (Prediction: (int?)p["id"] ?? 0, Id: r["id"]?.ToString(), Score: r["score"])))
+            .Where(s => s.Score?.Type is JTokenType.Float or JTokenType.Integer)
+            .GroupBy(s => (s.Prediction, s.Id))
+            .ToDictionary(g => g.Key, g => (double)g.First().Score!);
+        return ranges.Select(r => r with { Score = scores.TryGetValue((r.AnnotationId, r.RegionId), out var s) ? s : null });
+    }
+
+    private static bool SameValue(LabeledRange a, LabeledRange b) =>
+        a.Start.CompareTo(b.Start) == 0 && a.End.CompareTo(b.End) == 0 && a.Labels.Order(StringComparer.Ordinal).SequenceEqual(b.Labels.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Quote(string field) =>
+        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+}
+
+/// <summary>Collects the review over a whole export, task by task, as the snapshot is built.</summary>
+public sealed class PredictionReviewer(LabelConfigInfo config, string? modelVersion, AnnotationSelection selection)
+{
+    private readonly List<PredictedRegionReview> _predicted = [];
+    private readonly List<LabeledRange> _ranges = [];
+    private int _tasks;
+    private int _annotations;
+
+    /// <summary>Whether any task had predictions to compare with: only then does the snapshot carry a review.</summary>
+    public bool HasPredictions => _tasks > 0;
+
+    public IReadOnlyList<PredictedRegionReview> Predicted => _predicted;
+
+    /// <summary>The task's regions with their review set (unchanged when the task has no predictions).</summary>
+    public IEnumerable<LabeledRange> Review(LabelStudioTask task, IEnumerable<LabeledRange> ranges)
+    {
+        if (task.Predictions.Count == 0)
+        {
+            return ranges;
+        }
+
+        var (reviewed, predicted, annotations) = PredictionReview.Review(task, ranges.ToList(), config, modelVersion, selection);
+        if (annotations > 0) // predictions of the chosen version, and someone annotated the task
+        {
+            _tasks++;
+            _annotations += annotations;
+            _predicted.AddRange(predicted);
+            _ranges.AddRange(reviewed);
+        }
+
+        return reviewed;
+    }
+
+    public PredictionReviewCounts Counts => PredictionReview.Count(_tasks, _annotations, _predicted, _ranges);
+
+    public JObject ToJson() => PredictionReview.ToJson(Counts, modelVersion);
+}

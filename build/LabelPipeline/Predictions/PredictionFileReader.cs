@@ -1,0 +1,315 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace LabelPipeline.Predictions;
+
+/// <summary>
+/// Reads model output: a CSV file (header row) or JSON Lines (one object per line), either flagged intervals
+/// (<c>series,start,end[,label][,score]</c>) or per-timestamp scores (<c>series,timestamp,score</c>). The shape is told
+/// by the columns. Every malformed row fails with the file and line; nothing is checked against the dataset here.
+/// </summary>
+public static class PredictionFileReader
+{
+    private static readonly string[] SeriesNames = ["series", "file", "series_file", "task"];
+    private static readonly string[] StartNames = ["start", "start_time", "begin"];
+    private static readonly string[] EndNames = ["end", "end_time", "stop"];
+    private static readonly string[] TimeNames = ["timestamp", "time", "t"];
+
+    public static PredictionFile Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new PredictionException($"--predictions: the file '{path}' does not exist.");
+        }
+
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        var rows = extension switch
+        {
+            ".csv" => ReadCsv(path),
+            ".jsonl" or ".ndjson" => ReadJsonLines(path),
+            ".json" => ReadJsonArray(path),
+            _ => throw new PredictionException($"{path}: unknown predictions format '{extension}'. Use a .csv file with a header row, .jsonl (one JSON object per line) or .json (an array of objects)."),
+        };
+        return Interpret(path, rows);
+    }
+
+    /// <summary>One input row: its fields in column order (null when absent), and its line. Arrays, not dictionaries: score files run to millions of rows.</summary>
+    private sealed record Row(string?[] Fields, long Line);
+
+    /// <summary>The file's columns (lower-cased) and rows.</summary>
+    private sealed record Table(IReadOnlyList<string> Columns, IEnumerable<Row> Rows);
+
+    private static PredictionFile Interpret(string path, Table input)
+    {
+        var columns = input.Columns;
+        var series = Find(columns, SeriesNames);
+        var start = Find(columns, StartNames);
+        var end = Find(columns, EndNames);
+        var time = Find(columns, TimeNames);
+        var label = Find(columns, ["label", "labels"]);
+        var score = Find(columns, ["score", "anomaly_score"]);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal); // one string per series name, however many rows
+        if (series is null)
+        {
+            throw new PredictionException(
+                $"{path}: no series column (one of {string.Join(", ", SeriesNames)}); found {Describe(columns)}. Each row must name the series file it belongs to, e.g. 2021-01.csv.");
+        }
+
+        if (start is not null && end is not null)
+        {
+            var intervals = input.Rows.Select(r => new PredictedInterval(
+                Required(r, series, path),
+                Required(r, start, path),
+                Required(r, end, path),
+                label is null || string.IsNullOrWhiteSpace(Field(r, label)) ? null : Field(r, label)!.Trim(),
+                score is null || string.IsNullOrWhiteSpace(Field(r, score)) ? null : Number(r, score, path),
+                new RowSource(path, r.Line))).ToList();
+            return new PredictionFile(path, PredictionFileKind.Intervals, intervals, []);
+        }
+
+        if (time is not null && score is not null)
+        {
+            var samples = input.Rows.Select(r => new ScoreSample(
+                Intern(names, Required(r, series, path)),
+                Required(r, time, path),
+                Number(r, score, path, required: true)!.Value,
+                new RowSource(path, r.Line))).ToList();
+            return new PredictionFile(path, PredictionFileKind.Scores, [], samples);
+        }
+
+        throw new PredictionException(
+            $"{path}: cannot tell what this file holds; found {Describe(columns)}. Intervals need the columns series,start,end (label and score optional); " +
+            "per-timestamp scores need series,timestamp,score.");
+    }
+
+    private static string Describe(IReadOnlyList<string> columns) => columns.Count == 0 ? "no columns" : "columns " + string.Join(", ", columns);
+
+    /// <summary>A column by one of its accepted names, as its index and name.</summary>
+    private static Column? Find(IReadOnlyList<string> columns, string[] names) =>
+        names.Select(n => new Column(n, IndexOf(columns, n))).FirstOrDefault(c => c.Index >= 0);
+
+    private static int IndexOf(IReadOnlyList<string> columns, string name)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (columns[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private sealed record Column(string Name, int Index)
+    {
+        public override string ToString() => Name;
+    }
+
+    private static string? Field(Row row, Column column) => column.Index < row.Fields.Length ? row.Fields[column.Index] : null;
+
+    private static string Intern(Dictionary<string, string> names, string name)
+    {
+        if (!names.TryGetValue(name, out var shared))
+        {
+            names[name] = shared = name;
+        }
+
+        return shared;
+    }
+
+    private static string Required(Row row, Column column, string path) =>
+        Field(row, column) is { } value && !string.IsNullOrWhiteSpace(value)
+            ? value.Trim()
+            : throw new PredictionException($"{path} line {row.Line}: '{column}' is empty; every row needs it.");
+
+    private static double? Number(Row row, Column column, string path, bool required = false)
+    {
+        var text = Field(row, column);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return required ? throw new PredictionException($"{path} line {row.Line}: '{column}' is empty; every row needs a score.") : null;
+        }
+
+        return double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+            ? value
+            : throw new PredictionException($"{path} line {row.Line}: {column} '{text}' is not a finite number (use '.' as the decimal point).");
+    }
+
+    /// <summary>The header now; the rows lazily, one pass, so a file of millions of scores is never held as text.</summary>
+    private static Table ReadCsv(string path)
+    {
+        string[]? header = null;
+        foreach (var (fields, line) in CsvRecords(path))
+        {
+            header = fields.Select(f => f.Trim().ToLowerInvariant()).ToArray();
+            var duplicate = header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                throw new PredictionException($"{path} line {line}: the column '{duplicate.Key}' appears twice in the header.");
+            }
+
+            break;
+        }
+
+        if (header is null)
+        {
+            throw new PredictionException($"{path}: the file is empty; it needs a header row (series,start,end[,label][,score] or series,timestamp,score) and rows.");
+        }
+
+        return new Table(header, CsvRows(path, header));
+    }
+
+    private static IEnumerable<Row> CsvRows(string path, string[] header)
+    {
+        foreach (var (fields, line) in CsvRecords(path).Skip(1))
+        {
+            if (fields.Length != header.Length)
+            {
+                throw new PredictionException(
+                    $"{path} line {line}: {fields.Length} fields where the header has {header.Length} ({string.Join(",", header)}). Quote fields that contain commas.");
+            }
+
+            yield return new Row(fields, line);
+        }
+    }
+
+    private static IEnumerable<(string[] Fields, long Line)> CsvRecords(string path)
+    {
+        using var text = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        using var csv = CsvReader.Create(
+            text,
+            new CsvReaderOptions
+            {
+                Separator = ',',
+                HasHeader = false,
+                TrackLineNumbers = true,
+                SkipEmptyLines = true,
+                FieldCountMismatch = CsvFieldCountHandling.Allow,
+                MissingField = CsvMissingFieldHandling.ReturnEmpty,
+            },
+            false);
+        while (Next(csv, path))
+        {
+            var fields = new string[csv.FieldCount];
+            for (var i = 0; i < fields.Length; i++)
+            {
+                fields[i] = csv.GetString(i);
+            }
+
+            yield return (fields, csv.LineNumber);
+        }
+    }
+
+    private static bool Next(CsvReader csv, string path)
+    {
+        try
+        {
+            return csv.Read();
+        }
+        catch (CsvFormatException e)
+        {
+            throw new PredictionException($"{path} after line {csv.LineNumber}: the file cannot be read as CSV ({e.Message}).");
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new PredictionException($"{path}: the file is not valid UTF-8.");
+        }
+    }
+
+    /// <summary>A JSON array of row objects (what <c>json.dump(list_of_dicts)</c> writes); lines are the objects' first lines.</summary>
+    private static Table ReadJsonArray(string path)
+    {
+        JToken document;
+        try
+        {
+            using var text = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            using var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None }; // times stay text, as written
+            document = JToken.ReadFrom(reader, new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load });
+        }
+        catch (JsonReaderException e)
+        {
+            throw new PredictionException($"{path} line {e.LineNumber}: not valid JSON ({e.Message}).");
+        }
+
+        if (document is not JArray array)
+        {
+            throw new PredictionException($"{path}: a .json predictions file is an array of objects ([{{\"series\": ..., \"start\": ..., \"end\": ...}}, ...]), not {document.Type}.");
+        }
+
+        var objects = array.Select(item => (Line: (long)((IJsonLineInfo)item).LineNumber, Token: item));
+        return ToTable(path, objects, "array item");
+    }
+
+    private static Table ReadJsonLines(string path)
+    {
+        var objects = new List<(long, JToken)>();
+        long line = 0;
+        foreach (var text in File.ReadLines(path, new UTF8Encoding(false, throwOnInvalidBytes: true)))
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None };
+                objects.Add((line, JToken.ReadFrom(reader)));
+            }
+            catch (JsonReaderException e)
+            {
+                throw new PredictionException($"{path} line {line}: not valid JSON ({e.Message}). JSON Lines hold one complete object per line.");
+            }
+        }
+
+        return ToTable(path, objects, "line");
+    }
+
+    private static Table ToTable(string path, IEnumerable<(long Line, JToken Token)> objects, string unit)
+    {
+        var columns = new List<string>();
+        var rows = new List<Row>();
+        foreach (var (line, token) in objects)
+        {
+            if (token is not JObject json)
+            {
+                throw new PredictionException($"{path} line {line}: expected a JSON object per {unit}, not {token.Type}.");
+            }
+
+            var fields = new string?[columns.Count + json.Count];
+            foreach (var property in json.Properties())
+            {
+                var name = property.Name.Trim().ToLowerInvariant();
+                var index = IndexOf(columns, name);
+                if (index < 0)
+                {
+                    columns.Add(name);
+                    index = columns.Count - 1;
+                }
+
+                fields[index] = property.Value switch
+                {
+                    JValue { Type: JTokenType.Null } => null,
+                    JValue { Type: JTokenType.String } v => (string)v!,
+                    JValue { Type: JTokenType.Integer or JTokenType.Float } v => Convert.ToString(v.Value, CultureInfo.InvariantCulture),
+                    JArray { Count: 1 } a when name is "label" or "labels" => a[0].ToString(),
+                    var other => throw new PredictionException($"{path} line {line}: '{property.Name}' must be a string or a number, not {other.Type}."),
+                };
+            }
+
+            rows.Add(new Row(fields, line));
+        }
+
+        if (rows.Count == 0)
+        {
+            throw new PredictionException($"{path}: the file holds no rows; write one JSON object per line, e.g. {{\"series\": \"a.csv\", \"start\": \"...\", \"end\": \"...\"}}.");
+        }
+
+        return new Table(columns, rows);
+    }
+}

@@ -1,0 +1,63 @@
+using Cake.Common.Diagnostics;
+using Cake.Frosting;
+using LabelPipeline.LabelConfig;
+using LabelPipeline.Predictions;
+
+namespace Build.Tasks;
+
+[TaskName(nameof(ImportPredictions))]
+[TaskDescription("With --predictions: checks the model output against the dataset and labeling config, attaches it to the tasks as predictions of --model-version (replacing that version's earlier ones) and shows them to annotators")]
+[IsDependentOn(typeof(Sync))]
+public sealed class ImportPredictions : AsyncFrostingTask<BuildContext>
+{
+    public override bool ShouldRun(BuildContext context)
+    {
+        if (context.Settings.PredictionsFile is null)
+        {
+            context.Information("Skipping ImportPredictions: no --predictions file given.");
+            return false;
+        }
+
+        return true;
+    }
+
+    public override async Task RunAsync(BuildContext context)
+    {
+        var settings = context.Settings;
+        var ct = context.CancellationToken;
+        var projectId = context.RequireProjectId();
+        var file = PredictionFileReader.Read(settings.PredictionsFile!);
+        var inspection = context.InspectDataset();
+
+        // The project's config, not the generated one: labels or the time format may have been changed in the UI.
+        var project = await context.LabelStudioClient.GetProjectAsync(projectId, ct);
+        var config = LabelConfigValidator.Read(project.LabelConfig);
+        var planned = PredictionPlanner.Plan(file, new PredictionPlanOptions
+        {
+            Config = config,
+            Series = PredictionImporter.Extents(inspection),
+            SeriesTimeFormat = inspection.Schema.TimeFormat,
+            ModelVersion = settings.ModelVersion!,
+            DefaultLabel = settings.PredictionLabel,
+            Scores = settings.ScoreIntervals,
+        });
+        context.Information(
+            "Predictions {0} ({1}): {2} regions on {3} series, model version '{4}'",
+            settings.PredictionsFile,
+            file.Kind == PredictionFileKind.Scores
+                ? $"scores, threshold {settings.ScoreIntervals.Threshold}, min duration {settings.ScoreIntervals.MinDuration.TotalSeconds} s, merge gap {settings.ScoreIntervals.MergeGap.TotalSeconds} s"
+                : "intervals",
+            planned.Sum(p => p.Result.Count),
+            planned.Count,
+            settings.ModelVersion);
+
+        var summary = await new PredictionImporter(context.LabelStudioClient, context.Logger)
+            .ImportAsync(projectId, config.DataKey, settings.ModelVersion!, planned, ct);
+        context.Information(
+            "ImportPredictions: {0} tasks got a new prediction, {1} unchanged, {2} earlier predictions of '{3}' removed",
+            summary.Created,
+            summary.Unchanged,
+            summary.Deleted,
+            summary.ModelVersion);
+    }
+}
