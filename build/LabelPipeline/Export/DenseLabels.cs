@@ -31,6 +31,7 @@ public static class DenseLabels
 
         var lineNumber = 1;
         var labels = new SortedSet<string>(StringComparer.Ordinal);
+        RangeBound? previous = null;
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
@@ -40,6 +41,14 @@ public static class DenseLabels
             }
 
             var time = ReadTime(Field(line, separator, timeIndex), schema, sourceFile, lineNumber);
+            if (previous is { } p && time < p)
+            {
+                // A source Prepare sorted (--on-unsorted=sort) steps back here: sweep again from the first region.
+                next = 0;
+                active.Clear();
+            }
+
+            previous = time;
 
             // Sweep: admit regions that started, drop those that ended; rows are sorted by time (CreateProject checks it).
             while (next < byStart.Length && byStart[next].Start <= time)

@@ -14,6 +14,9 @@ public sealed record SnapshotOptions
     /// <summary>Instant regions in the Lookout file: widened to this span around the point; null drops them.</summary>
     public TimeSpan? InstantWidth { get; init; } = TimeSpan.Zero;
 
+    /// <summary>Prepare's manifest when the tasks are prepared files: regions are mapped back to the source series (<see cref="WindowMapping"/>).</summary>
+    public Prepare.PreparedManifest? Prepared { get; init; }
+
     /// <summary>Where the annotations came from, recorded in the manifest (not part of the reproducible content).</summary>
     public required SnapshotSource Source { get; init; }
 }

@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace LabelPipeline.Prepare;
+
+/// <summary>The printed side of the prepare report: one line per kind of fix, only those that happened.</summary>
+public static class PrepareSummary
+{
+    public static IReadOnlyList<string> Lines(PrepareResult result)
+    {
+        var m = result.Manifest;
+        var tasks = m.Sources.Sum(s => s.Tasks.Count);
+        var lines = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture,
+                $"Prepare: {m.Sources.Count} source files -> {tasks} task files in {result.Prepared.Directory} ({result.Unchanged.Count} sources unchanged since the last run; up to {m.Settings.RowsPerTask:N0} rows per task, overlap {m.Settings.WindowOverlap})"),
+        };
+        if (m.Schema.SourceTimeFormat is { } from && from != m.Schema.TimeFormat)
+        {
+            lines.Add($"  times: '{from}' ({m.Schema.TimeZone}) written as '{m.Schema.TimeFormat}' in UTC");
+        }
+
+        foreach (var column in m.Schema.Columns.Where(c => c.Prepared is not null && c.Prepared != c.Source))
+        {
+            lines.Add($"  column '{column.Source}' renamed '{column.Prepared}' (the editor cannot read the name as it is)");
+        }
+
+        foreach (var column in m.Schema.Columns.Where(c => c.Role == "dropped"))
+        {
+            lines.Add($"  column '{column.Source}' left out of the task files (not numeric: the editor draws numbers only; the snapshot's dense labels keep it)");
+        }
+
+        foreach (var source in m.Sources)
+        {
+            var f = source.Fixes;
+            var fixes = new List<string>();
+            void Add(long count, string what)
+            {
+                if (count > 0)
+                {
+                    fixes.Add(string.Create(CultureInfo.InvariantCulture, $"{count:N0} {what}"));
+                }
+            }
+
+            Add(f.RowsReordered, "rows out of time order sorted");
+            Add(f.DuplicateRowsDropped, $"rows repeating a time dropped (kept the first; {f.DuplicateTimes:N0} times)");
+            Add(f.DuplicateRowsAveraged, $"rows repeating a time averaged ({f.DuplicateTimes:N0} times)");
+            Add(f.MissingCellsFilled, "missing cells (empty or nan) filled with the value before (or the first value)");
+            Add(f.RowsWithoutValuesDropped, "rows without any value dropped");
+            Add(f.TimesRounded, $"times rounded to {(m.Schema.TimeFormat?.Contains("%L", StringComparison.Ordinal) == true ? "milliseconds" : "seconds")}");
+            Add(f.TimesShiftedToUtc, $"times shifted from {m.Schema.TimeZone} to UTC");
+            if (f.SeparatorChanged)
+            {
+                fixes.Add($"separator '{m.Schema.SourceSeparator}' -> ','");
+            }
+
+            if (f.CarriageReturnsRemoved)
+            {
+                fixes.Add("CRLF -> LF");
+            }
+
+            if (f.ByteOrderMarkRemoved)
+            {
+                fixes.Add("byte order mark removed");
+            }
+
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"  {source.File}: {f.RowsRead:N0} rows -> {source.Tasks.Count} task file{(source.Tasks.Count == 1 ? string.Empty : "s")}{(fixes.Count > 0 ? "; " + string.Join(", ", fixes) : string.Empty)}"));
+        }
+
+        foreach (var removed in result.Removed)
+        {
+            lines.Add($"  removed {removed}: no source makes it any more");
+        }
+
+        lines.Add($"  report: {result.ReportPath}");
+        return lines;
+    }
+}
