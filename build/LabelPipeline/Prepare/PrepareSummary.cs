@@ -42,8 +42,9 @@ public static class PrepareSummary
             }
 
             Add(f.RowsReordered, "rows out of time order sorted");
-            Add(f.DuplicateRowsDropped, $"rows repeating a time dropped (kept the first; {f.DuplicateTimes:N0} times)");
-            Add(f.DuplicateRowsAveraged, $"rows repeating a time averaged ({f.DuplicateTimes:N0} times)");
+            var times = string.Create(CultureInfo.InvariantCulture, $"{f.DuplicateTimes:N0} time{(f.DuplicateTimes == 1 ? string.Empty : "s")}");
+            Add(f.DuplicateRowsDropped, $"rows repeating a time dropped (kept the first; {times})");
+            Add(f.DuplicateRowsAveraged, $"rows repeating a time averaged ({times})");
             Add(f.MissingCellsFilled, "missing cells (empty or nan) filled with the value before (or the first value)");
             Add(f.RowsWithoutValuesDropped, "rows without any value dropped");
             Add(f.TimesRounded, $"times rounded to {(m.Schema.TimeFormat?.Contains("%L", StringComparison.Ordinal) == true ? "milliseconds" : "seconds")}");
