@@ -77,6 +77,12 @@ public static class DatasetInspector
                 if (schema is null)
                 {
                     schema = fileSchema;
+                    if (schema.Channels.Count > limits.WarnChannels)
+                    {
+                        warnings.Add(
+                            $"{file}: {schema.Channels.Count} numeric columns, more than the {limits.WarnChannels} the editor draws comfortably (one chart each). " +
+                            "Labeling will be slow; consider splitting the columns into several datasets.");
+                    }
                 }
                 else if (!schema.Columns.SequenceEqual(fileSchema.Columns, StringComparer.Ordinal) || schema.Separator != fileSchema.Separator)
                 {

@@ -33,22 +33,23 @@ public static class PrepareSummary
         {
             var f = source.Fixes;
             var fixes = new List<string>();
-            void Add(long count, string what)
+            void Add(long count, string one, string many)
             {
                 if (count > 0)
                 {
-                    fixes.Add(string.Create(CultureInfo.InvariantCulture, $"{count:N0} {what}"));
+                    fixes.Add(string.Create(CultureInfo.InvariantCulture, $"{count:N0} {(count == 1 ? one : many)}"));
                 }
             }
 
-            Add(f.RowsReordered, "rows out of time order sorted");
             var times = string.Create(CultureInfo.InvariantCulture, $"{f.DuplicateTimes:N0} time{(f.DuplicateTimes == 1 ? string.Empty : "s")}");
-            Add(f.DuplicateRowsDropped, $"rows repeating a time dropped (kept the first; {times})");
-            Add(f.DuplicateRowsAveraged, $"rows repeating a time averaged ({times})");
-            Add(f.MissingCellsFilled, "missing cells (empty or nan) filled with the value before (or the first value)");
-            Add(f.RowsWithoutValuesDropped, "rows without any value dropped");
-            Add(f.TimesRounded, $"times rounded to {(m.Schema.TimeFormat?.Contains("%L", StringComparison.Ordinal) == true ? "milliseconds" : "seconds")}");
-            Add(f.TimesShiftedToUtc, $"times shifted from {m.Schema.TimeZone} to UTC");
+            Add(f.RowsReordered, "row out of time order sorted", "rows out of time order sorted");
+            Add(f.DuplicateRowsDropped, $"row repeating a time dropped (kept the first; {times})", $"rows repeating a time dropped (kept the first; {times})");
+            Add(f.DuplicateRowsAveraged, $"row repeating a time averaged ({times})", $"rows repeating a time averaged ({times})");
+            Add(f.MissingCellsFilled, "missing cell (empty or nan) filled with the value before it (or the first value)", "missing cells (empty or nan) filled with the value before them (or the first value)");
+            Add(f.RowsWithoutValuesDropped, "row without any value dropped", "rows without any value dropped");
+            var unit = m.Schema.TimeFormat?.Contains("%L", StringComparison.Ordinal) == true ? "milliseconds" : "seconds";
+            Add(f.TimesRounded, $"time rounded to {unit}", $"times rounded to {unit}");
+            Add(f.TimesShiftedToUtc, $"time shifted from {m.Schema.TimeZone} to UTC", $"times shifted from {m.Schema.TimeZone} to UTC");
             if (f.SeparatorChanged)
             {
                 fixes.Add($"separator '{m.Schema.SourceSeparator}' -> ','");
