@@ -47,8 +47,8 @@ internal static class EditorRender
             Sources.Generate(folder, rows, channels);
             var output = Path.Combine(options.Data, $"editor-prepared-{channels}x{rows}");
             var result = DatasetPreparer.Run(Dataset.Open("editor", "v1", folder), new PrepareOptions { MaxPointsPerTask = (long)rows * channels }, output, CancellationToken.None);
-            var file = result.Prepared.Files.Single();
-            cases.Add(Case($"{rows:N0} rows × {channels} channels = {(long)rows * channels:N0} values", Config(template, result.Manifest), file, channels));
+            var first = result.Manifest.Sources[0].Tasks[0]; // one window, unless rows exceed PrepareOptions.MaxRowsPerTask
+            cases.Add(Case($"{first.Rows:N0} rows × {channels} channels = {first.Rows * channels:N0} values", Config(template, result.Manifest), Path.Combine(output, first.File), channels));
         }
 
         var manifestPath = Path.Combine(options.Data, "editor-manifest.json");

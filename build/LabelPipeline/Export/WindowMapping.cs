@@ -8,7 +8,9 @@ namespace LabelPipeline.Export;
 /// window each task file is), into the source's time base (UTC, or the wall clock of <c>--time-zone</c>), and merges a
 /// region that continues across a window boundary into one: when it labels the last sample of its window and its
 /// continuation labels the first sample of the next, or when the two meet in the windows' overlap. Only regions of the
-/// same annotator, labels and origin are merged; instants never are. Applied to the ranges before any output is
+/// same annotator, labels and origin are merged; instants never are. "The last sample" is the last one a drag can reach:
+/// LSF 1.4.0 turns a drag onto a task's very last point into a NaN end, so the second-to-last counts (and with
+/// overlap, that point is in the next window anyway). Applied to the ranges before any output is
 /// written, so the interval table, Lookout file and dense labels all see the source series.
 /// </summary>
 public static class WindowMapping
@@ -41,6 +43,7 @@ public static class WindowMapping
                 if (window > 0 && !range.Instant)
                 {
                     var lastOfPrevious = Bound(source.Tasks[window - 1].End, format, zone);
+                    var reachOfPrevious = Bound(source.Tasks[window - 1].EndReachable ?? source.Tasks[window - 1].End, format, zone);
                     var firstOfThis = Bound(source.Tasks[window].Start, format, zone);
                     for (var i = 0; i < open.Count; i++)
                     {
@@ -50,7 +53,7 @@ public static class WindowMapping
                             continue;
                         }
 
-                        var acrossGap = before.End >= lastOfPrevious && range.Start <= firstOfThis;
+                        var acrossGap = before.End >= reachOfPrevious && range.Start <= firstOfThis;
                         var inOverlap = before.End >= range.Start && before.End >= firstOfThis && range.Start <= lastOfPrevious;
                         if (acrossGap || inOverlap)
                         {

@@ -237,7 +237,7 @@ public static class DatasetPreparer
                     File.Move(window.TempPath, destination, overwrite: true);
                 }
 
-                tasks.Add(new PreparedTask(final, hash, bytes, window.Window, window.Rows, window.FirstLine, window.LastLine, window.Start, window.End, window.OverlapRows));
+                tasks.Add(new PreparedTask(final, hash, bytes, window.Window, window.Rows, window.FirstLine, window.LastLine, window.Start, window.End, window.OverlapRows, window.EndReachable));
             }
 
             return new PreparedSource(name, sha, new FileInfo(file).Length, tasks, fixes);

@@ -95,8 +95,10 @@ public sealed record PreparedSource(string File, string Sha256, long Bytes, IRea
 /// <summary>
 /// One task file (a window of its source): rows, the source lines they came from (first and last, in file order),
 /// the first and last time as written in the file, and how many rows it repeats from the window before.
+/// <paramref name="EndReachable"/> is the last time a drag in the editor can end on: LSF 1.4.0 snaps a drag onto a
+/// task's last point to NaN ("0NaN-NaN-NaN NaN:NaN:NaN", tests/Editor.Tests), so the second-to-last row's time.
 /// </summary>
-public sealed record PreparedTask(string File, string Sha256, long Bytes, int Window, long Rows, long FirstLine, long LastLine, string Start, string End, int OverlapRows);
+public sealed record PreparedTask(string File, string Sha256, long Bytes, int Window, long Rows, long FirstLine, long LastLine, string Start, string End, int OverlapRows, string? EndReachable = null);
 
 /// <summary>Every fix Prepare made to one source, counted (the prepare report).</summary>
 public sealed record PrepareFixes

@@ -24,7 +24,7 @@ internal sealed record SeriesLayout
 }
 
 /// <summary>A task file written to the staging folder, before it gets its final name.</summary>
-internal sealed record WrittenWindow(string TempPath, int Window, long Rows, long FirstLine, long LastLine, string Start, string End, int OverlapRows);
+internal sealed record WrittenWindow(string TempPath, int Window, long Rows, long FirstLine, long LastLine, string Start, string End, int OverlapRows, string EndReachable);
 
 /// <summary>
 /// Turns one source CSV into task files, streaming: each row is checked (file and line on error), its time parsed
@@ -427,7 +427,7 @@ internal sealed class SeriesPreparer
         private string _path = string.Empty;
         private long _rows, _first, _last;
         private int _overlapRows;
-        private string _start = string.Empty, _end = string.Empty;
+        private string _start = string.Empty, _end = string.Empty, _beforeEnd = string.Empty;
 
         public void Write(string time, string?[] cells, long sourceLine)
         {
@@ -488,6 +488,7 @@ internal sealed class SeriesPreparer
                 _start = time;
             }
 
+            _beforeEnd = _rows == 0 ? time : _end;
             _end = time;
             _rows++;
             _first = Math.Min(_first, sourceLine);
@@ -503,7 +504,7 @@ internal sealed class SeriesPreparer
 
             _writer.Dispose();
             _writer = null;
-            _done.Add(new WrittenWindow(_path, _done.Count + 1, _rows, _first, _last, _start, _end, _overlapRows));
+            _done.Add(new WrittenWindow(_path, _done.Count + 1, _rows, _first, _last, _start, _end, _overlapRows, _beforeEnd));
         }
     }
 }

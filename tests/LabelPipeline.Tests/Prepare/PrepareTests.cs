@@ -208,17 +208,8 @@ public sealed class PrepareTests : IDisposable
         ["id"] = id, ["from_name"] = "label", ["to_name"] = "ts", ["type"] = "timeserieslabels", ["origin"] = "manual",
     };
 
-    private static JObject ExportTask(int id, string file, int annotation, int user, params JObject[] results) => new()
-    {
-        ["id"] = id,
-        ["data"] = new JObject { ["csv"] = $"/data/local-files/?d=.prepared/ds/v1/{file}" },
-        ["annotations"] = new JArray(new JObject
-        {
-            ["id"] = annotation, ["completed_by"] = user, ["result"] = new JArray(results), ["was_cancelled"] = false, ["ground_truth"] = false,
-            ["created_at"] = "2024-02-01T00:00:00Z", ["updated_at"] = "2024-02-01T00:00:00Z",
-        }),
-        ["project"] = 1,
-    };
+    private static JObject ExportTask(int id, string file, int annotation, int user, params JObject[] results) =>
+        ExportTask(id, file, Annotation(annotation, user, results));
 
     private SnapshotSummary Snapshot(PrepareResult result, params JObject[] tasks)
     {
@@ -273,19 +264,48 @@ public sealed class PrepareTests : IDisposable
         Assert.Equal(result.Manifest.Sources[0].Tasks[1].Sha256, manifest["prepared"]!["tasks"]![1]!["sha256"]!.ToString());
     }
 
+    private static JObject Annotation(int id, int user, params JObject[] results) => new()
+    {
+        ["id"] = id, ["completed_by"] = user, ["result"] = new JArray(results), ["was_cancelled"] = false, ["ground_truth"] = false,
+        ["created_at"] = "2024-02-01T00:00:00Z", ["updated_at"] = "2024-02-01T00:00:00Z",
+    };
+
+    private static JObject ExportTask(int id, string file, params JObject[] annotations) => new()
+    {
+        ["id"] = id, ["data"] = new JObject { ["csv"] = $"/data/local-files/?d=.prepared/ds/v1/{file}" }, ["annotations"] = new JArray(annotations), ["project"] = 1,
+    };
+
     [Fact]
     public void Regions_that_stop_short_of_the_boundary_or_differ_in_label_or_annotator_stay_apart()
+    {
+        // Windows 00:00–00:03 and 00:04–00:07; the editor can drag up to 00:02 in the first (not onto its last point).
+        Source("s.csv", Lines("time,a", 8, i => $"{T0.AddMinutes(i):yyyy-MM-dd HH:mm:ss},{i}"));
+        var result = Run(new PrepareOptions { MaxPointsPerTask = 4 });
+        Assert.Equal("2024-01-01 00:02:00", result.Manifest.Sources[0].Tasks[0].EndReachable);
+        var summary = Snapshot(
+            result,
+            ExportTask(1, "s.w0001.csv",
+                Annotation(11, 1,
+                    Region("2024-01-01 00:00:00", "2024-01-01 00:01:30", "short"), // ends before the last point it could reach
+                    Region("2024-01-01 00:02:00", "2024-01-01 00:03:00", "normal", "Normal")), // another label than "next"
+                Annotation(13, 2, Region("2024-01-01 00:02:00", "2024-01-01 00:03:00", "theirs"))), // another annotator than "next"
+            ExportTask(2, "s.w0002.csv", Annotation(12, 1, Region("2024-01-01 00:04:00", "2024-01-01 00:05:00", "next"))));
+        Assert.Equal(4, summary.Regions);
+        Assert.DoesNotContain(Intervals(), r => r.Contains('+', StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_region_ending_on_the_last_point_the_editor_can_reach_continues_in_the_next_window()
     {
         Source("s.csv", Lines("time,a", 8, i => $"{T0.AddMinutes(i):yyyy-MM-dd HH:mm:ss},{i}"));
         var result = Run(new PrepareOptions { MaxPointsPerTask = 4 });
         var summary = Snapshot(
             result,
-            ExportTask(1, "s.w0001.csv", 11, 1,
-                Region("2024-01-01 00:01:00", "2024-01-01 00:02:59", "short"), // ends before the window's last sample
-                Region("2024-01-01 00:03:00", "2024-01-01 00:03:00", "other", "Normal")),
-            ExportTask(2, "s.w0002.csv", 12, 2, Region("2024-01-01 00:04:00", "2024-01-01 00:05:00", "next"))); // another annotator
-        Assert.Equal(3, summary.Regions);
-        Assert.DoesNotContain(Intervals(), r => r.Contains('+', StringComparison.Ordinal));
+            ExportTask(1, "s.w0001.csv", Annotation(11, 1, Region("2024-01-01 00:01:00", "2024-01-01 00:02:00", "left"))),
+            ExportTask(2, "s.w0002.csv", Annotation(12, 1, Region("2024-01-01 00:04:00", "2024-01-01 00:05:00", "right"))));
+        Assert.Equal(1, summary.Regions);
+        Assert.Contains(Intervals(), r => r.Contains(",left+right,2024-01-01T00:01:00.000000,2024-01-01T00:05:00.000000,", StringComparison.Ordinal));
+        Assert.Equal(["2024-01-01 00:01:00", "2024-01-01 00:02:00", "2024-01-01 00:03:00", "2024-01-01 00:04:00", "2024-01-01 00:05:00"], DenseAnomalies("s.csv"));
     }
 
     [Fact]
