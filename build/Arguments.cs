@@ -29,6 +29,7 @@ public static class Arguments
     public const string WindowOverlap = "window-overlap";
     public const string OnUnsorted = "on-unsorted";
     public const string OnDuplicate = "on-duplicate";
+    public const string Overview = "overview";
 
     public const string AnomalyLabels = "anomaly-labels";
     public const string Output = "output";

@@ -162,6 +162,7 @@ public sealed record PipelineSettings
             MaxPointsPerTask = Integer(Arguments.MaxPointsPerTask, (int)LabelPipeline.Prepare.PrepareOptions.DefaultMaxPointsPerTask, 100, 100_000_000),
             WindowOverlap = Integer(Arguments.WindowOverlap, 0, 0, LabelPipeline.Prepare.PrepareOptions.MaxRowsPerTask - 1),
             OnUnsorted = Parse(Arguments.OnUnsorted, "fail", LabelPipeline.Prepare.PrepareOptions.ParseUnsorted, LabelPipeline.Prepare.UnsortedPolicy.Fail),
+            Overview = get(Arguments.Overview) is { } overview && overview is not ("false" or "0" or "no"),
             OnDuplicate = Parse(Arguments.OnDuplicate, "keep-first", LabelPipeline.Prepare.PrepareOptions.ParseDuplicate, LabelPipeline.Prepare.DuplicatePolicy.KeepFirst),
         };
         var settings = new PipelineSettings

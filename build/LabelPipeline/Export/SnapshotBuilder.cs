@@ -247,7 +247,7 @@ public static class SnapshotBuilder
                 ["fingerprint"] = prepared.Fingerprint,
                 ["time_format"] = prepared.Schema.TimeFormat,
                 ["time_zone"] = prepared.Schema.TimeZone,
-                ["tasks"] = new JArray(prepared.Sources.SelectMany(s => s.Tasks.Select(t => new JObject
+                ["tasks"] = new JArray(prepared.Sources.SelectMany(s => s.AllTasks.Select(t => new JObject
                 {
                     ["file"] = t.File,
                     ["sha256"] = t.Sha256,

@@ -78,7 +78,7 @@ public static class DatasetPreparer
         }
 
         var settings = new PreparedSettings(
-            options.MaxPointsPerTask, rowsPerTask, options.WindowOverlap, PrepareOptions.ToArgument(options.OnUnsorted), PrepareOptions.ToArgument(options.OnDuplicate));
+            options.MaxPointsPerTask, rowsPerTask, options.WindowOverlap, PrepareOptions.ToArgument(options.OnUnsorted), PrepareOptions.ToArgument(options.OnDuplicate), options.Overview);
         var fingerprint = Sha256Hex(Utf8.GetBytes(new JObject
         {
             ["format"] = PreparedManifest.CurrentFormat,
@@ -99,7 +99,7 @@ public static class DatasetPreparer
             var sha = Sha256File(file);
             var earlier = previous?.Fingerprint == fingerprint ? previous.Sources.FirstOrDefault(s => s.File == name && s.Sha256 == sha) : null;
             PreparedSource entry;
-            if (earlier is not null && earlier.Tasks.All(t => IsFile(Path.Combine(preparedDirectory, t.File), t.Bytes, t.Sha256)))
+            if (earlier is not null && earlier.AllTasks.All(t => IsFile(Path.Combine(preparedDirectory, t.File), t.Bytes, t.Sha256)))
             {
                 entry = earlier;
                 unchanged.Add(name);
@@ -119,7 +119,7 @@ public static class DatasetPreparer
                 };
             }
 
-            foreach (var task in entry.Tasks)
+            foreach (var task in entry.AllTasks)
             {
                 if (!names.TryAdd(task.File, name))
                 {
@@ -153,6 +153,7 @@ public static class DatasetPreparer
         {
             ["file"] = s.File,
             ["tasks"] = s.Tasks.Count,
+            ["overview"] = s.Overview?.File,
             ["fixes"] = JObject.FromObject(s.Fixes, Newtonsoft.Json.JsonSerializer.Create(new Newtonsoft.Json.JsonSerializerSettings
             {
                 ContractResolver = new Newtonsoft.Json.Serialization.DefaultContractResolver { NamingStrategy = new Newtonsoft.Json.Serialization.SnakeCaseNamingStrategy() },
@@ -204,9 +205,10 @@ public static class DatasetPreparer
         {
             IReadOnlyList<WrittenWindow> windows;
             PrepareFixes fixes;
+            WrittenWindow? overview;
             try
             {
-                (windows, fixes) = new SeriesPreparer(file, layout, options, staging, rowsPerTask, limits, ct).Run();
+                (windows, fixes, overview) = new SeriesPreparer(file, layout, options, staging, rowsPerTask, limits, ct).Run();
             }
             catch (Exception e) when (DatasetInspector.IsInvalidUtf8(e))
             {
@@ -222,9 +224,11 @@ public static class DatasetPreparer
             var stem = Path.GetFileNameWithoutExtension(name);
             var digits = Math.Max(4, windows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
             var tasks = new List<PreparedTask>();
-            foreach (var window in windows)
+            PreparedTask? overviewTask = null;
+            foreach (var window in overview is null ? windows : windows.Append(overview))
             {
-                var final = windows.Count == 1 ? name : $"{stem}.w{window.Window.ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture)}.csv";
+                var final = window == overview ? $"{stem}.overview.csv"
+                    : windows.Count == 1 ? name : $"{stem}.w{window.Window.ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture)}.csv";
                 var hash = Sha256File(window.TempPath);
                 var bytes = new FileInfo(window.TempPath).Length;
                 var destination = Path.Combine(preparedDirectory, final);
@@ -237,10 +241,18 @@ public static class DatasetPreparer
                     File.Move(window.TempPath, destination, overwrite: true);
                 }
 
-                tasks.Add(new PreparedTask(final, hash, bytes, window.Window, window.Rows, window.FirstLine, window.LastLine, window.Start, window.End, window.OverlapRows, window.EndReachable));
+                var task = new PreparedTask(final, hash, bytes, window.Window, window.Rows, window.FirstLine, window.LastLine, window.Start, window.End, window.OverlapRows, window.EndReachable);
+                if (window == overview)
+                {
+                    overviewTask = task;
+                }
+                else
+                {
+                    tasks.Add(task);
+                }
             }
 
-            return new PreparedSource(name, sha, new FileInfo(file).Length, tasks, fixes);
+            return new PreparedSource(name, sha, new FileInfo(file).Length, tasks, fixes, overviewTask);
         }
         finally
         {

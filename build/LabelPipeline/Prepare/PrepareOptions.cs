@@ -51,6 +51,9 @@ public sealed record PrepareOptions
 
     public UnsortedPolicy OnUnsorted { get; init; } = UnsortedPolicy.Fail;
 
+    /// <summary>A series split into windows also gets <c>&lt;name&gt;.overview.csv</c>: all of it, min/max-preserving (<see cref="Overview"/>).</summary>
+    public bool Overview { get; init; }
+
     public DuplicatePolicy OnDuplicate { get; init; } = DuplicatePolicy.KeepFirst;
 
     /// <summary>Rows per task for a number of channels.</summary>

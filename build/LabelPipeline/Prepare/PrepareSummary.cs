@@ -8,7 +8,7 @@ public static class PrepareSummary
     public static IReadOnlyList<string> Lines(PrepareResult result)
     {
         var m = result.Manifest;
-        var tasks = m.Sources.Sum(s => s.Tasks.Count);
+        var tasks = m.Sources.Sum(s => s.AllTasks.Count());
         var lines = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture,
@@ -66,7 +66,7 @@ public static class PrepareSummary
             }
 
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"  {source.File}: {f.RowsRead:N0} rows -> {source.Tasks.Count} task file{(source.Tasks.Count == 1 ? string.Empty : "s")}{(fixes.Count > 0 ? "; " + string.Join(", ", fixes) : string.Empty)}"));
+                $"  {source.File}: {f.RowsRead:N0} rows -> {source.Tasks.Count} task file{(source.Tasks.Count == 1 ? string.Empty : "s")}{(source.Overview is { } o ? $" + overview ({o.Rows:N0} rows)" : string.Empty)}{(fixes.Count > 0 ? "; " + string.Join(", ", fixes) : string.Empty)}"));
         }
 
         foreach (var removed in result.Removed)

@@ -53,7 +53,7 @@ public sealed record PreparedManifest
         }
     }
 
-    /// <summary>The task file's entry and its source, by task file name.</summary>
+    /// <summary>The task file's entry and its source, by task file name; Index is the window (0-based), -1 for an overview.</summary>
     public (PreparedSource Source, PreparedTask Task, int Index)? FindTask(string taskFile)
     {
         foreach (var source in Sources)
@@ -64,6 +64,11 @@ public sealed record PreparedManifest
                 {
                     return (source, source.Tasks[i], i);
                 }
+            }
+
+            if (source.Overview is { } overview && string.Equals(overview.File, taskFile, StringComparison.Ordinal))
+            {
+                return (source, overview, -1); // not a window: never merged with one
             }
         }
 
@@ -87,10 +92,14 @@ public sealed record PreparedSchema(
 /// <param name="Role"><c>time</c>, <c>channel</c> or <c>dropped</c> (not numeric: the editor draws numbers only).</param>
 public sealed record ColumnMapping(string Source, string? Prepared, string Role);
 
-public sealed record PreparedSettings(long MaxPointsPerTask, int RowsPerTask, int WindowOverlap, string OnUnsorted, string OnDuplicate);
+public sealed record PreparedSettings(long MaxPointsPerTask, int RowsPerTask, int WindowOverlap, string OnUnsorted, string OnDuplicate, bool Overview = false);
 
-/// <summary>One source file and the task files made from it, in time order.</summary>
-public sealed record PreparedSource(string File, string Sha256, long Bytes, IReadOnlyList<PreparedTask> Tasks, PrepareFixes Fixes);
+/// <summary>One source file and the task files made from it, in time order; with --overview, a long one's overview task too.</summary>
+public sealed record PreparedSource(string File, string Sha256, long Bytes, IReadOnlyList<PreparedTask> Tasks, PrepareFixes Fixes, PreparedTask? Overview = null)
+{
+    /// <summary>Every task file made from the source: the windows, then the overview.</summary>
+    public IEnumerable<PreparedTask> AllTasks => Overview is null ? Tasks : Tasks.Append(Overview);
+}
 
 /// <summary>
 /// One task file (a window of its source): rows, the source lines they came from (first and last, in file order),

@@ -55,7 +55,7 @@ internal sealed class SeriesPreparer
         _ct = ct;
     }
 
-    public (IReadOnlyList<WrittenWindow> Windows, PrepareFixes Fixes) Run()
+    public (IReadOnlyList<WrittenWindow> Windows, PrepareFixes Fixes, WrittenWindow? Overview) Run()
     {
         IReadOnlyList<WrittenWindow> windows;
         try
@@ -71,7 +71,10 @@ internal sealed class SeriesPreparer
             windows = Stream(sorted: true);
         }
 
-        return (windows, Fixes(windows));
+        var overview = _options.Overview && windows.Count > 1
+            ? Prepare.Overview.Write(windows, _layout.Header, _layout.ChannelIndexes.Length, _rowsPerTask, Path.Combine(_staging, "overview.csv"))
+            : null;
+        return (windows, Fixes(windows), overview);
     }
 
     private void ResetCounts() => _reordered = _duplicateTimes = _dropped = _averaged = _filled = _emptyRows = _rounded = _shifted = _rowsRead = 0;

@@ -111,7 +111,7 @@ public static class EditorCases
 {
     private static readonly DateTimeOffset Epoch2024 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static IReadOnlyList<CaseDefinition> All { get; } = [.. SampleDatasets(), .. RealDatasets(), .. Variations(), .. Broken(), .. RoundTrips()];
+    public static IReadOnlyList<CaseDefinition> All { get; } = [.. SampleDatasets(), .. RealDatasets(), .. OverviewCases(), .. Variations(), .. Broken(), .. RoundTrips()];
 
     public static CaseDefinition Get(string name) => All.Single(d => d.Name == name);
 
@@ -215,6 +215,23 @@ public static class EditorCases
                 return Render(name, prepared.Prepared.Files[0], config);
             });
         }
+    }
+
+    private static IEnumerable<CaseDefinition> OverviewCases()
+    {
+        const string name = "windows: the overview task of a series five windows long, 20 channels (--overview)";
+        yield return new CaseDefinition(name, CaseKind.Render, w =>
+        {
+            var options = new PrepareOptions { Overview = true };
+            var rows = options.RowsPerTask(20) * 5;
+            var file = w.Write("overview-20.csv", Lines(
+                "timestamp," + string.Join(',', Enumerable.Range(0, 20).Select(k => $"ch_{k:D2}")),
+                rows,
+                i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss}," + string.Join(',', Enumerable.Range(0, 20).Select(k => i % 4999 == k ? "500" : Wave(i, k)))));
+            var (config, prepared) = Configs.Prepare([file], Path.Combine(w.Directory, "prepared", "overview-20"), options);
+            var overview = prepared.Manifest.Sources.Single().Overview!;
+            return Render(name, Path.Combine(prepared.Prepared.Directory, overview.File), config);
+        });
     }
 
     // ---------------------------------------------------------------- option variations

@@ -140,6 +140,37 @@ public sealed class PrepareTests : IDisposable
     }
 
     [Fact]
+    public void The_overview_of_a_long_series_keeps_every_spike_in_one_task_and_maps_back()
+    {
+        // 1,000 rows, two one-row spikes the editor's stride decimation would drop; 100 rows per task: 10 windows.
+        Source("long.csv", Lines("time,a,b", 1000, i =>
+            $"{T0.AddMinutes(i):yyyy-MM-dd HH:mm:ss},{(i == 123 ? "1000" : i == 777 ? "-1000" : (i % 10).ToString(System.Globalization.CultureInfo.InvariantCulture))},{i % 7}"));
+        var result = Run(new PrepareOptions { MaxPointsPerTask = 200, Overview = true });
+
+        var source = result.Manifest.Sources.Single();
+        Assert.Equal(10, source.Tasks.Count);
+        Assert.Equal("long.overview.csv", source.Overview!.File);
+        Assert.Contains("long.overview.csv", result.Prepared.Files.Select(Path.GetFileName));
+        var lines = File.ReadAllLines(Path.Combine(Prepared, "long.overview.csv"));
+        Assert.Equal("time,a,b", lines[0]);
+        Assert.InRange(lines.Length - 1, 20, 100); // at most one task's rows
+        Assert.Contains($"{T0.AddMinutes(123):yyyy-MM-dd HH:mm:ss},1000,4", lines);
+        Assert.Contains($"{T0.AddMinutes(777):yyyy-MM-dd HH:mm:ss},-1000,0", lines);
+        var times = lines.Skip(1).Select(l => l.Split(',')[0]).ToArray();
+        Assert.Equal(times.Order(StringComparer.Ordinal), times); // time order, no repeats
+        Assert.Equal(times.Length, times.Distinct().Count());
+        Assert.Contains(PrepareSummary.Lines(result), l => l.Contains("10 task files + overview", StringComparison.Ordinal));
+
+        // A region drawn on the overview is a region of the source; it never merges with a window's.
+        var summary = Snapshot(
+            result,
+            ExportTask(1, "long.overview.csv", 11, 1, Region("2024-01-01 02:00:00", "2024-01-01 02:05:00", "o1")),
+            ExportTask(2, "long.w0002.csv", 12, 1, Region("2024-01-01 01:40:00", "2024-01-01 03:19:00", "w2")));
+        Assert.Equal(2, summary.Regions);
+        Assert.All(Intervals(), r => Assert.StartsWith("ds,v1,long.csv,", r, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Re_running_on_unchanged_data_changes_nothing_and_a_changed_source_only_its_own_files()
     {
         Source("a.csv", Lines("time,v", 5, i => $"{T0.AddMinutes(i):yyyy-MM-dd HH:mm:ss},{i}"));
