@@ -92,43 +92,63 @@ public static class DatasetPreparer
         var sources = new List<PreparedSource>();
         var unchanged = new List<string>();
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var file in source.Files)
+
+        // Every source is written to staging first; only when all succeeded do the task files move in place, so a
+        // failure leaves the folder as the last successful run left it.
+        var staging = Path.Combine(preparedDirectory, $".staging-{Guid.NewGuid():N}");
+        var moves = new List<(string From, string To)>();
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            var name = Path.GetFileName(file);
-            var sha = Sha256File(file);
-            var earlier = previous?.Fingerprint == fingerprint ? previous.Sources.FirstOrDefault(s => s.File == name && s.Sha256 == sha) : null;
-            PreparedSource entry;
-            if (earlier is not null && earlier.AllTasks.All(t => IsFile(Path.Combine(preparedDirectory, t.File), t.Bytes, t.Sha256)))
+            foreach (var file in source.Files)
             {
-                entry = earlier;
-                unchanged.Add(name);
-            }
-            else
-            {
-                entry = PrepareOne(file, name, sha, layout, options, rowsPerTask, preparedDirectory, limits, ct) with { };
-                entry = entry with
+                ct.ThrowIfCancellationRequested();
+                var name = Path.GetFileName(file);
+                var sha = Sha256File(file);
+                var earlier = previous?.Fingerprint == fingerprint ? previous.Sources.FirstOrDefault(s => s.File == name && s.Sha256 == sha) : null;
+                PreparedSource entry;
+                if (earlier is not null && earlier.AllTasks.All(t => IsFile(Path.Combine(preparedDirectory, t.File), t.Bytes, t.Sha256)))
                 {
-                    Fixes = entry.Fixes with
-                    {
-                        SeparatorChanged = schema.Separator != ',',
-                        TimeFormatChanged = schema.TimeFormat is not null && schema.TimeFormat.Pattern != outputFormat!.Pattern,
-                        HeaderNamesChanged = schema.Columns.Where((c, i) => columns[i].Prepared is { } p && p != c).Count(),
-                        TextColumnsDropped = columns.Count(c => c.Role == "dropped"),
-                    },
-                };
-            }
-
-            foreach (var task in entry.AllTasks)
-            {
-                if (!names.TryAdd(task.File, name))
-                {
-                    throw new DatasetException(
-                        $"{file}: its task file '{task.File}' has the same name as one made from '{names[task.File]}'. Rename one of the source files.");
+                    entry = earlier;
+                    unchanged.Add(name);
                 }
+                else
+                {
+                    PrepareOne(file, name, sha, layout, options, rowsPerTask, preparedDirectory, Path.Combine(staging, sources.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), limits, moves, ct, out entry);
+                    entry = entry with
+                    {
+                        Fixes = entry.Fixes with
+                        {
+                            SeparatorChanged = schema.Separator != ',',
+                            TimeFormatChanged = schema.TimeFormat is not null && schema.TimeFormat.Pattern != outputFormat!.Pattern,
+                            HeaderNamesChanged = schema.Columns.Where((c, i) => columns[i].Prepared is { } p && p != c).Count(),
+                            TextColumnsDropped = columns.Count(c => c.Role == "dropped"),
+                        },
+                    };
+                }
+
+                foreach (var task in entry.AllTasks)
+                {
+                    if (!names.TryAdd(task.File, name))
+                    {
+                        throw new DatasetException(
+                            $"{file}: its task file '{task.File}' has the same name as one made from '{names[task.File]}'. Rename one of the source files.");
+                    }
+                }
+
+                sources.Add(entry);
             }
 
-            sources.Add(entry);
+            foreach (var (from, to) in moves)
+            {
+                File.Move(from, to, overwrite: true);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
         }
 
         var manifest = new PreparedManifest { Fingerprint = fingerprint, Schema = manifestSchema, Settings = settings, Sources = sources };
@@ -196,71 +216,58 @@ public static class DatasetPreparer
         return report.ToString(Newtonsoft.Json.Formatting.Indented).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
     }
 
-    private static PreparedSource PrepareOne(
-        string file, string name, string sha, SeriesLayout layout, PrepareOptions options, int rowsPerTask, string preparedDirectory, InputLimits limits, CancellationToken ct)
+    /// <summary>Prepares one source into <paramref name="staging"/>; adds the files that differ from what is in place to <paramref name="moves"/>.</summary>
+    private static void PrepareOne(
+        string file, string name, string sha, SeriesLayout layout, PrepareOptions options, int rowsPerTask, string preparedDirectory, string staging,
+        InputLimits limits, List<(string From, string To)> moves, CancellationToken ct, out PreparedSource entry)
     {
-        var staging = Path.Combine(preparedDirectory, $".staging-{Guid.NewGuid():N}");
         Directory.CreateDirectory(staging);
+        IReadOnlyList<WrittenWindow> windows;
+        PrepareFixes fixes;
+        WrittenWindow? overview;
         try
         {
-            IReadOnlyList<WrittenWindow> windows;
-            PrepareFixes fixes;
-            WrittenWindow? overview;
-            try
-            {
-                (windows, fixes, overview) = new SeriesPreparer(file, layout, options, staging, rowsPerTask, limits, ct).Run();
-            }
-            catch (Exception e) when (DatasetInspector.IsInvalidUtf8(e))
-            {
-                throw DatasetInspector.NotUtf8(file);
-            }
-
-            if (windows.Count == 0)
-            {
-                throw new DatasetException($"{file}: the file has a header but no data rows with values.");
-            }
-
-            // One window keeps the source's name, so a short series is the same task as before; longer ones are numbered.
-            var stem = Path.GetFileNameWithoutExtension(name);
-            var digits = Math.Max(4, windows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
-            var tasks = new List<PreparedTask>();
-            PreparedTask? overviewTask = null;
-            foreach (var window in overview is null ? windows : windows.Append(overview))
-            {
-                var final = window == overview ? $"{stem}.overview.csv"
-                    : windows.Count == 1 ? name : $"{stem}.w{window.Window.ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture)}.csv";
-                var hash = Sha256File(window.TempPath);
-                var bytes = new FileInfo(window.TempPath).Length;
-                var destination = Path.Combine(preparedDirectory, final);
-                if (IsFile(destination, bytes, hash))
-                {
-                    File.Delete(window.TempPath); // same bytes: leave the file (and its time stamp) alone
-                }
-                else
-                {
-                    File.Move(window.TempPath, destination, overwrite: true);
-                }
-
-                var task = new PreparedTask(final, hash, bytes, window.Window, window.Rows, window.FirstLine, window.LastLine, window.Start, window.End, window.OverlapRows, window.EndReachable);
-                if (window == overview)
-                {
-                    overviewTask = task;
-                }
-                else
-                {
-                    tasks.Add(task);
-                }
-            }
-
-            return new PreparedSource(name, sha, new FileInfo(file).Length, tasks, fixes, overviewTask);
+            (windows, fixes, overview) = new SeriesPreparer(file, layout, options, staging, rowsPerTask, limits, ct).Run();
         }
-        finally
+        catch (Exception e) when (DatasetInspector.IsInvalidUtf8(e))
         {
-            if (Directory.Exists(staging))
+            throw DatasetInspector.NotUtf8(file);
+        }
+
+        if (windows.Count == 0)
+        {
+            throw new DatasetException($"{file}: the file has a header but no data rows with values.");
+        }
+
+        // One window keeps the source's name, so a short series is the same task as before; longer ones are numbered.
+        var stem = Path.GetFileNameWithoutExtension(name);
+        var digits = Math.Max(4, windows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
+        var tasks = new List<PreparedTask>();
+        PreparedTask? overviewTask = null;
+        foreach (var window in overview is null ? windows : windows.Append(overview))
+        {
+            var final = window == overview ? $"{stem}.overview.csv"
+                : windows.Count == 1 ? name : $"{stem}.w{window.Window.ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture)}.csv";
+            var hash = Sha256File(window.TempPath);
+            var bytes = new FileInfo(window.TempPath).Length;
+            var destination = Path.Combine(preparedDirectory, final);
+            if (!IsFile(destination, bytes, hash))
             {
-                Directory.Delete(staging, recursive: true);
+                moves.Add((window.TempPath, destination)); // same bytes: the file (and its time stamp) is left alone
+            }
+
+            var task = new PreparedTask(final, hash, bytes, window.Window, window.Rows, window.FirstLine, window.LastLine, window.Start, window.End, window.OverlapRows, window.EndReachable);
+            if (window == overview)
+            {
+                overviewTask = task;
+            }
+            else
+            {
+                tasks.Add(task);
             }
         }
+
+        entry = new PreparedSource(name, sha, new FileInfo(file).Length, tasks, fixes, overviewTask);
     }
 
     private static bool IsFile(string path, long bytes, string sha256) =>

@@ -107,6 +107,23 @@ public sealed class PrepareTests : IDisposable
         Assert.Empty(Directory.GetDirectories(Prepared)); // no staging folder left behind
     }
 
+    [Fact]
+    public void A_source_that_fails_leaves_the_task_files_of_the_last_successful_run()
+    {
+        Source("a.csv", Lines("time,v", 5, i => $"{T0.AddMinutes(i):yyyy-MM-dd HH:mm:ss},{i}"));
+        var b = Source("b.csv", Lines("time,v", 5, i => $"{T0.AddDays(1).AddMinutes(i):yyyy-MM-dd HH:mm:ss},{i}"));
+        Run();
+        var before = Directory.GetFiles(Prepared).ToDictionary(f => f, File.ReadAllBytes);
+
+        // a.csv changes and would be rewritten, but b.csv (later) now steps back: nothing moves in.
+        Source("a.csv", Lines("time,v", 5, i => $"{T0.AddMinutes(i):yyyy-MM-dd HH:mm:ss},{i * 10}"));
+        File.AppendAllText(b, $"{T0:yyyy-MM-dd HH:mm:ss},9\n");
+        Assert.Throws<DatasetException>(() => Run());
+        Assert.Equal(before.Keys.Order(), Directory.GetFiles(Prepared).Order());
+        Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
+        Assert.Empty(Directory.GetDirectories(Prepared));
+    }
+
     [Theory]
     [InlineData("2024-01-01 00:00:01,abc", "line 302: column 'v' value 'abc' is not a number")]
     [InlineData("2024-01-01 00:00:01,2,3", "line 302: 3 fields, but the header has 2")]
