@@ -199,7 +199,7 @@ public static class EditorCases
             }
         }
 
-        // Task files of the default window size, the largest Prepare writes: 20 channels (12,500 rows) and 1 channel (50,000 rows).
+        // Task files of the default window size, the largest Prepare writes: 20 channels (10,000 rows) and 1 channel (50,000 rows).
         foreach (var channels in new[] { 20, 1 })
         {
             var name = $"windows: a full task file at the default size, {channels} channel{(channels == 1 ? string.Empty : "s")}";
