@@ -6,8 +6,8 @@ namespace Build.Tasks;
 
 [TaskName(nameof(CreateProject))]
 [TaskDescription("Generates the labeling config from the dataset and creates (or reuses) the project for the dataset version")]
+[IsDependentOn(typeof(Prepare))] // first: bad data fails before Label Studio is started
 [IsDependentOn(typeof(ConfigureCors))]
-[IsDependentOn(typeof(Prepare))]
 public sealed class CreateProject : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
