@@ -21,6 +21,16 @@ public static class Arguments
     public const string TimeColumn = "time-column";
     public const string TimeFormat = "time-format";
     public const string Labels = "labels";
+
+    // Prepare (the task files Label Studio imports).
+    public const string PreparedDir = "prepared-dir";
+    public const string TimeZone = "time-zone";
+    public const string MaxPointsPerTask = "max-points-per-task";
+    public const string WindowOverlap = "window-overlap";
+    public const string OnUnsorted = "on-unsorted";
+    public const string OnDuplicate = "on-duplicate";
+    public const string Overview = "overview";
+
     public const string AnomalyLabels = "anomaly-labels";
     public const string Output = "output";
     public const string StateDir = "state-dir";

@@ -6,6 +6,7 @@ using LabelPipeline.Datasets;
 using LabelPipeline.Deployment;
 using LabelPipeline.Export;
 using LabelPipeline.LabelStudio;
+using LabelPipeline.Prepare;
 using LabelPipeline.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -73,6 +74,24 @@ public sealed class BuildContext : FrostingContext
 
     public int? ProjectId { get; set; }
 
+    /// <summary>Prepare's result: the task files Label Studio imports and the manifest mapping them back to the sources.</summary>
+    public PrepareResult? Prepared { get; set; }
+
+    /// <summary>
+    /// Prepares the dataset version's files once per run (the Prepare task, and the snapshot tasks when run alone). Cheap
+    /// when nothing changed: unchanged sources are recognised by sha256 and no task file is rewritten.
+    /// </summary>
+    public PrepareResult PrepareDataset()
+    {
+        if (Prepared is null)
+        {
+            Dataset = LabelPipeline.Datasets.Dataset.Open(Settings.Dataset, Settings.DatasetVersion, Settings.DatasetDirectory);
+            Prepared = DatasetPreparer.Run(Dataset, Settings.Prepare, Settings.PreparedDirectory, CancellationToken);
+        }
+
+        return Prepared;
+    }
+
     /// <summary>Reads the dataset version's files once per run (CreateProject and the snapshot tasks share it).</summary>
     public DatasetInspection InspectDataset()
     {
@@ -89,14 +108,15 @@ public sealed class BuildContext : FrostingContext
     public async Task<string> GenerateLabelConfigAsync()
     {
         var template = await File.ReadAllTextAsync(Paths.LabelConfigTemplate, CancellationToken);
-        return LabelPipeline.LabelConfig.LabelConfigGenerator.Generate(template, InspectDataset().Schema, Settings.Labels);
+        return LabelPipeline.LabelConfig.LabelConfigGenerator.Generate(template, PrepareDataset().PreparedSchema, Settings.Labels);
     }
 
     /// <summary>The snapshot settings; the config and source are filled in by whoever knows them.</summary>
     public SnapshotOptions SnapshotOptions(string labelConfig, SnapshotSource source) => new()
     {
-        Dataset = Dataset ?? throw new InvalidOperationException("InspectDataset first."),
-        Schema = InspectDataset().Schema,
+        Dataset = PrepareDataset().Source,
+        Schema = PrepareDataset().SourceSchema,
+        Prepared = PrepareDataset().Manifest,
         LabelConfig = labelConfig,
         AnomalyLabels = Settings.AnomalyLabels.ToHashSet(StringComparer.Ordinal),
         Annotations = Settings.Annotations,

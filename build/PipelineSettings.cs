@@ -67,6 +67,29 @@ public sealed record PipelineSettings
 
     /// <summary>How per-timestamp scores become intervals.</summary>
     public required LabelPipeline.Predictions.ScoreIntervalOptions ScoreIntervals { get; init; }
+    /// <summary>Where Prepare writes task files: one folder per dataset version below it.</summary>
+    public required string PreparedRoot { get; init; }
+
+    /// <summary>Prepare's settings (time column/format and zone, window size and overlap, policies).</summary>
+    public required LabelPipeline.Prepare.PrepareOptions Prepare { get; init; }
+
+    /// <summary>This dataset version's task files.</summary>
+    public string PreparedDirectory => Path.Combine(PreparedRoot, Dataset, DatasetVersion);
+
+    /// <summary>
+    /// The task files' folder as the Label Studio server sees it, for local-files storage: below --local-files-root,
+    /// which mirrors --datasets-dir. Null when --prepared-dir is outside --datasets-dir (the server cannot see it).
+    /// </summary>
+    public string? PreparedServerPath
+    {
+        get
+        {
+            var relative = Path.GetRelativePath(DatasetsDirectory, PreparedDirectory);
+            return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)
+                ? null
+                : LocalFilesRoot + "/" + relative.Replace('\\', '/');
+        }
+    }
 
     /// <summary>The dataset version's folder on this machine.</summary>
     public string DatasetDirectory => Path.Combine(DatasetsDirectory, Dataset, DatasetVersion);
@@ -179,11 +202,27 @@ public sealed record PipelineSettings
 
         var predictionLabel = Text(Arguments.PredictionLabel, anomalyLabels.FirstOrDefault() ?? labels[0]);
 
+        var datasetsDirectory = FullPath(Arguments.DatasetsDir, Paths.DefaultDatasetsDirectory);
+        var prepare = new LabelPipeline.Prepare.PrepareOptions
+        {
+            TimeColumn = get(Arguments.TimeColumn) is { Length: > 0 } timeColumn ? timeColumn : null,
+            TimeFormat = get(Arguments.TimeFormat) is { Length: > 0 } timeFormat ? timeFormat : null,
+            TimeZone = Parse(Arguments.TimeZone, "UTC", LabelPipeline.Prepare.PrepareOptions.ParseTimeZone, null),
+            MaxPointsPerTask = Integer(Arguments.MaxPointsPerTask, (int)LabelPipeline.Prepare.PrepareOptions.DefaultMaxPointsPerTask, 100, 100_000_000),
+            WindowOverlap = Integer(Arguments.WindowOverlap, 0, 0, LabelPipeline.Prepare.PrepareOptions.MaxRowsPerTask - 1),
+            OnUnsorted = Parse(Arguments.OnUnsorted, "fail", LabelPipeline.Prepare.PrepareOptions.ParseUnsorted, LabelPipeline.Prepare.UnsortedPolicy.Fail),
+            Overview = get(Arguments.Overview) is { } overview && overview is not ("false" or "0" or "no"),
+            OnDuplicate = Parse(Arguments.OnDuplicate, "keep-first", LabelPipeline.Prepare.PrepareOptions.ParseDuplicate, LabelPipeline.Prepare.DuplicatePolicy.KeepFirst),
+        };
         var settings = new PipelineSettings
         {
+            PreparedRoot = get(Arguments.PreparedDir) is { Length: > 0 } preparedDir
+                ? Path.GetFullPath(preparedDir, workingDirectory)
+                : Path.Combine(datasetsDirectory, Paths.DefaultPreparedFolder),
+            Prepare = prepare,
             Dataset = Text(Arguments.Dataset, "synthetic"),
             DatasetVersion = Text(Arguments.DatasetVersion, "v1"),
-            DatasetsDirectory = FullPath(Arguments.DatasetsDir, Paths.DefaultDatasetsDirectory),
+            DatasetsDirectory = datasetsDirectory,
             Storage = storage,
             LabelStudioUrl = url,
             LabelStudioToken = get(Arguments.LabelStudioToken) is { Length: > 0 } token ? token : null,

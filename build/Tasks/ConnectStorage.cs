@@ -23,8 +23,11 @@ public sealed class ConnectStorage : AsyncFrostingTask<BuildContext>
         var settings = context.Settings;
         var projectId = context.RequireProjectId();
 
-        // Label Studio sees the datasets folder at --local-files-root (Deploy mounts it there read-only).
-        var serverPath = $"{settings.LocalFilesRoot}/{settings.Dataset}/{settings.DatasetVersion}";
+        // Label Studio sees the datasets folder at --local-files-root (Deploy mounts it there read-only); the task files
+        // Prepare wrote are below it (<datasets-dir>/.prepared/<dataset>/<version> by default).
+        var serverPath = settings.PreparedServerPath ?? throw new ArgumentException(
+            $"--{Arguments.PreparedDir}={settings.PreparedRoot} is outside --{Arguments.DatasetsDir}={settings.DatasetsDirectory}: with local storage Label Studio " +
+            $"serves files only below the datasets folder (mounted at --{Arguments.LocalFilesRoot}). Drop --{Arguments.PreparedDir} or put it inside the datasets folder.");
         var title = $"{settings.Dataset} {settings.DatasetVersion} (local files)";
         var (storage, action) = await new LabelStudioProvisioner(context.LabelStudioClient, context.Logger).EnsureLocalFilesStorageAsync(
             projectId,

@@ -18,7 +18,7 @@ public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
             throw new FileNotFoundException($"--{Arguments.ExportFile}: {exportFile} does not exist.");
         }
 
-        context.InspectDataset();
+        context.PrepareDataset();
         var config = settings.LabelConfigFile is { } file ? await File.ReadAllTextAsync(file, context.CancellationToken) : await context.GenerateLabelConfigAsync();
         var summary = SnapshotBuilder.Build(
             exportFile,

@@ -6,23 +6,20 @@ namespace Build.Tasks;
 
 [TaskName(nameof(CreateProject))]
 [TaskDescription("Generates the labeling config from the dataset and creates (or reuses) the project for the dataset version")]
+[IsDependentOn(typeof(Prepare))] // first: bad data fails before Label Studio is started
 [IsDependentOn(typeof(ConfigureCors))]
 public sealed class CreateProject : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
-        var inspection = context.InspectDataset();
-        var dataset = context.Dataset!;
-        foreach (var warning in inspection.Warnings)
-        {
-            context.Warning(warning);
-        }
-
-        var schema = inspection.Schema;
+        var prepared = context.PrepareDataset();
+        var dataset = prepared.Source;
+        var schema = prepared.PreparedSchema;
         context.Information(
-            "{0} files, {1} rows; time column '{2}' ({3}); {4} channels",
+            "{0} files, {1} rows, {2} tasks; time column '{3}' ({4}); {5} channels",
             dataset.Files.Count,
-            inspection.Files.Sum(f => f.Rows),
+            prepared.Manifest.Sources.Sum(s => s.Fixes.RowsRead),
+            prepared.Prepared.Files.Count,
             schema.TimeColumn,
             schema.TimeFormat?.Pattern ?? "numeric",
             schema.Channels.Count);

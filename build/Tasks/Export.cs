@@ -13,7 +13,7 @@ public sealed class Export : AsyncFrostingTask<BuildContext>
     {
         var settings = context.Settings;
         await Sync.ReapplyS3KeysAsync(context); // S3: fresh keys, so the exported s3:// links stay readable
-        context.InspectDataset();
+        context.PrepareDataset();
         var summary = await new LabelExporter(context.LabelStudioClient, context.Logger).ExportAsync(
             context.RequireProjectId(),
             context.SnapshotOptions(string.Empty, new SnapshotSource("label-studio", null, null, null, null)),

@@ -6,7 +6,8 @@ using LabelPipeline.Storage;
 namespace Build.Tasks;
 
 [TaskName(nameof(Upload))]
-[TaskDescription("Uploads the dataset version's CSV files to s3://<bucket>/<prefix>/<dataset>/<version>/ (S3 storage only; files already there unchanged are skipped)")]
+[TaskDescription("Uploads the dataset version's prepared task files to s3://<bucket>/<prefix>/<dataset>/<version>/ (S3 storage only; files already there unchanged are skipped)")]
+[IsDependentOn(typeof(Prepare))]
 public sealed class Upload : AsyncFrostingTask<BuildContext>
 {
     public override bool ShouldRun(BuildContext context)
@@ -25,7 +26,7 @@ public sealed class Upload : AsyncFrostingTask<BuildContext>
         var settings = context.Settings;
         var ct = context.CancellationToken;
         await context.Aws.EnsureIdentityAsync(ct);
-        var dataset = context.Dataset ?? Dataset.Open(settings.Dataset, settings.DatasetVersion, settings.DatasetDirectory);
+        var dataset = context.PrepareDataset().Prepared; // the task files, never the sources
         var target = S3Location.ForDataset(context.S3.Bucket!, context.S3.Prefix, dataset.Name, dataset.Version);
         var uploader = new DatasetUploader(await context.Aws.GetS3Async(ct), context.Aws.Endpoints, context.Logger) { Parallelism = context.S3.UploadParallelism };
         await uploader.EnsureBucketAsync(target.Bucket, ct);

@@ -10,7 +10,7 @@ public sealed class Verify : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
-        context.InspectDataset();
+        context.PrepareDataset();
         var directory = context.Settings.SnapshotDirectory;
         var differences = SnapshotVerifier.Verify(
             directory,

@@ -97,14 +97,16 @@ public sealed class EditorRenderTests(EditorSuiteFixture suite, ITestOutputHelpe
     }
 
     [SkippableFact]
-    public void NAB_machine_temperature_is_rejected_by_the_pipeline_before_any_config()
+    public void NAB_machine_temperature_is_refused_by_Prepare_unless_it_may_sort()
     {
-        // Its hour 2014-01-07 02:00-02:55 appears twice: time steps back at line 10151. Not an editor case.
+        // Its hour 2014-01-07 02:00-02:55 appears twice: time steps back at line 10151. With --on-unsorted=sort it renders (a case above).
         var file = Path.Combine(RepositoryPaths.SharedDatasets, EditorCases.NabRejectedFile);
         Skip.IfNot(File.Exists(file), $"{file} is missing (../shared is not beside the clone).");
-        var error = Assert.Throws<DatasetException>(() => Configs.Generate(file));
+        using var temp = new TempDirectory();
+        var error = Assert.Throws<DatasetException>(() => Configs.Prepare([file], temp.Path));
         Assert.Contains("line 10151", error.Message, StringComparison.Ordinal);
         Assert.Contains("goes backwards", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--on-unsorted=sort", error.Message, StringComparison.Ordinal);
     }
 
     private void WriteRenderTime(EditorCaseResult result) =>

@@ -20,6 +20,7 @@ public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
     private EmulatorServer? _labelStudio;
+    private string _datasets = RepositoryPaths.Datasets;
 
     private string Output => Path.Combine(_temp.Path, "artifacts");
 
@@ -39,8 +40,8 @@ public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
         PipelineRunner.RunAsync(
             [
                 $"--label-studio-url={_labelStudio!.BaseUrl}",
-                $"--datasets-dir={RepositoryPaths.Datasets}",
-                $"--local-files-root={RepositoryPaths.Datasets}",
+                $"--datasets-dir={_datasets}",
+                $"--local-files-root={_datasets}",
                 $"--output={Output}",
                 $"--state-dir={Path.Combine(_temp.Path, "state")}",
                 "--labels=Anomaly,Normal",
@@ -120,6 +121,76 @@ public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"{labelsFile}:\n{exported}");
         Assert.Equal(expected, exported);
         Assert.Equal(3, exported.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Empty(_labelStudio.ContractViolations);
+    }
+
+    [SkippableFact]
+    public async Task A_region_dragged_across_a_window_boundary_in_the_editor_is_one_range_on_the_source_rows()
+    {
+        await EditorTool.RequireAsync();
+
+        // One source of 600 rows × 2 channels (1 minute apart); 600 values per task = 300 rows: two windows, two tasks.
+        var datasets = _datasets = Path.Combine(_temp.Path, "datasets");
+        var source = Path.Combine(datasets, "long", "v1", "s.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(source)!);
+        var t0 = new DateTime(2024, 5, 1, 0, 0, 0, DateTimeKind.Utc);
+        await File.WriteAllTextAsync(source, "time,a,b\n" + string.Concat(Enumerable.Range(0, 600).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{t0.AddMinutes(i):yyyy-MM-dd HH:mm:ss},{Math.Sin(i / 20.0):0.###},{i % 13}\n"))));
+        _labelStudio = await EmulatorServer.StartAsync(
+            new EmulatorOptions { LocalFilesDocumentRoot = datasets, OpenApiSpecPath = RepositoryPaths.OpenApiSpec },
+            CancellationToken.None);
+        string[] args = ["--dataset=long", "--max-points-per-task=600"];
+        var provision = await RunPipelineAsync(["--target=Export", .. args]);
+        Assert.True(provision.ExitCode == 0, provision.ToString());
+        using var http = new HttpClient();
+        var client = new LabelStudioClient(http, _labelStudio.BaseUrl, _labelStudio.LegacyToken);
+        var project = (await client.ListProjectsAsync("long v1", CancellationToken.None)).Single();
+        var first = await FindTaskAsync(client, project.Id, "s.w0001.csv");
+        var second = await FindTaskAsync(client, project.Id, "s.w0002.csv");
+
+        // The editor opens on the first quarter of a task. In window 1 the annotator moves the view to the end (the overview's
+        // brush) and drags from 80 % to the right edge; in window 2, at the start, from 30 % back to the left edge. LSF 1.4.0
+        // cannot end a region on a task's last point (a drag within the last snap interval writes the end as
+        // "0NaN-NaN-NaN NaN:NaN:NaN"), so the drag ends on the second-to-last point, which WindowMapping counts as the edge.
+        JObject Session(string name, LabelStudioTask task, double from, double to, string? view) => new()
+        {
+            ["name"] = name,
+            ["upstreamTask"] = new JObject { ["project"] = project.Id, ["task"] = task.Id },
+            ["actions"] = new JArray(new[]
+            {
+                view is null ? null : Act("overview", ("to", view)),
+                Act("label", ("value", "Anomaly")), Act("drag", ("channel", 0), ("from", from), ("to", to)), Act("submit"),
+            }.OfType<JObject>()),
+        };
+        var manifest = new JObject
+        {
+            ["upstream"] = _labelStudio.BaseUrl.ToString(),
+            ["cases"] = new JArray(Session("window 1: to the right edge", first, 0.80, 0.99, "end"), Session("window 2: from the left edge", second, 0.30, 0.0, null)),
+        };
+        var run = await EditorTool.RunAsync(manifest, _temp.Path, TimeSpan.FromMinutes(3), new Dictionary<string, string> { ["LSF_UPSTREAM_TOKEN"] = _labelStudio.LegacyToken });
+        foreach (var session in run.Cases)
+        {
+            output.WriteLine(session.Describe());
+            Assert.True(session.Ok, session.Describe());
+            output.WriteLine("editor result: " + session.Submissions.Single()["result"]!.ToString(Newtonsoft.Json.Formatting.None));
+        }
+
+        var export = await RunPipelineAsync(["--target=Export", .. args]);
+        Assert.True(export.ExitCode == 0, export.ToString());
+        var snapshot = Path.Combine(Output, "long", "v1");
+        var intervals = (await File.ReadAllLinesAsync(Path.Combine(snapshot, "intervals.csv"))).Skip(1).ToArray();
+        output.WriteLine(string.Join('\n', intervals));
+        var row = Assert.Single(intervals);
+        Assert.StartsWith("long,v1,s.csv,", row, StringComparison.Ordinal);
+        Assert.Contains("+", row.Split(',')[5], StringComparison.Ordinal); // region ids of both windows
+
+        // Dense labels: one unbroken run of source rows across the boundary (rows 300 and 301 of the source, lines 301-302).
+        var flagged = (await File.ReadAllLinesAsync(Path.Combine(snapshot, "dense", "s.csv"))).Skip(1)
+            .Select((line, index) => (line, index)).Where(x => x.line.EndsWith(",1,Anomaly", StringComparison.Ordinal)).Select(x => x.index).ToArray();
+        output.WriteLine($"flagged source rows {flagged.First()}..{flagged.Last()} ({flagged.Length})");
+        Assert.Equal(Enumerable.Range(flagged.First(), flagged.Length), flagged);
+        Assert.Contains(299, flagged);
+        Assert.Contains(300, flagged);
         Assert.Empty(_labelStudio.ContractViolations);
     }
 

@@ -369,6 +369,33 @@ async function runActions(page, actions, result, timeoutMs) {
           record.pixels = [round(x1), round(x2), round(y)];
           break;
         }
+        case 'overview': {
+          // Moves the overview's brush (the visible range) as a person does: drag its selection to the start or end.
+          const boxes = await page.evaluate(() => {
+            const root = document.querySelector('.htx-timeseries-overview');
+            const selection = root && root.querySelector('rect.selection');
+            const overlay = root && root.querySelector('rect.overlay');
+            if (!selection || !overlay) return null;
+            overlay.scrollIntoView({ block: 'center', inline: 'nearest' });
+            const s = selection.getBoundingClientRect();
+            const o = overlay.getBoundingClientRect();
+            return { s: { x: s.x, y: s.y, width: s.width, height: s.height }, o: { x: o.x, width: o.width } };
+          });
+          if (!boxes) throw new Error('no overview brush');
+          const y = boxes.s.y + boxes.s.height / 2;
+          const x1 = boxes.s.x + boxes.s.width / 2;
+          // Exactly to the edge: dragging the selection past it makes LSF 1.4.0 draw NaN rects (console errors).
+          const x2 = action.to === 'start' ? x1 - (boxes.s.x - boxes.o.x) : x1 + (boxes.o.x + boxes.o.width - (boxes.s.x + boxes.s.width));
+          await page.mouse.move(x1, y);
+          await page.mouse.down();
+          await page.mouse.move((x1 + x2) / 2, y, { steps: 5 });
+          await page.mouse.move(x2, y, { steps: 5 });
+          await page.mouse.up();
+          await page.waitForTimeout(300);
+          record.pixels = [round(x1), round(x2), round(y)];
+
+          break;
+        }
         case 'dblclick': {
           // LSF makes an instant region from two clicks within 300 ms; a slow machine can miss that, and then a person
           // selects the label again and double-clicks once more.

@@ -60,6 +60,46 @@ public static class DatasetInspector
         return new DatasetInspection(schema!, summaries, warnings);
     }
 
+    /// <summary>
+    /// The dataset's schema from each file's header and first rows only, without checking every row: Prepare reads the
+    /// rows itself (and fixes what the editor mishandles, so the warnings about quoted names and '|' are left out).
+    /// </summary>
+    public static (SeriesSchema Schema, IReadOnlyList<string> Warnings) DetectSchema(Dataset dataset, string? timeColumn, string? timeFormat, InputLimits? limits = null)
+    {
+        limits ??= InputLimits.Default;
+        var warnings = new List<string>();
+        SeriesSchema? schema = null;
+        foreach (var file in dataset.Files)
+        {
+            try
+            {
+                var fileSchema = DetectSchema(file, timeColumn, timeFormat, limits, warnings, first: schema is null, editorWarnings: false);
+                if (schema is null)
+                {
+                    schema = fileSchema;
+                    if (schema.Channels.Count > limits.WarnChannels)
+                    {
+                        warnings.Add(
+                            $"{file}: {schema.Channels.Count} numeric columns, more than the {limits.WarnChannels} the editor draws comfortably (one chart each). " +
+                            "Labeling will be slow; consider splitting the columns into several datasets.");
+                    }
+                }
+                else if (!schema.Columns.SequenceEqual(fileSchema.Columns, StringComparer.Ordinal) || schema.Separator != fileSchema.Separator)
+                {
+                    throw new DatasetException(
+                        $"{file} line 1: the header differs from {dataset.Files[0]} ({Describe(fileSchema)} vs {Describe(schema)}). " +
+                        "Every file of a dataset must have the same columns and separator, because one labeling config serves all of them.");
+                }
+            }
+            catch (Exception e) when (IsInvalidUtf8(e))
+            {
+                throw NotUtf8(file);
+            }
+        }
+
+        return (schema!, warnings);
+    }
+
     private static void WarnAboutSize(SeriesFileSummary summary, SeriesSchema schema, InputLimits limits, List<string> warnings)
     {
         var file = summary.Path;
@@ -89,7 +129,7 @@ public static class DatasetInspector
 
     private static string Describe(SeriesSchema s) => $"'{string.Join(s.Separator, s.Columns)}'";
 
-    private static SeriesSchema DetectSchema(string file, string? timeColumn, string? timeFormat, InputLimits limits, List<string> warnings, bool first)
+    private static SeriesSchema DetectSchema(string file, string? timeColumn, string? timeFormat, InputLimits limits, List<string> warnings, bool first, bool editorWarnings = true)
     {
         var headerLine = ReadHeaderLine(file, limits);
         var separator = DetectSeparator(headerLine);
@@ -108,14 +148,14 @@ public static class DatasetInspector
         }
 
         // Both are valid CSV that the pipeline reads, but Label Studio's editor does not (seen with LSF 1.4.0 in tests/Editor.Tests).
-        if (first && QuotedNames(headerLine, separator) is { Count: > 0 } quoted)
+        if (first && editorWarnings && QuotedNames(headerLine, separator) is { Count: > 0 } quoted)
         {
             warnings.Add(
                 $"{file} line 1: column names {string.Join(", ", quoted.Select(q => $"'{q}'"))} are in quotes. Label Studio's editor keeps the quotes as part " +
                 "of the name (Label Studio issue #3459), so it will not find these columns and draws no chart: remove the quotes from the header row.");
         }
 
-        if (first && separator == '|')
+        if (first && editorWarnings && separator == '|')
         {
             warnings.Add(
                 $"{file}: the separator is '|'. Label Studio's editor splits such lines wrongly (an empty column after every '|'): " +
@@ -476,7 +516,7 @@ public static class DatasetInspector
             : header.ToString();
     }
 
-    private static void CheckLineLength(string file, CsvRecords csv, InputLimits limits)
+    internal static void CheckLineLength(string file, CsvRecords csv, InputLimits limits)
     {
         if (csv.Characters > limits.MaxLineCharacters)
         {
@@ -491,7 +531,7 @@ public static class DatasetInspector
             (atLeast ? $"longer than {limits.MaxLineCharacters:N0} characters, the most" : $"{characters:N0} characters long; at most {limits.MaxLineCharacters:N0} per line is what") +
             " LabelPipeline accepts. Is a line break missing, or did a binary or text blob end up in a cell? Fix the file.");
 
-    private static bool IsInvalidUtf8(Exception e)
+    internal static bool IsInvalidUtf8(Exception e)
     {
         for (Exception? cause = e; cause is not null; cause = cause.InnerException)
         {
@@ -504,7 +544,7 @@ public static class DatasetInspector
         return false;
     }
 
-    private static DatasetException NotUtf8(string file)
+    internal static DatasetException NotUtf8(string file)
     {
         var where = FindInvalidUtf8(file);
         var at = where is { } w ? $" line {w.Line}, character {w.Column}: byte 0x{w.Byte:X2}" : string.Empty;
@@ -587,10 +627,10 @@ public static class DatasetInspector
     private static StreamReader OpenText(string file) =>
         new(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
 
-    private static CsvRecords OpenCsv(string file, char separator, InputLimits limits) => new(file, OpenText(file), separator, limits);
+    internal static CsvRecords OpenCsv(string file, char separator, InputLimits limits) => new(file, OpenText(file), separator, limits);
 
     /// <summary>CsvHelper's reader over a file, one record at a time as strings, with its line number.</summary>
-    private sealed class CsvRecords(string file, StreamReader text, char separator, InputLimits limits) : IDisposable
+    internal sealed class CsvRecords(string file, StreamReader text, char separator, InputLimits limits) : IDisposable
     {
         private readonly CsvReader _reader = CsvReader.Create(
             text,

@@ -11,7 +11,7 @@ namespace LabelPipeline.Export;
 /// </summary>
 public static class DenseLabels
 {
-    /// <returns>The series' first and last time (null for a series without rows), to tell regions that label no row.</returns>
+    /// <returns>The series' earliest and latest time (null for a series without rows), to tell regions that label no row.</returns>
     public static (RangeBound First, RangeBound Last)? Write(string sourceFile, SeriesSchema schema, IReadOnlyList<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels, string destination)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
@@ -31,7 +31,7 @@ public static class DenseLabels
         writer.WriteLine("label");
 
         var lineNumber = 1;
-        RangeBound? first = null, last = null;
+        RangeBound? first = null, last = null, previous = null;
         var labels = new SortedSet<string>(StringComparer.Ordinal);
         while (reader.ReadLine() is { } line)
         {
@@ -42,8 +42,16 @@ public static class DenseLabels
             }
 
             var time = ReadTime(Field(line, separator, timeIndex), schema, sourceFile, lineNumber);
-            first ??= time;
-            last = time;
+            first = first is { } f && f <= time ? f : time;
+            last = last is { } l && l >= time ? l : time;
+            if (previous is { } p && time < p)
+            {
+                // A source Prepare sorted (--on-unsorted=sort) steps back here: sweep again from the first region.
+                next = 0;
+                active.Clear();
+            }
+
+            previous = time;
 
             // Sweep: admit regions that started, drop those that ended; rows are sorted by time (CreateProject checks it).
             while (next < byStart.Length && byStart[next].Start <= time)

@@ -76,6 +76,11 @@ public static class SnapshotBuilder
             ranges.AddRange(reviewer.Review(task, RangeExtractor.Extract(task, config, options.Annotations)));
         }
 
+        if (options.Prepared is { } prepared)
+        {
+            ranges = WindowMapping.Apply(ranges, prepared);
+        }
+
         CheckSeries(ranges, options);
         ranges.Sort(Compare);
 
@@ -279,6 +284,28 @@ public static class SnapshotBuilder
         if (predictionReview is not null)
         {
             manifest.Property("files")!.AddBeforeSelf(new JProperty("prediction_review", predictionReview));
+        }
+
+        if (options.Prepared is { } prepared)
+        {
+            // The exact task files the labels were drawn on, and the source each came from.
+            manifest["prepared"] = new JObject
+            {
+                ["manifest_sha256"] = Convert.ToHexStringLower(SHA256.HashData(Utf8.GetBytes(prepared.ToJson()))),
+                ["fingerprint"] = prepared.Fingerprint,
+                ["time_format"] = prepared.Schema.TimeFormat,
+                ["time_zone"] = prepared.Schema.TimeZone,
+                ["tasks"] = new JArray(prepared.Sources.SelectMany(s => s.AllTasks.Select(t => new JObject
+                {
+                    ["file"] = t.File,
+                    ["sha256"] = t.Sha256,
+                    ["source"] = s.File,
+                    ["source_sha256"] = s.Sha256,
+                    ["source_lines"] = new JArray(t.FirstLine, t.LastLine),
+                    ["start"] = t.Start,
+                    ["end"] = t.End,
+                }))),
+            };
         }
 
         Write(directory, SnapshotLayout.Manifest, manifest.ToString(Formatting.Indented).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");

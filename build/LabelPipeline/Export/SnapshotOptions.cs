@@ -17,6 +17,9 @@ public sealed record SnapshotOptions
     /// <summary>The prediction model version annotations are compared with; null: each task's newest prediction's version.</summary>
     public string? PredictionModelVersion { get; init; }
 
+    /// <summary>Prepare's manifest when the tasks are prepared files: regions are mapped back to the source series (<see cref="WindowMapping"/>).</summary>
+    public Prepare.PreparedManifest? Prepared { get; init; }
+
     /// <summary>Where the annotations came from, recorded in the manifest (not part of the reproducible content).</summary>
     public required SnapshotSource Source { get; init; }
 }

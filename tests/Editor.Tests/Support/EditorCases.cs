@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using LabelPipeline.Datasets;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.Predictions;
+using LabelPipeline.Prepare;
 using Newtonsoft.Json.Linq;
 
 namespace Editor.Tests.Support;
@@ -76,6 +77,20 @@ public sealed class CaseWorkspace(string directory)
         return path;
     }
 
+    private readonly Dictionary<string, (GeneratedConfig, PrepareResult)> _prepared = new(StringComparer.Ordinal);
+
+    /// <summary>A dataset prepared once (several cases render its task files).</summary>
+    public (GeneratedConfig Config, PrepareResult Prepared) PreparedOf(string key, Func<(GeneratedConfig, PrepareResult)> prepare)
+    {
+        if (!_prepared.TryGetValue(key, out var result))
+        {
+            result = prepare();
+            _prepared[key] = result;
+        }
+
+        return result;
+    }
+
     /// <summary>The config of a dataset (files sharing one header), generated once.</summary>
     public GeneratedConfig ConfigOf(string key, Func<GeneratedConfig> generate)
     {
@@ -98,7 +113,7 @@ public static class EditorCases
 {
     private static readonly DateTimeOffset Epoch2024 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static IReadOnlyList<CaseDefinition> All { get; } = [.. SampleDatasets(), .. RealDatasets(), .. Variations(), .. Broken(), .. RoundTrips()];
+    public static IReadOnlyList<CaseDefinition> All { get; } = [.. SampleDatasets(), .. RealDatasets(), .. OverviewCases(), .. Variations(), .. Broken(), .. RoundTrips()];
 
     public static CaseDefinition Get(string name) => All.Single(d => d.Name == name);
 
@@ -137,20 +152,45 @@ public static class EditorCases
 
     // ---------------------------------------------------------------- ../shared/datasets (real public data)
 
-    /// <summary>NAB machine_temperature steps back in time; the pipeline rejects it before any config (a test of its own).</summary>
+    /// <summary>NAB machine_temperature steps back in time at line 10151: Prepare refuses it unless --on-unsorted=sort.</summary>
     public const string NabRejectedFile = "NAB/realKnownCause/machine_temperature_system_failure.csv";
+
+    // Properties, not fields: All (above) is built first, while the type initialises.
+    private static string[] NabNames => ["ambient_temperature_system_failure", "ec2_request_latency_system_failure", "machine_temperature_system_failure", "nyc_taxi"];
+
+    /// <summary>The policies the pipeline needs for NAB (machine_temperature's backward step; ec2's repeated DST time).</summary>
+    public static PrepareOptions NabOptions => new() { OnUnsorted = UnsortedPolicy.Sort, OnDuplicate = DuplicatePolicy.KeepFirst };
 
     private static IEnumerable<CaseDefinition> RealDatasets()
     {
-        // NAB: comma, %Y-%m-%d %H:%M:%S, LF; nyc_taxi has no final newline, ec2 repeats 03:00:00 twelve times (DST).
-        foreach (var name in new[] { "ambient_temperature_system_failure", "ec2_request_latency_system_failure", "nyc_taxi" })
+        // NAB through Prepare, as the pipeline runs it: comma, %Y-%m-%d %H:%M:%S, LF; nyc_taxi has no final newline, ec2
+        // repeats 03:00:00 twelve times (DST), machine_temperature repeats an hour.
+        var nabFiles = NabNames.Select(n => Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", n + ".csv")).ToArray();
+        foreach (var name in NabNames)
         {
-            var file = Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", name + ".csv");
-            yield return new CaseDefinition($"shared/NAB/realKnownCause/{name}.csv", CaseKind.Render, w =>
-                Render($"shared/NAB/realKnownCause/{name}.csv", file, w.ConfigOf(file, () => Configs.Generate(file))));
+            yield return new CaseDefinition($"shared/NAB/realKnownCause/{name}.csv, through Prepare", CaseKind.Render, w =>
+            {
+                var (config, prepared) = w.PreparedOf("NAB", () => Configs.Prepare(nabFiles, Path.Combine(w.Directory, "prepared", "nab"), NabOptions));
+                return Render($"shared/NAB/realKnownCause/{name}.csv, through Prepare", prepared.Prepared.Files.Single(f => Path.GetFileName(f) == name + ".csv"), config);
+            });
         }
 
-        // SKAB: semicolon, CRLF (valve1/*, other/13) and LF (other/1), a header with a space ("Volume Flow RateRMS").
+        // SKAB through Prepare: semicolon, CRLF (valve1/*, other/13) and LF (other/1), a header with a space ("Volume Flow RateRMS").
+        foreach (var (folder, names) in new[] { ("valve1", new[] { "0", "1" }), ("other", new[] { "1", "13" }) })
+        {
+            var files = names.Select(n => Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", folder, n + ".csv")).ToArray();
+            foreach (var file in files)
+            {
+                var name = $"shared/SKAB/{folder}/{Path.GetFileName(file)}, through Prepare";
+                yield return new CaseDefinition(name, CaseKind.Render, w =>
+                {
+                    var (config, prepared) = w.PreparedOf($"SKAB/{folder}", () => Configs.Prepare(files, Path.Combine(w.Directory, "prepared", "skab-" + folder)));
+                    return Render(name, prepared.Prepared.Files.Single(f => Path.GetFileName(f) == Path.GetFileName(file)), config);
+                });
+            }
+        }
+
+        // SKAB as the source files are (no Prepare): the editor reads ';' and CRLF itself.
         foreach (var (folder, names) in new[] { ("valve1", new[] { "0", "1" }), ("other", new[] { "1", "13" }) })
         {
             var files = names.Select(n => Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", folder, n + ".csv")).ToArray();
@@ -160,6 +200,40 @@ public static class EditorCases
                 yield return new CaseDefinition(name, CaseKind.Render, w => Render(name, file, w.ConfigOf($"SKAB/{folder}", () => Configs.Generate(files))));
             }
         }
+
+        // Task files of the default window size, the largest Prepare writes: 20 channels (10,000 rows) and 1 channel (50,000 rows).
+        foreach (var channels in new[] { 20, 1 })
+        {
+            var name = $"windows: a full task file at the default size, {channels} channel{(channels == 1 ? string.Empty : "s")}";
+            yield return new CaseDefinition(name, CaseKind.Render, w =>
+            {
+                var rows = new PrepareOptions().RowsPerTask(channels) * 2 + 100;
+                var file = w.Write($"long-{channels}.csv", Lines(
+                    "timestamp," + string.Join(',', Enumerable.Range(0, channels).Select(k => $"ch_{k:D2}")),
+                    rows,
+                    i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss}," + string.Join(',', Enumerable.Range(0, channels).Select(k => Wave(i, k)))));
+                var (config, prepared) = Configs.Prepare([file], Path.Combine(w.Directory, "prepared", $"long-{channels}"));
+                Assert.Equal(3, prepared.Prepared.Files.Count);
+                return Render(name, prepared.Prepared.Files[0], config);
+            });
+        }
+    }
+
+    private static IEnumerable<CaseDefinition> OverviewCases()
+    {
+        const string name = "windows: the overview task of a series five windows long, 20 channels (--overview)";
+        yield return new CaseDefinition(name, CaseKind.Render, w =>
+        {
+            var options = new PrepareOptions { Overview = true };
+            var rows = options.RowsPerTask(20) * 5;
+            var file = w.Write("overview-20.csv", Lines(
+                "timestamp," + string.Join(',', Enumerable.Range(0, 20).Select(k => $"ch_{k:D2}")),
+                rows,
+                i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss}," + string.Join(',', Enumerable.Range(0, 20).Select(k => i % 4999 == k ? "500" : Wave(i, k)))));
+            var (config, prepared) = Configs.Prepare([file], Path.Combine(w.Directory, "prepared", "overview-20"), options);
+            var overview = prepared.Manifest.Sources.Single().Overview!;
+            return Render(name, Path.Combine(prepared.Prepared.Directory, overview.File), config);
+        });
     }
 
     // ---------------------------------------------------------------- option variations
@@ -200,29 +274,33 @@ public static class EditorCases
             (w.Write("unix-ms.csv", Lines("epoch_ms,a", 600, i => $"{Epoch2024.AddMilliseconds(500 * i).ToUnixTimeMilliseconds()},{Wave(i, 0)}")), null, null, null));
         yield return Variation("separator: tab", w =>
             (w.Write("tab.csv", Lines("timestamp\ta\tb", 600, i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss}\t{Wave(i, 0)}\t{Wave(i, 1)}")), null, null, null));
-        yield return Variation("separator: pipe", w =>
-            (w.Write("pipe.csv", Lines("timestamp|a|b", 600, i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss}|{Wave(i, 0)}|{Wave(i, 1)}")), null, null, null),
-            knownDefect: "LSF 1.4.0 builds its CSV field regex from the separator without escaping it: with sep=\"|\" the " +
-                "lookahead (?=|(||$)) matches everywhere, every line splits into an extra empty field after each separator " +
-                "(header [timestamp, , a, , b, ]), a phantom column \"\" gets 3x the rows, and d3 logs " +
-                "'Error: <path> attribute d: Expected number, \"...NaN,NaN...\"' (charts still show).");
+        yield return Prepared("separator: pipe, through Prepare", w =>
+            w.Write("pipe.csv", Lines("timestamp|a|b", 600, i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss}|{Wave(i, 0)}|{Wave(i, 1)}")));
         yield return Variation("file: UTF-8 byte order mark", w =>
             (w.Write("bom.csv", Lines("timestamp,a,b", 600, i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss},{Wave(i, 0)},{Wave(i, 1)}"), byteOrderMark: true), null, null, null)); // fetch().text() drops the BOM
-        yield return Variation("file: quoted header names", w =>
-            (w.Write("quoted.csv", Lines("\"timestamp\",\"a\",\"b\"", 600, i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss},{Wave(i, 0)},{Wave(i, 1)}")), null, null, null),
-            knownDefect: "LSF 1.4.0 keeps the quotes of quoted CSV header names (Label Studio issue #3459): the header is " +
-                "[\"timestamp\", \"a\", \"b\"] with the quote characters, while the pipeline (CsvHelper) reads timestamp, a, b, so " +
-                "timeColumn=\"timestamp\" is not found: validation ERR_GENERAL 'Cannot read properties of undefined (reading 'map')', no chart.");
+        yield return Prepared("file: quoted header names, through Prepare", w =>
+            w.Write("quoted.csv", Lines("\"timestamp\",\"a\",\" motor \"\"B\"\", current\"", 600, i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss},{Wave(i, 0)},{Wave(i, 1)}")));
         yield return Variation("file: CRLF without a final newline", w =>
             (w.Write("crlf.csv", Lines("timestamp,a,b", 600, i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss},{Wave(i, 0)},{Wave(i, 1)}").Replace("\n", "\r\n", StringComparison.Ordinal).TrimEnd()), null, null, null));
-        yield return Variation("values: nan cells", w =>
-            (w.Write("nan.csv", Lines("timestamp,a,b", 600, i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss},{(i % 97 == 5 ? "nan" : Wave(i, 0))},{Wave(i, 1)}")), null, null, null),
-            knownDefect: "DatasetInspector counts 'nan' cells as numbers, so the column gets a <Channel>; LSF 1.4.0 keeps 'nan' as a " +
-                "string, d3 writes NaN into the line path ('Error: <path> attribute d: Expected number, \"...,NaNL...\"' in the console) " +
-                "and the line stops at the first nan (drawn over 26 px of 982).");
+        yield return Prepared("values: nan and empty cells, through Prepare", w =>
+            w.Write("nan.csv", Lines("timestamp,a,b", 600, i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss},{(i % 97 == 5 ? "nan" : i % 89 == 3 ? string.Empty : Wave(i, 0))},{(i < 3 ? "NaN" : Wave(i, 1))}")));
+        yield return Prepared("time: +01:00 offsets, through Prepare (written in UTC)", w =>
+            w.Write("offset-plus1.csv", Lines("time,a", 600, i => $"{Minutes(i):yyyy-MM-dd'T'HH:mm:ss}+01:00,{Wave(i, 0)}")));
+        yield return Prepared("time: microseconds, through Prepare (written with %L)", w =>
+            w.Write("us-prepared.csv", Lines("timestamp,a", 600, i => $"{Epoch2024.AddTicks(1234L * 10 * i):yyyy-MM-dd HH:mm:ss.ffffff},{Wave(i, 0)}")),
+            new PrepareOptions { TimeFormat = "%Y-%m-%d %H:%M:%S.%f" });
         yield return Variation("values: negative numbers and exponents", w =>
             (w.Write("exponent.csv", Lines("timestamp,a,b", 600, i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss},{(-Math.Sin(i / 10.0) * 1e-3).ToString("E3", CultureInfo.InvariantCulture)},{(Math.Cos(i / 20.0) * -2.5e5).ToString("0.###E+00", CultureInfo.InvariantCulture)}")), null, null, null));
     }
+
+    /// <summary>A file run through Prepare; its (only) task file rendered with the config made from the prepared schema.</summary>
+    private static CaseDefinition Prepared(string name, Func<CaseWorkspace, string> make, PrepareOptions? options = null) =>
+        new(name, CaseKind.Render, w =>
+        {
+            var file = make(w);
+            var (config, prepared) = Configs.Prepare([file], Path.Combine(w.Directory, "prepared", Path.GetFileNameWithoutExtension(file)), options);
+            return Render(name, Assert.Single(prepared.Prepared.Files), config);
+        });
 
     private static CaseDefinition Variation(
         string name,

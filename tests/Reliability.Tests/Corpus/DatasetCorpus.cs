@@ -38,17 +38,18 @@ public static class DatasetCorpus
         new("long-line", false, ["a.csv line 3: the line is 10,485,782 characters long; at most 1,048,576 per line"], "no series row is 10 MB; a missing line break is") { Generated = true },
         new("too-many-columns", false, ["a.csv line 1: 1002 columns, more than the 1000"], "a thousand charts cannot be labeled") { Generated = true },
 
-        // Accepted: valid data users expect to work; where Label Studio's editor has trouble, a warning says so.
-        new("duplicate-timestamps", true, ["1 rows repeat the previous timestamp"], "Label Studio accepts them; labels there are ambiguous"),
-        new("nan-and-empty-cells", true, ["a.csv line 3: column 'value' has a missing value ('NaN'); 3 in the file"], "missing samples are normal; the editor's gaps are warned about"),
+        // Accepted: valid data users expect to work; where Label Studio's editor has trouble, Prepare fixes the task files
+        // (never the source) and its report says what it did.
+        new("duplicate-timestamps", true, ["1 row repeating a time dropped (kept the first; 1 time)"], "--on-duplicate=keep-first (the default) keeps one row per time: reported"),
+        new("nan-and-empty-cells", true, ["3 missing cells (empty or nan) filled with the value before them"], "missing samples are normal; the task files carry the value before so the editor's line goes on: reported"),
         new("bom", true, [], "Excel writes it; fetch() drops it"),
         new("crlf", true, [], "Windows line ends"),
         new("semicolon", true, [], "European CSV"),
         new("tab", true, [], "TSV"),
-        new("pipe", true, ["the separator is '|'"], "valid CSV, but the editor splits it wrongly: warned"),
+        new("pipe", true, ["separator '|' -> ','"], "valid CSV the editor splits wrongly: the task files use ','"),
         new("blank-lines", true, [], "blank lines are skipped"),
         new("header-special-characters", true, [], "names go into the labeling config as escaped XML attributes"),
-        new("header-quoted", true, ["a.csv line 1: column names 'timestamp', 'pressure <bar>', 'flow & level', 'say \"hi\"' are in quotes", "issue #3459"], "valid CSV; the editor keeps the quotes (LS #3459): warned"),
+        new("header-quoted", true, ["column 'say \"hi\"' renamed 'say hi'"], "valid CSV; the editor keeps quotes in names (LS #3459): the task files' names have none"),
         new("Kühlturm Süd", true, [], "spaces and non-ASCII in dataset, file and column names"),
         new("500-columns", true, ["500 numeric columns, more than the 50"], "wide sensor tables exist; slow to label: warned") { Generated = true },
     ];

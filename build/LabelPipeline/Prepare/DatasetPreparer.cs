@@ -1,0 +1,308 @@
+using System.Security.Cryptography;
+using System.Text;
+using LabelPipeline.Datasets;
+using Newtonsoft.Json.Linq;
+
+namespace LabelPipeline.Prepare;
+
+/// <summary>What Prepare produced: the source dataset and the task files Label Studio imports, with their schemas.</summary>
+/// <param name="Prepared">The task files (one folder per dataset version), sorted by name.</param>
+/// <param name="PreparedSchema">What the labeling config is generated from: ',' separator, safe names, UTC time format.</param>
+/// <param name="Unchanged">Source files whose task files were already there, unchanged.</param>
+/// <param name="Removed">Task files of an earlier run that no source produces any more, deleted.</param>
+public sealed record PrepareResult(
+    Dataset Source,
+    SeriesSchema SourceSchema,
+    Dataset Prepared,
+    SeriesSchema PreparedSchema,
+    PreparedManifest Manifest,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<string> Unchanged,
+    IReadOnlyList<string> Removed)
+{
+    public string ReportPath => Path.Combine(Prepared.Directory, DatasetPreparer.ReportFileName);
+}
+
+/// <summary>
+/// Prepare: turns every source CSV of a dataset version into task files Label Studio's editor renders correctly and
+/// fast (<see cref="SeriesPreparer"/>), never touching the source. Content-addressed: a source whose sha256 and settings
+/// match the manifest is not read again, and a task file is only replaced when its bytes change, so re-running on
+/// unchanged data changes nothing (and S3 upload skips every file).
+/// </summary>
+public static class DatasetPreparer
+{
+    public const string ReportFileName = "prepare-report.json";
+    private static readonly UTF8Encoding Utf8 = new(false);
+
+    public static PrepareResult Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null)
+    {
+        limits ??= InputLimits.Default;
+        var (schema, warnings) = DatasetInspector.DetectSchema(source, options.TimeColumn, options.TimeFormat, limits);
+        var safe = ColumnNames.MakeSafe(schema.Columns);
+        var timeIndex = IndexOf(schema.Columns, schema.TimeColumn);
+        var channelIndexes = schema.Channels.Select(c => IndexOf(schema.Columns, c)).ToArray();
+        var milliseconds = schema.TimeFormat is { } f && (f.Pattern.Contains("%L", StringComparison.Ordinal) || f.Pattern.Contains("%f", StringComparison.Ordinal) || f.Epoch == EpochUnit.Milliseconds);
+        var outputFormat = schema.TimeFormat is null ? null : TimeFormat.Parse(milliseconds ? "%Y-%m-%d %H:%M:%S.%L" : "%Y-%m-%d %H:%M:%S");
+        // A zone applies to wall-clock times only: epoch numbers and times with an offset (%Z) are absolute already.
+        var zone = schema.TimeFormat is { Epoch: EpochUnit.None } tf && !tf.Pattern.Contains("%Z", StringComparison.Ordinal) ? options.TimeZone : null;
+        var preparedChannels = channelIndexes.Select(i => safe[i]).ToArray();
+        var preparedSchema = new SeriesSchema(',', [safe[timeIndex], .. preparedChannels], safe[timeIndex], outputFormat, preparedChannels);
+        var layout = new SeriesLayout
+        {
+            Separator = schema.Separator,
+            ColumnCount = schema.Columns.Count,
+            SourceColumns = schema.Columns,
+            TimeIndex = timeIndex,
+            ChannelIndexes = channelIndexes,
+            SourceFormat = schema.TimeFormat,
+            Milliseconds = milliseconds,
+            Zone = zone,
+            Header = string.Join(',', preparedSchema.Columns),
+        };
+
+        var columns = schema.Columns.Select((name, i) => new ColumnMapping(
+            name,
+            i == timeIndex || channelIndexes.Contains(i) ? safe[i] : null,
+            i == timeIndex ? "time" : channelIndexes.Contains(i) ? "channel" : "dropped")).ToArray();
+        var manifestSchema = new PreparedSchema(
+            schema.Separator.ToString(),
+            schema.TimeFormat?.Pattern,
+            outputFormat?.Pattern,
+            zone?.Id ?? "UTC",
+            columns);
+        var rowsPerTask = options.RowsPerTask(channelIndexes.Length);
+        if (options.WindowOverlap < 0 || options.WindowOverlap >= rowsPerTask)
+        {
+            throw new ArgumentException(
+                $"--window-overlap={options.WindowOverlap}: must be from 0 to {rowsPerTask - 1} (each task holds {rowsPerTask:N0} rows: --max-points-per-task / {channelIndexes.Length} channels).");
+        }
+
+        var settings = new PreparedSettings(
+            options.MaxPointsPerTask, rowsPerTask, options.WindowOverlap, PrepareOptions.ToArgument(options.OnUnsorted), PrepareOptions.ToArgument(options.OnDuplicate), options.Overview);
+        var fingerprint = Sha256Hex(Utf8.GetBytes(new JObject
+        {
+            ["format"] = PreparedManifest.CurrentFormat,
+            ["schema"] = JObject.FromObject(manifestSchema),
+            ["settings"] = JObject.FromObject(settings),
+        }.ToString(Newtonsoft.Json.Formatting.None)));
+
+        Directory.CreateDirectory(preparedDirectory);
+        var manifestPath = Path.Combine(preparedDirectory, PreparedManifest.FileName);
+        var previous = PreparedManifest.TryRead(manifestPath);
+        var sources = new List<PreparedSource>();
+        var unchanged = new List<string>();
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        // Every source is written to staging first; only when all succeeded do the task files move in place, so a
+        // failure leaves the folder as the last successful run left it.
+        var staging = Path.Combine(preparedDirectory, $".staging-{Guid.NewGuid():N}");
+        var moves = new List<(string From, string To)>();
+        try
+        {
+            foreach (var file in source.Files)
+            {
+                ct.ThrowIfCancellationRequested();
+                var name = Path.GetFileName(file);
+                var sha = Sha256File(file);
+                var earlier = previous?.Fingerprint == fingerprint ? previous.Sources.FirstOrDefault(s => s.File == name && s.Sha256 == sha) : null;
+                PreparedSource entry;
+                if (earlier is not null && earlier.AllTasks.All(t => IsFile(Path.Combine(preparedDirectory, t.File), t.Bytes, t.Sha256)))
+                {
+                    entry = earlier;
+                    unchanged.Add(name);
+                }
+                else
+                {
+                    PrepareOne(file, name, sha, layout, options, rowsPerTask, preparedDirectory, Path.Combine(staging, sources.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), limits, moves, ct, out entry);
+                    entry = entry with
+                    {
+                        Fixes = entry.Fixes with
+                        {
+                            SeparatorChanged = schema.Separator != ',',
+                            TimeFormatChanged = schema.TimeFormat is not null && schema.TimeFormat.Pattern != outputFormat!.Pattern,
+                            HeaderNamesChanged = schema.Columns.Where((c, i) => columns[i].Prepared is { } p && p != c).Count(),
+                            TextColumnsDropped = columns.Count(c => c.Role == "dropped"),
+                        },
+                    };
+                }
+
+                foreach (var task in entry.AllTasks)
+                {
+                    if (!names.TryAdd(task.File, name))
+                    {
+                        throw new DatasetException(
+                            $"{file}: its task file '{task.File}' has the same name as one made from '{names[task.File]}'. Rename one of the source files.");
+                    }
+                }
+
+                sources.Add(entry);
+            }
+
+            foreach (var (from, to) in moves)
+            {
+                File.Move(from, to, overwrite: true);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+
+        var manifest = new PreparedManifest { Fingerprint = fingerprint, Schema = manifestSchema, Settings = settings, Sources = sources };
+        var removed = new List<string>();
+        foreach (var stale in Directory.EnumerateFiles(preparedDirectory, "*.csv").Where(p => !names.ContainsKey(Path.GetFileName(p))).Order(StringComparer.Ordinal))
+        {
+            File.Delete(stale);
+            removed.Add(Path.GetFileName(stale));
+        }
+
+        WriteIfChanged(manifestPath, manifest.ToJson());
+        WriteIfChanged(Path.Combine(preparedDirectory, ReportFileName), Report(manifest));
+        var files = names.Keys.Order(StringComparer.Ordinal).Select(n => Path.Combine(preparedDirectory, n)).ToArray();
+        var prepared = new Dataset(source.Name, source.Version, Path.GetFullPath(preparedDirectory), files);
+        return new PrepareResult(source, schema, prepared, preparedSchema, manifest, warnings, unchanged, removed);
+    }
+
+    /// <summary>The prepare report: every fix per source and in total, deterministic (no clock), beside the manifest.</summary>
+    public static string Report(PreparedManifest manifest)
+    {
+        var perSource = new JArray(manifest.Sources.Select(s => new JObject
+        {
+            ["file"] = s.File,
+            ["tasks"] = s.Tasks.Count,
+            ["overview"] = s.Overview?.File,
+            ["fixes"] = JObject.FromObject(s.Fixes, Newtonsoft.Json.JsonSerializer.Create(new Newtonsoft.Json.JsonSerializerSettings
+            {
+                ContractResolver = new Newtonsoft.Json.Serialization.DefaultContractResolver { NamingStrategy = new Newtonsoft.Json.Serialization.SnakeCaseNamingStrategy() },
+            })),
+        }));
+        var totals = new JObject();
+        foreach (var source in perSource)
+        {
+            foreach (var (key, value) in (JObject)source["fixes"]!)
+            {
+                if (key == "any")
+                {
+                    continue;
+                }
+
+                totals[key] = value!.Type == JTokenType.Boolean
+                    ? (totals[key]?.Value<long>() ?? 0) + (value.Value<bool>() ? 1 : 0)
+                    : (totals[key]?.Value<long>() ?? 0) + value.Value<long>();
+            }
+        }
+
+        var report = new JObject
+        {
+            ["format"] = "labelpipeline-prepare-report/1",
+            ["policies"] = new JObject { ["on_unsorted"] = manifest.Settings.OnUnsorted, ["on_duplicate"] = manifest.Settings.OnDuplicate },
+            ["time"] = new JObject
+            {
+                ["source_format"] = manifest.Schema.SourceTimeFormat,
+                ["source_time_zone"] = manifest.Schema.TimeZone,
+                ["task_format"] = manifest.Schema.TimeFormat,
+                ["task_time_zone"] = "UTC",
+            },
+            ["renamed_columns"] = new JArray(manifest.Schema.Columns.Where(c => c.Prepared is not null && c.Prepared != c.Source)
+                .Select(c => new JObject { ["source"] = c.Source, ["prepared"] = c.Prepared })),
+            ["dropped_columns"] = new JArray(manifest.Schema.Columns.Where(c => c.Role == "dropped").Select(c => c.Source)),
+            ["rows_per_task"] = manifest.Settings.RowsPerTask,
+            ["totals"] = totals,
+            ["sources"] = perSource,
+        };
+        return report.ToString(Newtonsoft.Json.Formatting.Indented).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
+    }
+
+    /// <summary>Prepares one source into <paramref name="staging"/>; adds the files that differ from what is in place to <paramref name="moves"/>.</summary>
+    private static void PrepareOne(
+        string file, string name, string sha, SeriesLayout layout, PrepareOptions options, int rowsPerTask, string preparedDirectory, string staging,
+        InputLimits limits, List<(string From, string To)> moves, CancellationToken ct, out PreparedSource entry)
+    {
+        Directory.CreateDirectory(staging);
+        IReadOnlyList<WrittenWindow> windows;
+        PrepareFixes fixes;
+        WrittenWindow? overview;
+        try
+        {
+            (windows, fixes, overview) = new SeriesPreparer(file, layout, options, staging, rowsPerTask, limits, ct).Run();
+        }
+        catch (Exception e) when (DatasetInspector.IsInvalidUtf8(e))
+        {
+            throw DatasetInspector.NotUtf8(file);
+        }
+
+        if (windows.Count == 0)
+        {
+            throw new DatasetException($"{file}: the file has a header but no data rows with values.");
+        }
+
+        // One window keeps the source's name, so a short series is the same task as before; longer ones are numbered.
+        var stem = Path.GetFileNameWithoutExtension(name);
+        var digits = Math.Max(4, windows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
+        var tasks = new List<PreparedTask>();
+        PreparedTask? overviewTask = null;
+        foreach (var window in overview is null ? windows : windows.Append(overview))
+        {
+            var final = window == overview ? $"{stem}.overview.csv"
+                : windows.Count == 1 ? name : $"{stem}.w{window.Window.ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture)}.csv";
+            var hash = Sha256File(window.TempPath);
+            var bytes = new FileInfo(window.TempPath).Length;
+            var destination = Path.Combine(preparedDirectory, final);
+            if (!IsFile(destination, bytes, hash))
+            {
+                moves.Add((window.TempPath, destination)); // same bytes: the file (and its time stamp) is left alone
+            }
+
+            var task = new PreparedTask(final, hash, bytes, window.Window, window.Rows, window.FirstLine, window.LastLine, window.Start, window.End, window.OverlapRows, window.EndReachable);
+            if (window == overview)
+            {
+                overviewTask = task;
+            }
+            else
+            {
+                tasks.Add(task);
+            }
+        }
+
+        entry = new PreparedSource(name, sha, new FileInfo(file).Length, tasks, fixes, overviewTask);
+    }
+
+    private static bool IsFile(string path, long bytes, string sha256) =>
+        File.Exists(path) && new FileInfo(path).Length == bytes && Sha256File(path) == sha256;
+
+    private static void WriteIfChanged(string path, string content)
+    {
+        if (File.Exists(path) && File.ReadAllText(path, Utf8) == content)
+        {
+            return;
+        }
+
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, content, Utf8);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> list, string value)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == value)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    public static string Sha256File(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static string Sha256Hex(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
+}
