@@ -326,3 +326,52 @@ public sealed class ExportRangesTests
         return broken && Chance(0.1) ? text.Insert(1, "/* a comment */") : text;
     }
 }
+
+public sealed class AnnotationDateTests
+{
+    [Fact]
+    public void Label_studio_dates_read_directly_equal_newtonsofts_reading()
+    {
+        var random = new Random(9);
+        var checkedDirect = 0;
+        string[] replacements = ["0", "9", "a", " ", "-", ":", "T", "Z", "+", "."];
+        var samples = new List<string> { "2024-02-29T00:00:00Z", "2023-02-29T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.9999999Z", "2021-01-01T24:00:00Z", "2021-01-01T00:00:00.Z", "" };
+        for (var i = 0; i < 400; i++)
+        {
+            var time = new DateTime(1990, 1, 1).AddTicks(random.NextInt64(0, 50L * 365 * TimeSpan.TicksPerDay));
+            var text = time.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + (random.Next(9) is var digits and > 0
+                ? "." + time.ToString(new string('f', Math.Min(digits, 7)), CultureInfo.InvariantCulture) + (digits > 7 ? "12" : string.Empty)
+                : string.Empty) + Pick(random, "Z", "Z", "Z", "+02:00", "-0530", string.Empty, "z");
+            samples.Add(text);
+            var at = random.Next(text.Length);
+            samples.Add(text[..at] + Pick(random, replacements) + text[(at + 1)..]);
+        }
+
+        foreach (var text in samples)
+        {
+            DateTimeOffset? expected;
+            try
+            {
+                expected = ExportFileReader.ReadDateReference(text);
+            }
+            catch (JsonException)
+            {
+                Assert.False(ExportFileReader.TryReadUtcIso(text, out _), $"'{text}' is read directly but Newtonsoft rejects it");
+                continue;
+            }
+
+            if (ExportFileReader.TryReadUtcIso(text, out var direct))
+            {
+                checkedDirect++;
+                Assert.True(expected is { } e && e.Ticks == direct.Ticks && e.Offset == direct.Offset, $"'{text}': {expected:o} vs {direct:o}");
+            }
+
+            var read = ExportFileReader.ReadDate(text);
+            Assert.True(read?.Ticks == expected?.Ticks && read?.Offset == expected?.Offset, $"'{text}'");
+        }
+
+        Assert.True(checkedDirect > 150, $"only {checkedDirect} dates were read directly");
+    }
+
+    private static string Pick(Random random, params string[] items) => items[random.Next(items.Length)];
+}
