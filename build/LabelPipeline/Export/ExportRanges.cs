@@ -631,13 +631,13 @@ public static class ExportRanges
                             result.Id = Value(ref reader);
                             break;
                         case 3:
-                            result.Type = Value(ref reader, shared: true);
+                            result.Type = Value(ref reader);
                             break;
                         case 4:
-                            result.FromName = Value(ref reader, shared: true);
+                            result.FromName = Value(ref reader);
                             break;
                         case 5:
-                            result.Origin = Value(ref reader, shared: true);
+                            result.Origin = Value(ref reader);
                             break;
                         default:
                             reader.Skip();
@@ -727,49 +727,19 @@ public static class ExportRanges
             var items = new List<string>(1);
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                items.Add(reader.TokenType == JsonTokenType.String ? Shared(ref reader) : throw new NotHandled());
+                items.Add(reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new NotHandled());
             }
 
             return [.. items];
         }
 
-        // The few strings every region repeats (type, from_name, origin, labels): one instance each, not one per region.
-        [ThreadStatic]
-        private static (byte[] Utf8, string Text)[]? _recent;
-
-        [ThreadStatic]
-        private static int _nextRecent;
-
-        /// <summary>The current string value, reusing a recent instance with the same bytes.</summary>
-        private static string Shared(ref Utf8JsonReader reader)
-        {
-            if (reader.ValueIsEscaped || reader.HasValueSequence)
-            {
-                return reader.GetString()!;
-            }
-
-            var recent = _recent ??= new (byte[], string)[8];
-            var bytes = reader.ValueSpan;
-            foreach (var (utf8, text) in recent)
-            {
-                if (utf8 is not null && bytes.SequenceEqual(utf8))
-                {
-                    return text;
-                }
-            }
-
-            var value = reader.GetString()!;
-            recent[_nextRecent++ & 7] = (bytes.ToArray(), value);
-            return value;
-        }
-
         /// <summary>A scalar value; containers are skipped and marked Other.</summary>
-        private static Scalar Value(ref Utf8JsonReader reader, bool shared = false)
+        private static Scalar Value(ref Utf8JsonReader reader)
         {
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    return new Scalar(Kind.String, shared ? Shared(ref reader) : reader.GetString());
+                    return new Scalar(Kind.String, reader.GetString());
                 case JsonTokenType.Number:
                     var raw = reader.ValueSpan;
                     if (raw.IndexOfAny("."u8) < 0 && raw.IndexOfAny("eE"u8) < 0)
