@@ -77,59 +77,7 @@ public static class ExportFileReader
     }
 
     /// <summary>An annotation's created_at/updated_at exactly as the typed read of a task converts it.</summary>
-    internal static DateTimeOffset? ReadDate(string? text) => text is null ? null : TryReadUtcIso(text, out var value) ? value : ReadDateReference(text);
-
-    /// <summary>Newtonsoft's conversion (ISO 8601, then .NET's parser, with the local offset when none is given).</summary>
-    internal static DateTimeOffset? ReadDateReference(string text) => new JValue(text).ToObject<DateTimeOffset?>(Serializer);
-
-    /// <summary>
-    /// The form Label Studio writes, <c>yyyy-MM-ddTHH:mm:ss[.f…f]Z</c> (1–7 fraction digits), read directly: it is
-    /// what Newtonsoft's ISO reader gives for it, without loading the serializer. Anything else returns false.
-    /// </summary>
-    internal static bool TryReadUtcIso(string text, out DateTimeOffset value)
-    {
-        value = default;
-        var n = text.Length;
-        if (n < 20 || n == 21 || n > 28 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':'
-            || text[^1] != 'Z' || (n > 20 && text[19] != '.'))
-        {
-            return false;
-        }
-
-        int Digits(int start, int count)
-        {
-            var number = 0;
-            for (var i = start; i < start + count; i++)
-            {
-                var digit = (uint)(text[i] - '0');
-                if (digit > 9)
-                {
-                    return -1;
-                }
-
-                number = (number * 10) + (int)digit;
-            }
-
-            return number;
-        }
-
-        int year = Digits(0, 4), month = Digits(5, 2), day = Digits(8, 2), hour = Digits(11, 2), minute = Digits(14, 2), second = Digits(17, 2);
-        var fractionDigits = n > 20 ? n - 21 : 0;
-        var fraction = fractionDigits > 0 ? Digits(20, fractionDigits) : 0;
-        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour is < 0 or > 23 || minute is < 0 or > 59
-            || second is < 0 or > 59 || fraction < 0)
-        {
-            return false;
-        }
-
-        for (var i = fractionDigits; i < 7; i++)
-        {
-            fraction *= 10;
-        }
-
-        value = new DateTimeOffset(new DateTime(year, month, day, hour, minute, second).Ticks + fraction, TimeSpan.Zero);
-        return true;
-    }
+    internal static DateTimeOffset? ReadDate(string? text) => text is null ? null : new JValue(text).ToObject<DateTimeOffset?>(Serializer);
 
     private static LabelStudioTask ToTask(JObject json)
     {

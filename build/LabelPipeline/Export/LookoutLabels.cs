@@ -12,7 +12,7 @@ public static class LookoutLabels
     public const string FileName = "labels.csv";
 
     // Ranges held before they are folded into the merged list: bounds memory however many regions the export has.
-    private const int Batch = 1 << 13;
+    private const int Batch = 1 << 16;
 
     /// <summary>
     /// Anomalous ranges (any of <paramref name="anomalyLabels"/>), sorted and merged across all series. Streams: only the
