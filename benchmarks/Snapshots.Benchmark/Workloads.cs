@@ -24,8 +24,8 @@ internal static class Workloads
         var clock = Stopwatch.StartNew();
         var config = LabelConfigValidator.Read(File.ReadAllText(args.Required("config")));
         long regions = 0, anomalous = 0;
-        var ranges = ExportRanges.Read(export, config, AnnotationSelection.All)
-            .SelectMany(task => task.Ranges)
+        var ranges = ExportFileReader.ReadTasks(export)
+            .SelectMany(task => RangeExtractor.Extract(task, config, AnnotationSelection.All))
             .Select(range =>
             {
                 regions++;
@@ -55,8 +55,8 @@ internal static class Workloads
         var clock = Stopwatch.StartNew();
         var config = LabelConfigValidator.Read(File.ReadAllText(args.Required("config")));
         var name = Path.GetFileName(series);
-        var ranges = ExportRanges.Read(export, config, AnnotationSelection.All)
-            .SelectMany(task => task.Ranges)
+        var ranges = ExportFileReader.ReadTasks(export)
+            .SelectMany(task => RangeExtractor.Extract(task, config, AnnotationSelection.All))
             .Where(r => r.SeriesFile == name)
             .ToArray();
         DenseLabels.Write(series, SchemaOf(series, config.TimeFormat), ranges, anomalyLabels, output);

@@ -76,9 +76,6 @@ public static class ExportFileReader
         }
     }
 
-    /// <summary>An annotation's created_at/updated_at exactly as the typed read of a task converts it.</summary>
-    internal static DateTimeOffset? ReadDate(string? text) => text is null ? null : new JValue(text).ToObject<DateTimeOffset?>(Serializer);
-
     private static LabelStudioTask ToTask(JObject json)
     {
         try

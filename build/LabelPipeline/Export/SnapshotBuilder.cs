@@ -60,12 +60,12 @@ public static class SnapshotBuilder
 
         var ranges = new List<LabeledRange>();
         int tasks = 0, annotations = 0;
-        foreach (var task in ExportRanges.Read(exportFile, config, options.Annotations)) // the user's path, so errors name the file they gave
+        foreach (var task in ExportFileReader.ReadTasks(exportFile)) // the user's path, so errors name the file they gave
         {
             ct.ThrowIfCancellationRequested();
             tasks++;
-            annotations += task.Annotations;
-            ranges.AddRange(task.Ranges);
+            annotations += options.Annotations.Select(task.Annotations).Count();
+            ranges.AddRange(RangeExtractor.Extract(task, config, options.Annotations));
         }
 
         CheckSeries(ranges, options);
