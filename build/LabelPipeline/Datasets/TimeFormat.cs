@@ -31,11 +31,15 @@ public sealed class TimeFormat
 
     private readonly string? _dotNetPattern;
 
+    // Set when the pattern is fixed-width digits and literals only (%Y %m %d %H %M %S %L %f): see TryParseFixedWidth.
+    private readonly FixedField[]? _fixedWidth;
+
     private TimeFormat(string pattern, string? dotNetPattern, EpochUnit epoch)
     {
         Pattern = pattern;
         _dotNetPattern = dotNetPattern;
         Epoch = epoch;
+        _fixedWidth = epoch == EpochUnit.None ? FixedWidthFields(pattern) : null;
     }
 
     /// <summary>The strftime pattern written into the labeling config, e.g. <c>%Y-%m-%d %H:%M:%S</c>.</summary>
@@ -125,9 +129,30 @@ public sealed class TimeFormat
     }
 
     /// <summary>Parses a value as UTC; a value without an offset is UTC, as Label Studio's editor reads it.</summary>
-    public bool TryParse(string text, out DateTimeOffset value)
+    public bool TryParse(string text, out DateTimeOffset value) => TryParse(text.AsSpan(), out value);
+
+    /// <inheritdoc cref="TryParse(string, out DateTimeOffset)"/>
+    public bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset value)
     {
         text = text.Trim();
+
+        // Everything the fast path does not accept (other patterns, invalid or unusual values) goes to .NET's parser,
+        // which stays the reference: the fast path only ever accepts what that parser accepts, with the same result.
+        return (_fixedWidth is { } fields && TryParseFixedWidth(fields, text, out value)) || TryParseTrimmed(text, out value);
+    }
+
+    /// <summary>The general parser alone, without the fast path (the tests hold the fast path to it).</summary>
+    internal bool TryParseGeneral(ReadOnlySpan<char> text, out DateTimeOffset value) => TryParseTrimmed(text.Trim(), out value);
+
+    /// <summary>The fast path alone: false means "not accepted here", not "invalid".</summary>
+    internal bool TryParseFast(ReadOnlySpan<char> text, out DateTimeOffset value)
+    {
+        value = default;
+        return _fixedWidth is { } fields && TryParseFixedWidth(fields, text.Trim(), out value);
+    }
+
+    private bool TryParseTrimmed(ReadOnlySpan<char> text, out DateTimeOffset value)
+    {
         switch (Epoch)
         {
             case EpochUnit.Seconds when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
@@ -140,7 +165,7 @@ public sealed class TimeFormat
                 return true;
             case EpochUnit.None when DateTimeOffset.TryParseExact(
                 text,
-                _dotNetPattern!,
+                _dotNetPattern.AsSpan(),
                 CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
                 out value):
@@ -149,6 +174,126 @@ public sealed class TimeFormat
                 value = default;
                 return false;
         }
+    }
+
+    private enum FieldKind : byte
+    {
+        Literal,
+        Year,
+        Month,
+        Day,
+        Hour,
+        Minute,
+        Second,
+        Milliseconds,
+        Microseconds,
+    }
+
+    /// <summary>One position-fixed piece of a fixed-width pattern: a literal character or a run of digits.</summary>
+    private readonly record struct FixedField(FieldKind Kind, int Offset, int Width, char Literal);
+
+    /// <summary>The pieces of a pattern made only of fixed-width numeric directives and literals, else null.</summary>
+    private static FixedField[]? FixedWidthFields(string pattern)
+    {
+        var fields = new List<FixedField>();
+        var offset = 0;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] != '%')
+            {
+                fields.Add(new FixedField(FieldKind.Literal, offset++, 1, pattern[i]));
+                continue;
+            }
+
+            (FieldKind Kind, int Width)? directive = pattern[++i] switch
+            {
+                'Y' => (FieldKind.Year, 4),
+                'm' => (FieldKind.Month, 2),
+                'd' => (FieldKind.Day, 2),
+                'H' => (FieldKind.Hour, 2),
+                'M' => (FieldKind.Minute, 2),
+                'S' => (FieldKind.Second, 2),
+                'L' => (FieldKind.Milliseconds, 3),
+                'f' => (FieldKind.Microseconds, 6),
+                '%' => (FieldKind.Literal, 1),
+                _ => null, // %y %e %I %p %b %B %Z: variable width, names or offsets — the general parser's job
+            };
+            if (directive is not { } d)
+            {
+                return null;
+            }
+
+            fields.Add(new FixedField(d.Kind, offset, d.Width, '%'));
+            offset += d.Width;
+        }
+
+        // Without a year and a month and a day .NET fills in defaults (the current date); leave those to it.
+        return fields.Any(f => f.Kind == FieldKind.Year) && fields.Any(f => f.Kind == FieldKind.Month) && fields.Any(f => f.Kind == FieldKind.Day)
+               && fields.Count(f => f.Kind != FieldKind.Literal) == fields.Select(f => f.Kind).Where(k => k != FieldKind.Literal).Distinct().Count()
+            ? [.. fields]
+            : null;
+    }
+
+    /// <summary>
+    /// Reads a value of a fixed-width pattern straight from its characters: ASCII digits at the directives' positions,
+    /// the literals in between, nothing else. Returns false for anything else (the general parser then decides).
+    /// </summary>
+    private static bool TryParseFixedWidth(FixedField[] fields, ReadOnlySpan<char> text, out DateTimeOffset value)
+    {
+        value = default;
+        var last = fields[^1];
+        if (text.Length != last.Offset + last.Width)
+        {
+            return false;
+        }
+
+        int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+        long fractionTicks = 0;
+        foreach (var field in fields)
+        {
+            if (field.Kind == FieldKind.Literal)
+            {
+                if (text[field.Offset] != field.Literal)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            var number = 0;
+            foreach (var c in text.Slice(field.Offset, field.Width))
+            {
+                var digit = (uint)(c - '0');
+                if (digit > 9)
+                {
+                    return false;
+                }
+
+                number = (number * 10) + (int)digit;
+            }
+
+            switch (field.Kind)
+            {
+                case FieldKind.Year: year = number; break;
+                case FieldKind.Month: month = number; break;
+                case FieldKind.Day: day = number; break;
+                case FieldKind.Hour: hour = number; break;
+                case FieldKind.Minute: minute = number; break;
+                case FieldKind.Second: second = number; break;
+                case FieldKind.Milliseconds: fractionTicks = number * TimeSpan.TicksPerMillisecond; break;
+                case FieldKind.Microseconds: fractionTicks = number * TimeSpan.TicksPerMicrosecond; break;
+            }
+        }
+
+        if (year is < 1 or > 9999 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
+            || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks + fractionTicks, TimeSpan.Zero);
+        return true;
     }
 
     /// <summary>Formats a UTC instant the way the editor serializes region bounds.</summary>

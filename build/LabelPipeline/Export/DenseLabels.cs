@@ -21,8 +21,9 @@ public static class DenseLabels
         var next = 0;
         var active = new List<LabeledRange>();
 
-        using var reader = new StreamReader(sourceFile, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        using var writer = new StreamWriter(destination, false, new UTF8Encoding(false), bufferSize: 1 << 16) { NewLine = "\n" };
+        // 8 K buffers stay off the large object heap (64 K ones cost gen-2 collections for every small series).
+        using var reader = new StreamReader(sourceFile, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 13);
+        using var writer = new StreamWriter(destination, false, new UTF8Encoding(false), bufferSize: 1 << 13) { NewLine = "\n" };
         var header = reader.ReadLine() ?? string.Empty;
         writer.Write(header);
         writer.Write(separator);
@@ -33,6 +34,7 @@ public static class DenseLabels
         var lineNumber = 1;
         RangeBound? first = null, last = null, previous = null;
         var labels = new SortedSet<string>(StringComparer.Ordinal);
+        var suffix = Suffix(labels, anomalyLabels, separator); // ",is_anomaly,label\n" for the active regions
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
@@ -41,53 +43,103 @@ public static class DenseLabels
                 continue;
             }
 
-            var time = ReadTime(Field(line, separator, timeIndex), schema, sourceFile, lineNumber);
+            var time = ReadTime(line, separator, timeIndex, schema, sourceFile, lineNumber);
             first = first is { } f && f <= time ? f : time;
             last = last is { } l && l >= time ? l : time;
+            // Sweep: admit regions that started, drop those that ended. The suffix is rebuilt only when the set of
+            // active regions changes, not on every row.
+            var changed = false;
             if (previous is { } p && time < p)
             {
                 // A source Prepare sorted (--on-unsorted=sort) steps back here: sweep again from the first region.
                 next = 0;
                 active.Clear();
+                changed = true;
             }
 
             previous = time;
-
-            // Sweep: admit regions that started, drop those that ended; rows are sorted by time (CreateProject checks it).
             while (next < byStart.Length && byStart[next].Start <= time)
             {
                 active.Add(byStart[next++]);
+                changed = true;
             }
 
-            active.RemoveAll(r => r.End < time);
-            labels.Clear();
-            foreach (var range in active)
+            for (var i = active.Count - 1; i >= 0; i--)
             {
-                labels.UnionWith(range.Labels);
+                if (active[i].End < time)
+                {
+                    active.RemoveAt(i);
+                    changed = true;
+                }
+            }
+
+            if (changed)
+            {
+                labels.Clear();
+                foreach (var range in active)
+                {
+                    labels.UnionWith(range.Labels);
+                }
+
+                suffix = Suffix(labels, anomalyLabels, separator);
             }
 
             writer.Write(line);
-            writer.Write(separator);
-            writer.Write(labels.Any(anomalyLabels.Contains) ? '1' : '0');
-            writer.Write(separator);
-            writer.WriteLine(string.Join('|', labels));
+            writer.Write(suffix);
         }
 
         return first is { } from && last is { } to ? (from, to) : null;
     }
 
-    private static RangeBound ReadTime(string text, SeriesSchema schema, string file, int line)
+    private static string Suffix(SortedSet<string> labels, IReadOnlySet<string> anomalyLabels, char separator) =>
+        $"{separator}{(labels.Any(anomalyLabels.Contains) ? '1' : '0')}{separator}{string.Join('|', labels)}\n";
+
+    private static RangeBound ReadTime(string line, char separator, int timeIndex, SeriesSchema schema, string file, int lineNumber)
     {
+        // Unquoted fields (the usual case) are read in place; quoted ones are unescaped first.
+        var text = FieldSpan(line, separator, timeIndex, out var quoted);
+        if (quoted)
+        {
+            text = Field(line, separator, timeIndex);
+        }
+
         if (schema.TimeFormat is { } format)
         {
             return format.TryParse(text, out var time)
                 ? RangeBound.At(time)
-                : throw new ExportException($"{file} line {line}: time '{text}' does not match '{format.Pattern}'; the series changed since the project was created.");
+                : throw new ExportException($"{file} line {lineNumber}: time '{text}' does not match '{format.Pattern}'; the series changed since the project was created.");
         }
 
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
             ? RangeBound.At(number)
-            : throw new ExportException($"{file} line {line}: time '{text}' is not a number.");
+            : throw new ExportException($"{file} line {lineNumber}: time '{text}' is not a number.");
+    }
+
+    /// <summary>The n-th field of a CSV line as a slice, when no double quote comes before its end.</summary>
+    private static ReadOnlySpan<char> FieldSpan(string line, char separator, int index, out bool quoted)
+    {
+        var start = 0;
+        for (var field = 0; field < index; field++)
+        {
+            var comma = line.AsSpan(start).IndexOfAny(separator, '"');
+            if (comma < 0 || line[start + comma] == '"')
+            {
+                quoted = comma >= 0;
+                return comma < 0 ? [] : default;
+            }
+
+            start += comma + 1;
+        }
+
+        var length = line.AsSpan(start).IndexOfAny(separator, '"');
+        if (length >= 0 && line[start + length] == '"')
+        {
+            quoted = true;
+            return default;
+        }
+
+        quoted = false;
+        return length < 0 ? line.AsSpan(start) : line.AsSpan(start, length);
     }
 
     /// <summary>The n-th field of a CSV line, honouring double quotes.</summary>

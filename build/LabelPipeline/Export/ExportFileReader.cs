@@ -12,6 +12,17 @@ public static class ExportFileReader
 {
     private static readonly JsonSerializer Serializer = JsonSerializer.Create(LabelStudioClient.Json);
 
+    // The same settings, but JToken-typed fields (task data, annotation results) take the parsed task's own tokens
+    // instead of copies: the results, most of an export, are then built once, not twice.
+    private static readonly JsonSerializer SharingSerializer = CreateSharingSerializer();
+
+    private static JsonSerializer CreateSharingSerializer()
+    {
+        var serializer = JsonSerializer.Create(LabelStudioClient.Json);
+        serializer.Converters.Add(new ShareTokensConverter());
+        return serializer;
+    }
+
     public static IEnumerable<LabelStudioTask> ReadTasks(string path)
     {
         using var file = new StreamReader(path, new System.Text.UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
@@ -43,7 +54,7 @@ public static class ExportFileReader
             LabelStudioTask task;
             try
             {
-                task = json.ToObject<LabelStudioTask>(Serializer)!;
+                task = ToTask(json);
             }
             catch (Exception e) when (e is JsonException or FormatException or InvalidCastException)
             {
@@ -63,6 +74,40 @@ public static class ExportFileReader
         {
             throw new ExportException($"{path}: the export ends before its closing ']': the file is truncated.");
         }
+    }
+
+    private static LabelStudioTask ToTask(JObject json)
+    {
+        try
+        {
+            return json.ToObject<LabelStudioTask>(SharingSerializer)!;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidCastException)
+        {
+            // A field of the wrong type: the copying serializer's message is the one users (and the corpus) know.
+            return json.ToObject<LabelStudioTask>(Serializer)!;
+        }
+    }
+
+    /// <summary>Reads a JToken-typed member as the token already in the tree being deserialized, not a copy of it.</summary>
+    private sealed class ShareTokensConverter : JsonConverter
+    {
+        public override bool CanWrite => false;
+
+        public override bool CanConvert(Type objectType) => typeof(JToken).IsAssignableFrom(objectType);
+
+        public override object? ReadJson(JsonReader reader, Type objectType, object? existingValue, JsonSerializer serializer)
+        {
+            if (reader is not JTokenReader { CurrentToken: { } token } || !objectType.IsInstanceOfType(token))
+            {
+                throw new JsonSerializationException($"Cannot share a {reader.TokenType} as {objectType.Name}."); // the copying path reports it
+            }
+
+            reader.Skip();
+            return token;
+        }
+
+        public override void WriteJson(JsonWriter writer, object? value, JsonSerializer serializer) => throw new NotSupportedException();
     }
 
     private static bool Read(JsonTextReader reader, string path)

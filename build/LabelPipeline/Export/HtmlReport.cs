@@ -46,15 +46,20 @@ public static class HtmlReport
         }
 
         html.Append("</table>\n");
+
+        // Written chart by chart, so memory does not grow with the number of series.
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 13);
         foreach (var file in options.Dataset.Files)
         {
             var name = Path.GetFileName(file);
             html.Append("<h3>").Append(E(name)).Append("</h3>\n");
             AppendChart(html, file, options, bySeries[name].ToArray());
+            writer.Write(html);
+            html.Clear();
         }
 
         html.Append("<p class=\"legend\">Shaded: labeled ranges (both ends inclusive). Channels scaled to their own range.</p>\n</body></html>\n");
-        File.WriteAllText(path, html.ToString(), new UTF8Encoding(false));
+        writer.Write(html);
     }
 
     private static void AppendChart(StringBuilder html, string file, SnapshotOptions options, IReadOnlyList<LabeledRange> ranges)

@@ -11,26 +11,71 @@ public static class LookoutLabels
 {
     public const string FileName = "labels.csv";
 
-    /// <summary>Anomalous ranges (any of <paramref name="anomalyLabels"/>), sorted and merged across all series.</summary>
+    // Ranges held before they are folded into the merged list: bounds memory however many regions the export has.
+    private const int Batch = 1 << 16;
+
+    /// <summary>
+    /// Anomalous ranges (any of <paramref name="anomalyLabels"/>), sorted and merged across all series. Streams: only the
+    /// merged ranges and one batch of new ones are held (merging is a union of intervals, so batches fold into it).
+    /// </summary>
     public static IReadOnlyList<(RangeBound Start, RangeBound End)> Merge(IEnumerable<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels)
     {
-        var merged = new List<(RangeBound Start, RangeBound End)>();
-        foreach (var range in ranges.Where(r => r.Labels.Any(anomalyLabels.Contains)).OrderBy(r => r.Start).ThenBy(r => r.End))
+        var pending = new List<(RangeBound Start, RangeBound End)>();
+        var mergedCount = 0; // pending[..mergedCount] is already sorted and merged
+        foreach (var range in ranges)
         {
-            if (merged.Count > 0 && range.Start <= merged[^1].End)
+            if (!IsAnomaly(range.Labels, anomalyLabels))
             {
-                if (range.End > merged[^1].End)
+                continue;
+            }
+
+            pending.Add((range.Start, range.End));
+            if (pending.Count - mergedCount >= Batch)
+            {
+                mergedCount = SortAndMerge(pending);
+            }
+        }
+
+        SortAndMerge(pending);
+        return pending;
+    }
+
+    private static bool IsAnomaly(IReadOnlyList<string> labels, IReadOnlySet<string> anomalyLabels)
+    {
+        foreach (var label in labels)
+        {
+            if (anomalyLabels.Contains(label))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Sorts by start then end and merges overlapping and touching ranges, in place; returns the count left.</summary>
+    private static int SortAndMerge(List<(RangeBound Start, RangeBound End)> ranges)
+    {
+        ranges.Sort(static (a, b) => a.Start.CompareTo(b.Start) is var c and not 0 ? c : a.End.CompareTo(b.End));
+        var count = 0;
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var range = ranges[i];
+            if (count > 0 && range.Start <= ranges[count - 1].End)
+            {
+                if (range.End > ranges[count - 1].End)
                 {
-                    merged[^1] = (merged[^1].Start, range.End);
+                    ranges[count - 1] = (ranges[count - 1].Start, range.End);
                 }
             }
             else
             {
-                merged.Add((range.Start, range.End));
+                ranges[count++] = range;
             }
         }
 
-        return merged;
+        ranges.RemoveRange(count, ranges.Count - count);
+        return count;
     }
 
     public static string Render(IReadOnlyList<(RangeBound Start, RangeBound End)> ranges)

@@ -19,6 +19,10 @@ public static class RangeExtractor
         foreach (var annotation in selection.Select(task.Annotations))
         {
             var results = annotation.Result.OfType<JObject>().ToArray();
+            var annotator = Annotator(annotation.CompletedBy);
+            var createdAt = annotation.CreatedAt?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
+            var updatedAt = annotation.UpdatedAt?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
+            Dictionary<string, List<JObject>>? byId = null; // results by region id, built once per annotation
             foreach (var result in results)
             {
                 if (!string.Equals(result["type"]?.ToString(), "timeserieslabels", StringComparison.OrdinalIgnoreCase)
@@ -28,7 +32,7 @@ public static class RangeExtractor
                 }
 
                 var regionId = result["id"]?.ToString() ?? string.Empty;
-                var where = $"task {task.Id} ({seriesFile}), annotation {annotation.Id}, region '{regionId}'";
+                var where = new Where(task.Id, seriesFile, annotation.Id, regionId);
                 if (result["value"] is not JObject value)
                 {
                     throw new ExportException($"{where}: the result has no 'value' object.");
@@ -47,14 +51,18 @@ public static class RangeExtractor
                     null => throw new ExportException($"{where}: value.timeserieslabels is missing."),
                     var other => throw new ExportException($"{where}: value.timeserieslabels must be a list of labels, not {other.Type}."),
                 };
-                foreach (var label in labels.Where(l => !config.Labels.Contains(l)))
+                foreach (var label in labels)
                 {
-                    throw new ExportException(
-                        $"{where}: label '{label}' is not defined in the project's labeling config ({string.Join(", ", config.Labels)}).");
+                    if (!config.Labels.Contains(label))
+                    {
+                        throw new ExportException(
+                            $"{where}: label '{label}' is not defined in the project's labeling config ({string.Join(", ", config.Labels)}).");
+                    }
                 }
 
                 // Per-region Choices and TextArea results share the region's id.
-                var siblings = results.Where(r => r != result && r["id"]?.ToString() == regionId).ToArray();
+                byId ??= ResultsById(results);
+                var siblings = byId.TryGetValue(regionId, out var sameId) ? sameId.Where(r => r != result).ToArray() : [];
                 yield return new LabeledRange
                 {
                     TaskId = task.Id,
@@ -62,22 +70,63 @@ public static class RangeExtractor
                     RegionId = regionId,
                     Start = start,
                     End = end,
-                    StartRaw = value["start"]!.ToString(Newtonsoft.Json.Formatting.None).Trim('"'),
-                    EndRaw = value["end"]!.ToString(Newtonsoft.Json.Formatting.None).Trim('"'),
+                    StartRaw = RawText(value["start"]!),
+                    EndRaw = RawText(value["end"]!),
                     Instant = value["instant"]?.Type == JTokenType.Boolean ? (bool)value["instant"]! : start.CompareTo(end) == 0,
                     Labels = labels,
-                    Choices = siblings.SelectMany(r => r["value"]?["choices"] as JArray ?? []).Select(c => c.ToString()).ToArray(),
-                    Text = siblings.SelectMany(r => r["value"]?["text"] as JArray ?? []).Select(t => t.ToString()).FirstOrDefault(),
+                    Choices = siblings.Length == 0 ? [] : siblings.SelectMany(r => r["value"]?["choices"] as JArray ?? []).Select(c => c.ToString()).ToArray(),
+                    Text = siblings.Length == 0 ? null : siblings.SelectMany(r => r["value"]?["text"] as JArray ?? []).Select(t => t.ToString()).FirstOrDefault(),
                     AnnotationId = annotation.Id,
-                    Annotator = Annotator(annotation.CompletedBy),
-                    CreatedAt = annotation.CreatedAt?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
-                    UpdatedAt = annotation.UpdatedAt?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+                    Annotator = annotator,
+                    CreatedAt = createdAt,
+                    UpdatedAt = updatedAt,
                     Origin = result["origin"]?.ToString() ?? "manual",
                     GroundTruth = annotation.GroundTruth,
                 };
             }
         }
     }
+
+    /// <summary>Where a region comes from, for error messages; formatted only when one is thrown.</summary>
+    private readonly record struct Where(int TaskId, string SeriesFile, int AnnotationId, string RegionId)
+    {
+        public override string ToString() => $"task {TaskId} ({SeriesFile}), annotation {AnnotationId}, region '{RegionId}'";
+    }
+
+    private static Dictionary<string, List<JObject>> ResultsById(JObject[] results)
+    {
+        var byId = new Dictionary<string, List<JObject>>(StringComparer.Ordinal);
+        foreach (var result in results)
+        {
+            if (result["id"]?.ToString() is { } id)
+            {
+                if (!byId.TryGetValue(id, out var list))
+                {
+                    byId[id] = list = [];
+                }
+
+                list.Add(result);
+            }
+        }
+
+        return byId;
+    }
+
+    /// <summary>A bound as Label Studio stored it: its JSON text without the quotes.</summary>
+    private static string RawText(JToken bound)
+    {
+        // A plain string is its own JSON text; anything that JSON would escape goes through the writer.
+        if (bound is JValue { Type: JTokenType.String, Value: string text } && !text.AsSpan().ContainsAny(JsonEscaped))
+        {
+            return text;
+        }
+
+        return bound.ToString(Newtonsoft.Json.Formatting.None).Trim('"');
+    }
+
+    // What Newtonsoft's default string escaping changes: control characters, quote, backslash, U+0085, U+2028, U+2029.
+    private static readonly System.Buffers.SearchValues<char> JsonEscaped = System.Buffers.SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)) + "\"\\\u0085\u2028\u2029");
 
     /// <summary>The file name at the end of a storage URL: <c>/data/local-files/?d=ds/v1/a.csv</c>, <c>s3://b/p/a.csv</c>.</summary>
     public static string SeriesFileName(string url)
@@ -94,7 +143,7 @@ public static class RangeExtractor
         var id => $"user {id}",
     };
 
-    private static RangeBound ReadBound(JToken? token, LabelConfigInfo config, string where, string field)
+    private static RangeBound ReadBound(JToken? token, LabelConfigInfo config, Where where, string field)
     {
         switch (token?.Type)
         {
