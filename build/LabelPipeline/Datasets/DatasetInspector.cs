@@ -23,41 +23,14 @@ public static class DatasetInspector
     {
         limits ??= InputLimits.Default;
         var warnings = new List<string>();
-        SeriesSchema? schema = null;
         var summaries = new List<SeriesFileSummary>();
-        foreach (var file in dataset.Files)
+        var schema = ReadSchema(dataset, timeColumn, timeFormat, limits, warnings, editorWarnings: true, (file, fileSchema) =>
         {
-            try
-            {
-                var fileSchema = DetectSchema(file, timeColumn, timeFormat, limits, warnings, first: schema is null);
-                if (schema is null)
-                {
-                    schema = fileSchema;
-                    if (schema.Channels.Count > limits.WarnChannels)
-                    {
-                        warnings.Add(
-                            $"{file}: {schema.Channels.Count} numeric columns, more than the {limits.WarnChannels} the editor draws comfortably (one chart each). " +
-                            "Labeling will be slow; consider splitting the columns into several datasets.");
-                    }
-                }
-                else if (!schema.Columns.SequenceEqual(fileSchema.Columns, StringComparer.Ordinal) || schema.Separator != fileSchema.Separator)
-                {
-                    throw new DatasetException(
-                        $"{file} line 1: the header differs from {dataset.Files[0]} ({Describe(fileSchema)} vs {Describe(schema)}). " +
-                        "Every file of a dataset must have the same columns and separator, because one labeling config serves all of them.");
-                }
-
-                var summary = CheckRows(file, schema, limits, warnings);
-                WarnAboutSize(summary, schema, limits, warnings);
-                summaries.Add(summary);
-            }
-            catch (Exception e) when (IsInvalidUtf8(e))
-            {
-                throw NotUtf8(file);
-            }
-        }
-
-        return new DatasetInspection(schema!, summaries, warnings);
+            var summary = CheckRows(file, fileSchema, limits, warnings);
+            WarnAboutSize(summary, fileSchema, limits, warnings);
+            summaries.Add(summary);
+        });
+        return new DatasetInspection(schema, summaries, warnings);
     }
 
     /// <summary>
@@ -66,14 +39,21 @@ public static class DatasetInspector
     /// </summary>
     public static (SeriesSchema Schema, IReadOnlyList<string> Warnings) DetectSchema(Dataset dataset, string? timeColumn, string? timeFormat, InputLimits? limits = null)
     {
-        limits ??= InputLimits.Default;
         var warnings = new List<string>();
+        var schema = ReadSchema(dataset, timeColumn, timeFormat, limits ?? InputLimits.Default, warnings, editorWarnings: false, afterFile: null);
+        return (schema, warnings);
+    }
+
+    /// <summary>Every file's schema, which must be the same; <paramref name="afterFile"/> runs on each file once its header is checked.</summary>
+    private static SeriesSchema ReadSchema(
+        Dataset dataset, string? timeColumn, string? timeFormat, InputLimits limits, List<string> warnings, bool editorWarnings, Action<string, SeriesSchema>? afterFile)
+    {
         SeriesSchema? schema = null;
         foreach (var file in dataset.Files)
         {
             try
             {
-                var fileSchema = DetectSchema(file, timeColumn, timeFormat, limits, warnings, first: schema is null, editorWarnings: false);
+                var fileSchema = DetectSchema(file, timeColumn, timeFormat, limits, warnings, first: schema is null, editorWarnings);
                 if (schema is null)
                 {
                     schema = fileSchema;
@@ -90,6 +70,8 @@ public static class DatasetInspector
                         $"{file} line 1: the header differs from {dataset.Files[0]} ({Describe(fileSchema)} vs {Describe(schema)}). " +
                         "Every file of a dataset must have the same columns and separator, because one labeling config serves all of them.");
                 }
+
+                afterFile?.Invoke(file, schema);
             }
             catch (Exception e) when (IsInvalidUtf8(e))
             {
@@ -97,7 +79,7 @@ public static class DatasetInspector
             }
         }
 
-        return (schema!, warnings);
+        return schema!;
     }
 
     private static void WarnAboutSize(SeriesFileSummary summary, SeriesSchema schema, InputLimits limits, List<string> warnings)
