@@ -6,7 +6,7 @@ using LabelPipeline.Predictions;
 namespace Build.Tasks;
 
 [TaskName(nameof(ImportPredictions))]
-[TaskDescription("With --predictions: checks the model output against the dataset and labeling config, attaches it to the tasks as predictions of --model-version (replacing that version's earlier ones) and shows them to annotators")]
+[TaskDescription("With --predictions: checks the model output (source file names and times) against the prepared dataset and labeling config, cuts regions to the window tasks showing them, attaches them to the tasks as predictions of --model-version (replacing that version's earlier ones) and shows them to annotators")]
 [IsDependentOn(typeof(Sync))]
 public sealed class ImportPredictions : AsyncFrostingTask<BuildContext>
 {
