@@ -70,8 +70,6 @@ public sealed class BuildContext : FrostingContext
 
     public Dataset? Dataset { get; set; }
 
-    public DatasetInspection? Inspection { get; set; }
-
     public int? ProjectId { get; set; }
 
     /// <summary>Prepare's result: the task files Label Studio imports and the manifest mapping them back to the sources.</summary>
@@ -90,18 +88,6 @@ public sealed class BuildContext : FrostingContext
         }
 
         return Prepared;
-    }
-
-    /// <summary>Reads the dataset version's files once per run (CreateProject and the snapshot tasks share it).</summary>
-    public DatasetInspection InspectDataset()
-    {
-        if (Inspection is null)
-        {
-            Dataset = LabelPipeline.Datasets.Dataset.Open(Settings.Dataset, Settings.DatasetVersion, Settings.DatasetDirectory);
-            Inspection = DatasetInspector.Inspect(Dataset, Settings.TimeColumn, Settings.TimeFormat);
-        }
-
-        return Inspection;
     }
 
     /// <summary>The labeling config for the dataset, from the template in templates/.</summary>

@@ -6,7 +6,7 @@ using LabelPipeline.Predictions;
 namespace Build.Tasks;
 
 [TaskName(nameof(ImportPredictions))]
-[TaskDescription("With --predictions: checks the model output against the dataset and labeling config, attaches it to the tasks as predictions of --model-version (replacing that version's earlier ones) and shows them to annotators")]
+[TaskDescription("With --predictions: checks the model output (source file names and times) against the prepared dataset and labeling config, cuts regions to the window tasks showing them, attaches them to the tasks as predictions of --model-version (replacing that version's earlier ones) and shows them to annotators")]
 [IsDependentOn(typeof(Sync))]
 public sealed class ImportPredictions : AsyncFrostingTask<BuildContext>
 {
@@ -27,7 +27,8 @@ public sealed class ImportPredictions : AsyncFrostingTask<BuildContext>
         var ct = context.CancellationToken;
         var projectId = context.RequireProjectId();
         var file = PredictionFileReader.Read(settings.PredictionsFile!);
-        var inspection = context.InspectDataset();
+        // Model output speaks of the sources; Prepare's manifest says which task files (windows, overview) show them.
+        var prepared = context.PrepareDataset();
 
         // The project's config, not the generated one: labels or the time format may have been changed in the UI.
         var project = await context.LabelStudioClient.GetProjectAsync(projectId, ct);
@@ -35,14 +36,15 @@ public sealed class ImportPredictions : AsyncFrostingTask<BuildContext>
         var planned = PredictionPlanner.Plan(file, new PredictionPlanOptions
         {
             Config = config,
-            Series = PredictionImporter.Extents(inspection),
-            SeriesTimeFormat = inspection.Schema.TimeFormat,
+            Series = PredictionTargets.FromManifest(prepared.Manifest),
+            SeriesTimeFormat = prepared.SourceSchema.TimeFormat,
+            TimeZone = PredictionTargets.Zone(prepared.Manifest),
             ModelVersion = settings.ModelVersion!,
             DefaultLabel = settings.PredictionLabel,
             Scores = settings.ScoreIntervals,
         });
         context.Information(
-            "Predictions {0} ({1}): {2} regions on {3} series, model version '{4}'",
+            "Predictions {0} ({1}): {2} regions on {3} tasks, model version '{4}'",
             settings.PredictionsFile,
             file.Kind == PredictionFileKind.Scores
                 ? $"scores, threshold {settings.ScoreIntervals.Threshold}, min duration {settings.ScoreIntervals.MinDuration.TotalSeconds} s, merge gap {settings.ScoreIntervals.MergeGap.TotalSeconds} s"

@@ -8,7 +8,7 @@ namespace LabelPipeline.Export;
 /// window each task file is), into the source's time base (UTC, or the wall clock of <c>--time-zone</c>), and merges a
 /// region that continues across a window boundary into one: when it labels the last sample of its window and its
 /// continuation labels the first sample of the next, or when the two meet in the windows' overlap. Only regions of the
-/// same annotator, labels and origin are merged; instants never are. "The last sample" is the last one a drag can reach:
+/// same annotator, labels and origin are merged; instants only with the same instant in the overlap of the window before. "The last sample" is the last one a drag can reach:
 /// LSF 1.4.0 turns a drag onto a task's very last point into a NaN end, so the second-to-last counts (and with
 /// overlap, that point is in the next window anyway). Applied to the ranges before any output is
 /// written, so the interval table, Lookout file and dense labels all see the source series.
@@ -40,7 +40,17 @@ public static class WindowMapping
             foreach (var (range, _, window) in group.OrderBy(m => m.Window).ThenBy(m => m.Range.Start).ThenBy(m => m.Range.End))
             {
                 var merged = false;
-                if (window > 0 && !range.Instant)
+                if (window > 0 && range.Instant)
+                {
+                    // The same instant on both sides of an overlap (a prediction in the overlap is on both windows) is one.
+                    var twin = open.FindIndex(o => o.Window == window - 1 && o.Range.Instant && o.Range.Start == range.Start);
+                    if (twin >= 0)
+                    {
+                        open[twin] = (Merge(open[twin].Range, range), window);
+                        merged = true;
+                    }
+                }
+                else if (window > 0)
                 {
                     var lastOfPrevious = Bound(source.Tasks[window - 1].End, format, zone);
                     var reachOfPrevious = Bound(source.Tasks[window - 1].EndReachable ?? source.Tasks[window - 1].End, format, zone);
@@ -83,7 +93,13 @@ public static class WindowMapping
         StartRaw = a.Start <= b.Start ? a.StartRaw : b.StartRaw,
         EndRaw = a.End >= b.End ? a.EndRaw : b.EndRaw,
         RegionId = a.RegionId + "+" + b.RegionId,
-        Instant = false,
+        Instant = a.Instant && b.Instant && a.Start == b.Start,
+        // A predicted region cut at a window boundary is reviewed piece by piece; the joined region is confirmed only
+        // when every piece was, adjusted when any piece was changed (or some piece was drawn by hand).
+        Review = a.Review == b.Review ? a.Review : a.Review is null ? b.Review : b.Review is null ? a.Review : ReviewOutcome.Adjusted,
+        PredictionRegionId = a.PredictionRegionId is null || b.PredictionRegionId is null || a.PredictionRegionId == b.PredictionRegionId
+            ? a.PredictionRegionId ?? b.PredictionRegionId
+            : a.PredictionRegionId + "+" + b.PredictionRegionId,
         Choices = a.Choices.Concat(b.Choices).Distinct(StringComparer.Ordinal).ToArray(),
         Text = a.Text ?? b.Text,
     };

@@ -15,7 +15,7 @@ namespace LabelPipeline.Predictions;
 public sealed record PredictionImportSummary(string ModelVersion, int Created, int Unchanged, int Deleted, int Regions, bool ProjectUpdated);
 
 /// <summary>
-/// Attaches planned predictions to a project's tasks (matched by series file name), replacing earlier predictions of
+/// Attaches planned predictions to a project's tasks (matched by task file name: a window or overview Prepare made), replacing earlier predictions of
 /// the same model version, and makes the project show that model version to annotators. Idempotent: a re-run with the
 /// same output changes nothing. Every task is matched before anything is sent, so an unknown series fails cleanly.
 /// </summary>

@@ -17,11 +17,17 @@ public sealed record PredictionPlanOptions
     /// <summary>The project's labeling config: result names, labels and the time format regions are written in.</summary>
     public required LabelConfigInfo Config { get; init; }
 
-    /// <summary>The dataset's series by file name, with their extents.</summary>
-    public required IReadOnlyDictionary<string, SeriesExtent> Series { get; init; }
+    /// <summary>The dataset's source series by file name: their extents and the task files (windows, overview) that show them.</summary>
+    public required IReadOnlyDictionary<string, PredictionTarget> Series { get; init; }
 
-    /// <summary>The format of the series' time column (input times may use it, or ISO 8601); null for a numeric axis.</summary>
+    /// <summary>The format of the source's time column (input times may use it, or ISO 8601); null for a numeric axis.</summary>
     public TimeFormat? SeriesTimeFormat { get; init; }
+
+    /// <summary>
+    /// The zone of the source's wall-clock times (--time-zone, as Prepare read them): input times without an offset are
+    /// read in it. Null: UTC, or a source whose times are absolute (epoch numbers, an offset in the format).
+    /// </summary>
+    public TimeZoneInfo? TimeZone { get; init; }
 
     public required string ModelVersion { get; init; }
 
@@ -32,7 +38,7 @@ public sealed record PredictionPlanOptions
 }
 
 /// <summary>One task's prediction: the Label Studio result list and the prediction's score.</summary>
-/// <param name="Series">The series file (task) it belongs to.</param>
+/// <param name="Series">The task file it belongs to (a window or overview of a source, or the series file itself).</param>
 /// <param name="Result">timeserieslabels results, one per region, each with a unique id, as CONTRACT §5.3 asks.</param>
 /// <param name="Score">The highest region score, or null when the model gave none.</param>
 public sealed record SeriesPrediction(string Series, JArray Result, double? Score);
@@ -41,6 +47,8 @@ public sealed record SeriesPrediction(string Series, JArray Result, double? Scor
 /// Checks model output against the dataset and the labeling config — every series known, every label defined, every
 /// time readable and inside its series — and writes each series' regions as the editor writes them: a unique
 /// <c>id</c> per region, <c>instant</c> always present, times in the config's <c>timeFormat</c> (numbers without one).
+/// Model output is in source terms (source file names, the source's times); each region goes to the task files that
+/// show it (<see cref="PredictionTarget.Split"/>): clipped to every window it overlaps, whole on the overview.
 /// All problems of the file are collected, so a user fixes them in one go; nothing is written when any is found.
 /// </summary>
 public static class PredictionPlanner
@@ -127,6 +135,7 @@ public static class PredictionPlanner
         }
 
         return regions
+            .SelectMany(r => options.Series[r.Series].Split(r.Start, r.End).Select(p => (Series: p.TaskFile, p.Start, p.End, r.Label, r.Score)))
             .GroupBy(r => r.Series, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Build(g.Key, g.OrderBy(r => r.Start).ThenBy(r => r.End).ThenBy(r => r.Label, StringComparer.Ordinal).ToList(), options))
@@ -220,15 +229,19 @@ public static class PredictionPlanner
     {
         if (options.SeriesTimeFormat is { } format)
         {
+            // The source's own format: a wall clock of --time-zone unless the format is absolute (epoch, %Z), as Prepare reads it.
+            var wallClock = format.Epoch == EpochUnit.None && !format.Pattern.Contains("%Z", StringComparison.Ordinal);
             if (format.TryParse(text, out var time))
             {
-                return RangeBound.At(time);
+                return wallClock ? FromZone(time, text, field, source, options.TimeZone, errors) : RangeBound.At(time);
             }
 
-            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time)
-                && text.Contains('-', StringComparison.Ordinal))
+            // ISO 8601: with an offset (Z, +02:00) it is absolute; without one it is the source's wall clock.
+            if (text.Contains('-', StringComparison.Ordinal)
+                && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var written)
+                && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time))
             {
-                return RangeBound.At(time);
+                return written.Kind == DateTimeKind.Unspecified ? FromZone(time, text, field, source, options.TimeZone, errors) : RangeBound.At(time);
             }
 
             errors.Add($"{source}: {field} '{text}' is neither in the series' time format '{format.Pattern}' nor ISO 8601 (e.g. 2021-01-01T00:10:00Z).");
@@ -244,15 +257,33 @@ public static class PredictionPlanner
         return null;
     }
 
+    /// <summary>A wall-clock time (parsed as if UTC) in the source's zone, as UTC; a time the clocks skip is an error.</summary>
+    private static RangeBound? FromZone(DateTimeOffset wallAsUtc, string text, string field, RowSource source, TimeZoneInfo? zone, List<string> errors)
+    {
+        if (zone is null)
+        {
+            return RangeBound.At(wallAsUtc);
+        }
+
+        var wall = DateTime.SpecifyKind(wallAsUtc.UtcDateTime, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(wall))
+        {
+            errors.Add($"{source}: {field} '{text}' does not exist in time zone {zone.Id} (the clocks skip it at a daylight-saving change); write it with an offset, e.g. ISO 8601 with Z.");
+            return null;
+        }
+
+        return RangeBound.At(new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(wall, zone), TimeSpan.Zero));
+    }
+
     private static bool Outside(string series, RangeBound start, RangeBound end, RowSource source, PredictionPlanOptions options, List<string> errors)
     {
-        var extent = options.Series[series];
+        var extent = options.Series[series].Extent;
         if (start >= extent.First && end <= extent.Last)
         {
             return false;
         }
 
-        errors.Add($"{source}: {start.ToText()} .. {end.ToText()} lies outside series '{series}', which runs from {extent.First.ToText()} to {extent.Last.ToText()}.");
+        errors.Add($"{source}: {start.ToText()} .. {end.ToText()} lies outside series '{series}', which runs from {extent.First.ToText()} to {extent.Last.ToText()}{(extent.First.Time is null ? string.Empty : " (UTC)")}.");
         return true;
     }
 }

@@ -533,7 +533,7 @@ public static class EditorCases
         var planned = PredictionPlanner.Plan(PredictionFileReader.Read(modelOutput), new PredictionPlanOptions
         {
             Config = LabelConfigValidator.Read(config.Xml),
-            Series = PredictionImporter.Extents(DatasetInspector.Inspect(dataset)),
+            Series = PredictionTargets.Unsplit(PredictionImporter.Extents(DatasetInspector.Inspect(dataset))),
             SeriesTimeFormat = config.Schema.TimeFormat,
             ModelVersion = "editor-check",
             DefaultLabel = config.Labels[0],

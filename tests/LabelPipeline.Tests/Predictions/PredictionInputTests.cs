@@ -23,11 +23,11 @@ public sealed class PredictionInputTests : IDisposable
     private static PredictionPlanOptions Options(LabelConfigInfo? config = null, ScoreIntervalOptions? scores = null) => new()
     {
         Config = config ?? Config(),
-        Series = new Dictionary<string, SeriesExtent>
+        Series = PredictionTargets.Unsplit(new Dictionary<string, SeriesExtent>
         {
             ["a.csv"] = new(At(0), At(100)),
             ["b.csv"] = new(At(1440), At(1500)),
-        },
+        }),
         SeriesTimeFormat = TimeFormat.Parse("%Y-%m-%d %H:%M:%S"),
         ModelVersion = "detector-v1",
         DefaultLabel = "Anomaly",
@@ -160,7 +160,7 @@ public sealed class PredictionInputTests : IDisposable
         var options = Options(Config(timeFormat: null)) with
         {
             SeriesTimeFormat = null,
-            Series = new Dictionary<string, SeriesExtent> { ["a.csv"] = new(RangeBound.At(0), RangeBound.At(100)) },
+            Series = PredictionTargets.Unsplit(new Dictionary<string, SeriesExtent> { ["a.csv"] = new(RangeBound.At(0), RangeBound.At(100)) }),
         };
         var value = PredictionPlanner.Plan(file, options)[0].Result[0]["value"]!;
         Assert.Equal(JTokenType.Integer, value["start"]!.Type);
