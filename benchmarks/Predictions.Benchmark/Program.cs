@@ -36,9 +36,9 @@ try
     var options = new PredictionPlanOptions
     {
         Config = new LabelConfigInfo("ts", "csv", "label", format, ["Anomaly"], ["v"]),
-        Series = Enumerable.Range(0, seriesCount).ToDictionary(
+        Series = PredictionTargets.Unsplit(Enumerable.Range(0, seriesCount).ToDictionary(
             s => $"s{s:D3}.csv",
-            _ => new SeriesExtent(RangeBound.At(t0), RangeBound.At(t0.AddSeconds(10.0 * perSeries)))),
+            _ => new SeriesExtent(RangeBound.At(t0), RangeBound.At(t0.AddSeconds(10.0 * perSeries))))),
         SeriesTimeFormat = format,
         ModelVersion = "bench",
         DefaultLabel = "Anomaly",
