@@ -84,7 +84,7 @@ public sealed class BuildContext : FrostingContext
         if (Prepared is null)
         {
             Dataset = LabelPipeline.Datasets.Dataset.Open(Settings.Dataset, Settings.DatasetVersion, Settings.DatasetDirectory);
-            Prepared = DatasetPreparer.Run(Dataset, Settings.Prepare, Settings.PreparedDirectory, CancellationToken);
+            Prepared = DatasetPreparer.Run(Dataset, Settings.Prepare, Settings.PreparedDirectory, CancellationToken, progress: new PrepareProgress(Logger, TimeSpan.FromSeconds(5)));
         }
 
         return Prepared;

@@ -636,6 +636,9 @@ public static class DatasetInspector
         /// <summary>The 1-based line the current record starts on.</summary>
         public long Line => _reader.LineNumber;
 
+        /// <summary>How far into the file the reader is, in bytes (ahead by at most one buffer): for progress only.</summary>
+        public long BytesRead => text.BaseStream.Position;
+
         /// <summary>The current record's length in characters, separators included (its line's length, quotes aside).</summary>
         public long Characters { get; private set; }
 

@@ -34,7 +34,8 @@ public static class DatasetPreparer
     public const string ReportFileName = "prepare-report.json";
     private static readonly UTF8Encoding Utf8 = new(false);
 
-    public static PrepareResult Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null)
+    /// <param name="progress">Told how far each source is read; null: silent.</param>
+    public static PrepareResult Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null, PrepareProgress? progress = null)
     {
         limits ??= InputLimits.Default;
         var (schema, warnings) = DatasetInspector.DetectSchema(source, options.TimeColumn, options.TimeFormat, limits);
@@ -113,7 +114,7 @@ public static class DatasetPreparer
                 }
                 else
                 {
-                    PrepareOne(file, name, sha, layout, options, rowsPerTask, preparedDirectory, Path.Combine(staging, sources.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), limits, moves, ct, out entry);
+                    PrepareOne(file, name, sha, layout, options, rowsPerTask, preparedDirectory, Path.Combine(staging, sources.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), limits, progress, moves, ct, out entry);
                     entry = entry with
                     {
                         Fixes = entry.Fixes with
@@ -219,7 +220,7 @@ public static class DatasetPreparer
     /// <summary>Prepares one source into <paramref name="staging"/>; adds the files that differ from what is in place to <paramref name="moves"/>.</summary>
     private static void PrepareOne(
         string file, string name, string sha, SeriesLayout layout, PrepareOptions options, int rowsPerTask, string preparedDirectory, string staging,
-        InputLimits limits, List<(string From, string To)> moves, CancellationToken ct, out PreparedSource entry)
+        InputLimits limits, PrepareProgress? progress, List<(string From, string To)> moves, CancellationToken ct, out PreparedSource entry)
     {
         Directory.CreateDirectory(staging);
         IReadOnlyList<WrittenWindow> windows;
@@ -227,7 +228,7 @@ public static class DatasetPreparer
         WrittenWindow? overview;
         try
         {
-            (windows, fixes, overview) = new SeriesPreparer(file, layout, options, staging, rowsPerTask, limits, ct).Run();
+            (windows, fixes, overview) = new SeriesPreparer(file, layout, options, staging, rowsPerTask, limits, ct, progress).Run();
         }
         catch (Exception e) when (DatasetInspector.IsInvalidUtf8(e))
         {

@@ -41,11 +41,14 @@ internal sealed class SeriesPreparer
     private readonly int _rowsPerTask;
     private readonly InputLimits _limits;
     private readonly CancellationToken _ct;
+    private readonly PrepareProgress? _progress;
 
     private long _reordered, _duplicateTimes, _dropped, _averaged, _filled, _emptyRows, _rounded, _shifted, _rowsRead;
 
-    public SeriesPreparer(string file, SeriesLayout layout, PrepareOptions options, string staging, int rowsPerTask, InputLimits limits, CancellationToken ct)
+    public SeriesPreparer(
+        string file, SeriesLayout layout, PrepareOptions options, string staging, int rowsPerTask, InputLimits limits, CancellationToken ct, PrepareProgress? progress = null)
     {
+        _progress = progress;
         _file = file;
         _layout = layout;
         _options = options;
@@ -176,6 +179,7 @@ internal sealed class SeriesPreparer
         while (csv.Read())
         {
             _ct.ThrowIfCancellationRequested();
+            _progress?.Report(_file, csv.BytesRead);
             var record = csv.Record;
             var line = csv.Line;
             if (record.Length == 1 && record[0].Length == 0)
