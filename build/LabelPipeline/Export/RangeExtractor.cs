@@ -150,8 +150,13 @@ public static class RangeExtractor
             case JTokenType.String when config.TimeFormat is { } format:
                 return format.TryParse(token.ToString(), out var time)
                     ? RangeBound.At(time)
-                    : throw new ExportException(
-                        $"{where}: value.{field} '{token}' does not match the project's timeFormat '{format.Pattern}'.");
+                    : token.ToString().Contains("NaN", StringComparison.Ordinal)
+                        // Label Studio's editor (LSF 1.4.0, measured in tests/Editor.Tests) writes this for a drag that ends on a task's last point.
+                        ? throw new ExportException(
+                            $"{where}: value.{field} '{token}' is not a time: Label Studio's editor writes this when a region is dragged onto the task's last point. " +
+                            $"Open task {where.TaskId} in Label Studio, move that region's {field} one point inwards (or draw it again) and submit, then run Export again.")
+                        : throw new ExportException(
+                            $"{where}: value.{field} '{token}' does not match the project's timeFormat '{format.Pattern}'.");
             case JTokenType.String:
                 return double.TryParse(token.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
                     ? RangeBound.At(parsed)

@@ -24,6 +24,7 @@ public static class ExportCorpus
         new("unknown-label.json", false, ["region 'r1': label 'Spike' is not defined in the project's labeling config (Anomaly)"], "a label the config does not have"),
         new("start-after-end.json", false, ["region 'r1': value.start 2021-01-06 12:00:00 is after value.end 2021-01-05 10:00:00"], "an inverted region"),
         new("unparsable-time.json", false, ["region 'r1': value.start 'yesterday' does not match the project's timeFormat '%Y-%m-%d %H:%M:%S'"], "a bound that is not a time"),
+        new("editor-nan-end.json", false, ["region 'r1': value.end '0NaN-NaN-NaN NaN:NaN:NaN' is not a time: Label Studio's editor writes this when a region is dragged onto the task's last point", "move that region's end one point inwards"], "LSF 1.4.0's end of a drag onto a task's last point"),
         new("labels-not-a-list.json", false, ["value.timeserieslabels must be a list of labels, not String"], "labels are a list"),
         new("unknown-series.json", false, ["task 1: its series '2099-01.csv' is not a file of dataset synthetic v1"], "an export of another dataset version"),
         new("region-outside-series.json", true, ["region 'r1' (1999-01-01 00:00:00 to 1999-01-02 00:00:00) lies outside the series (the series spans 2021-01-01T00:00:00.000000 to", "it labels no row"], "the region is kept in the intervals (its bounds as Label Studio stored them); it labels no row of the series"),
