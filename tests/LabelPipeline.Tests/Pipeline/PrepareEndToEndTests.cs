@@ -100,13 +100,13 @@ public sealed class PrepareEndToEndTests() : EmulatorPipelineTest(scratchDataset
 
         var refused = await RunAsync("--target=Export", "--dataset=nab");
         Assert.NotEqual(0, refused.ExitCode);
-        Assert.Contains("machineTemperature_system_failure.csv line 10151: time '2014-01-07 02:00:00' goes backwards", refused.Output);
+        Assert.Contains("machine_temperature_system_failure.csv line 10151: time '2014-01-07 02:00:00' goes backwards", refused.Output);
         Assert.Contains("--on-unsorted=sort", refused.Output);
         Assert.Empty(await Client.ListProjectsAsync(null, CancellationToken.None));
 
         var nabRun = await RunAsync("--target=Export", "--dataset=nab", "--on-unsorted=sort", "--on-duplicate=mean");
         Assert.True(nabRun.ExitCode == 0, nabRun.ToString());
-        Assert.Contains("machineTemperature_system_failure.csv: 22,695 rows -> 1 task file; 11 rows out of time order sorted, 24 rows repeating a time averaged (12 times)", nabRun.Output);
+        Assert.Contains("machine_temperature_system_failure.csv: 22,695 rows -> 1 task file; 11 rows out of time order sorted, 24 rows repeating a time averaged (12 times)", nabRun.Output);
         Assert.Contains("ec2_request_latency_system_failure.csv: 4,032 rows -> 1 task file; 12 rows repeating a time averaged (1 time)", nabRun.Output);
         Assert.Equal(4, (await TasksAsync("nab v1")).Count);
 

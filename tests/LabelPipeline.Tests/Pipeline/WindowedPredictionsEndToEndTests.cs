@@ -92,7 +92,7 @@ public sealed class WindowedPredictionsEndToEndTests() : EmulatorPipelineTest(sc
     [SkippableFact]
     public async Task An_unsorted_source_takes_predictions_in_source_terms_and_one_outside_it_fails_with_file_and_line()
     {
-        var nab = Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", "machineTemperature_system_failure.csv");
+        var nab = Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", "machine_temperature_system_failure.csv");
         Skip.IfNot(File.Exists(nab), $"{nab} is missing (../shared is not beside the clone).");
         CopyInto("nab", nab);
         string[] args = ["--dataset=nab", "--on-unsorted=sort", "--on-duplicate=mean", "--max-points-per-task=12000"];
@@ -100,12 +100,12 @@ public sealed class WindowedPredictionsEndToEndTests() : EmulatorPipelineTest(sc
         // Outside the series (it starts 2013-12-02 21:15): refused with file and line, nothing imported.
         var bad = Temp.Write("bad.csv",
             "series,start,end\n" +
-            "machineTemperature_system_failure.csv,2014-01-07 01:00:00,2014-01-07 03:00:00\n" +
-            "machineTemperature_system_failure.csv,2013-12-01 00:00:00,2013-12-01 06:00:00\n");
+            "machine_temperature_system_failure.csv,2014-01-07 01:00:00,2014-01-07 03:00:00\n" +
+            "machine_temperature_system_failure.csv,2013-12-01 00:00:00,2013-12-01 06:00:00\n");
         var refused = await RunAsync(["--target=ImportPredictions", $"--predictions={bad}", .. args]);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("1 problem(s); nothing was imported", refused.Output);
-        Assert.Contains("bad.csv line 3: 2013-12-01T00:00:00.000000 .. 2013-12-01T06:00:00.000000 lies outside series 'machineTemperature_system_failure.csv', which runs from 2013-12-02T21:15:00.000000", refused.Output);
+        Assert.Contains("bad.csv line 3: 2013-12-01T00:00:00.000000 .. 2013-12-01T06:00:00.000000 lies outside series 'machine_temperature_system_failure.csv', which runs from 2013-12-02T21:15:00.000000", refused.Output);
         var (project, tasks) = await TasksAsync("nab v1");
         Assert.Equal(2, tasks.Count); // 22,695 rows, 12,000 per task: the backward step (2014-01-07) is in the first
         Assert.Empty(await Client.ListPredictionsAsync(project, CancellationToken.None));
@@ -118,14 +118,14 @@ public sealed class WindowedPredictionsEndToEndTests() : EmulatorPipelineTest(sc
         var across = $"{boundaryEnd.AddHours(-1):yyyy-MM-dd HH:mm:ss}";
         var good = Temp.Write("good.csv",
             "series,start,end\n" +
-            "machineTemperature_system_failure.csv,2014-01-07 01:00:00,2014-01-07 03:00:00\n" +
-            $"machineTemperature_system_failure.csv,{across},{DateTime.Parse(boundaryStart, System.Globalization.CultureInfo.InvariantCulture).AddHours(1):yyyy-MM-dd HH:mm:ss}\n");
+            "machine_temperature_system_failure.csv,2014-01-07 01:00:00,2014-01-07 03:00:00\n" +
+            $"machine_temperature_system_failure.csv,{across},{DateTime.Parse(boundaryStart, System.Globalization.CultureInfo.InvariantCulture).AddHours(1):yyyy-MM-dd HH:mm:ss}\n");
         var run = await RunAsync(["--target=ImportPredictions", $"--predictions={good}", .. args]);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("11 rows out of time order sorted", run.Output);
         var predictions = (await Client.ListPredictionsAsync(project, CancellationToken.None)).ToDictionary(p => p.Task);
-        var first = predictions[tasks["machineTemperature_system_failure.w0001.csv"]];
-        var second = predictions[tasks["machineTemperature_system_failure.w0002.csv"]];
+        var first = predictions[tasks["machine_temperature_system_failure.w0001.csv"]];
+        var second = predictions[tasks["machine_temperature_system_failure.w0002.csv"]];
         Assert.Contains(("2014-01-07 01:00:00", "2014-01-07 03:00:00"), Values(first));
         Assert.Contains((across, (string)windows[0]!["end"]!), Values(first));
         Assert.Equal([(boundaryStart, $"{DateTime.Parse(boundaryStart, System.Globalization.CultureInfo.InvariantCulture).AddHours(1):yyyy-MM-dd HH:mm:ss}")], Values(second));
