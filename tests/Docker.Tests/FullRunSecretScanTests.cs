@@ -4,7 +4,6 @@ using System.Net;
 using Docker.Tests.Support;
 using LabelPipeline.Deployment;
 using LabelStudio.Emulator;
-using S3.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -37,7 +36,7 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
         var container = DockerEngineFixture.NamePrefix + "scan-" + id;
         var volume = container + "-data";
         var image = "labelpipeline/label-studio-standin:scan-" + id;
-        var port = DeploymentScope.FreePort();
+        var port = FreePort.Next();
         using var aws = new FakeAws();
 
         // Every secret of the run: Label Studio's (Deploy's first boot takes them from the saved credentials), the
@@ -56,7 +55,7 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
 
         var gateway = (await DockerAsync("network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}")).Trim();
         await using var labelStudio = await EmulatorServer.StartAsync(
-            new EmulatorOptions { ListenAddress = IPAddress.Parse(gateway), LegacyToken = credentials.Token, UserEmail = credentials.Username, OpenApiSpecPath = TestPaths.Spec },
+            new EmulatorOptions { ListenAddress = IPAddress.Parse(gateway), LegacyToken = credentials.Token, UserEmail = credentials.Username, OpenApiSpecPath = Repository.OpenApiSpec },
             CancellationToken.None);
         await engine.RunScriptAsync(
             "build-standin.sh",
@@ -98,7 +97,7 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
                         $"--sts-endpoint={aws.Endpoint}",
                         "--storage-credentials=assume-role",
                         $"--storage-role-arn={RoleArn}",
-                        $"--datasets-dir={TestPaths.Datasets}",
+                        $"--datasets-dir={Repository.Datasets}",
                         $"--output={artifacts}",
                         $"--state-dir={state}",
                         $"--sagemaker-metadata={Path.Combine(root, "no-sagemaker.json")}",
@@ -128,7 +127,7 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
 
             // The run really went through every step, against this Deploy's container.
             Assert.Contains("Label Studio started", run.Output);
-            Assert.Contains($"Sync completed: {TestPaths.SyntheticFiles.Length} tasks created", run.Output);
+            Assert.Contains($"Sync completed: {Repository.SyntheticFiles.Length} tasks created", run.Output);
             Assert.Contains($"Snapshot copied to s3://{bucket}/{Prefix}/labels/synthetic/v1/", run.Output);
             // Diagnostic verbosity shows each command line Cake runs (the docker commands): searched below like the rest.
             var commandLines = run.Output.Split('\n').Where(l => l.Contains("Executing: ", StringComparison.Ordinal)).ToArray();

@@ -117,7 +117,7 @@ public sealed class LabelStudioDeploymentTests(DockerEngineFixture engine, ITest
         Assert.Single(scope.Runner.EnvFiles); // nothing was started the second time
 
         // Other settings (here the port) mean another container, on the same data.
-        var moved = scope.Options with { HostPort = DeploymentScope.FreePort() };
+        var moved = scope.Options with { HostPort = FreePort.Next() };
         var third = await scope.Deployment.EnsureRunningAsync(moved, CancellationToken.None);
         scope.Options = moved;
 

@@ -16,54 +16,19 @@ namespace Editor.Tests;
 /// </summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Category", "Browser")]
-public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class HumanLoopTests(ITestOutputHelper output) : EditorLoopTest
 {
-    private readonly TempDirectory _temp = new();
-    private EmulatorServer? _labelStudio;
-    private string _datasets = RepositoryPaths.Datasets;
-
-    private string Output => Path.Combine(_temp.Path, "artifacts");
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_labelStudio is not null)
-        {
-            await _labelStudio.DisposeAsync();
-        }
-
-        _temp.Dispose();
-    }
-
-    private Task<PipelineRun> RunPipelineAsync(params string[] arguments) =>
-        PipelineRunner.RunAsync(
-            [
-                $"--label-studio-url={_labelStudio!.BaseUrl}",
-                $"--datasets-dir={_datasets}",
-                $"--local-files-root={_datasets}",
-                $"--output={Output}",
-                $"--state-dir={Path.Combine(_temp.Path, "state")}",
-                "--labels=Anomaly,Normal",
-                .. arguments,
-            ],
-            new Dictionary<string, string> { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = _labelStudio.LegacyToken });
-
     [SkippableFact]
     public async Task Regions_drawn_in_the_editor_are_exported_exactly_to_labels_csv()
     {
         await EditorTool.RequireAsync();
-        _labelStudio = await EmulatorServer.StartAsync(
-            new EmulatorOptions { LocalFilesDocumentRoot = RepositoryPaths.Datasets, OpenApiSpecPath = RepositoryPaths.OpenApiSpec },
-            CancellationToken.None);
+        await StartEmulatorAsync();
 
         var provision = await RunPipelineAsync("--target=Export");
         Assert.True(provision.ExitCode == 0, provision.ToString());
 
-        using var http = new HttpClient();
-        var client = new LabelStudioClient(http, _labelStudio.BaseUrl, _labelStudio.LegacyToken);
-        var project = (await client.ListProjectsAsync("synthetic v1", CancellationToken.None)).Single();
-        var task = await FindTaskAsync(client, project.Id, "2021-01.csv");
+        var project = (await Client.ListProjectsAsync("synthetic v1", CancellationToken.None)).Single();
+        var task = await FindTaskAsync(project.Id, "2021-01.csv");
 
         // An annotator's session: labels by clicking their buttons, ranges by dragging on a chart, an instant by a double-click.
         JObject[] actions =
@@ -76,7 +41,7 @@ public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
         ];
         var manifest = new JObject
         {
-            ["upstream"] = _labelStudio.BaseUrl.ToString(),
+            ["upstream"] = Emulator.BaseUrl.ToString(),
             ["cases"] = new JArray(new JObject
             {
                 ["name"] = "annotate synthetic/v1/2021-01.csv",
@@ -84,7 +49,7 @@ public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
                 ["actions"] = new JArray(actions),
             }),
         };
-        var run = await EditorTool.RunAsync(manifest, _temp.Path, TimeSpan.FromMinutes(3), new Dictionary<string, string> { ["LSF_UPSTREAM_TOKEN"] = _labelStudio.LegacyToken });
+        var run = await EditorTool.RunAsync(manifest, Temp.Path, TimeSpan.FromMinutes(3), new Dictionary<string, string> { ["LSF_UPSTREAM_TOKEN"] = Emulator.LegacyToken });
         var session = run.Cases.Single();
         output.WriteLine(session.Describe());
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"render time: {session.RenderMs:0} ms (with page load {session.PageMs:0} ms) for task {task.Id} (2021-01.csv)"));
@@ -108,7 +73,7 @@ public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Single(drawn, r => r["value"]!["timeserieslabels"]!.Values<string>().Single() == "Normal");
 
         // The emulator stored exactly that, through the annotation endpoint Label Studio's app uses.
-        var stored = (await FindTaskAsync(client, project.Id, "2021-01.csv", withAnnotations: true)).Annotations.Single();
+        var stored = (await FindTaskAsync(project.Id, "2021-01.csv", withAnnotations: true)).Annotations.Single();
         Assert.Equal(submission["response"]!["id"]!.Value<int>(), stored.Id);
         Assert.True(JToken.DeepEquals(drawn, stored.Result), $"stored {stored.Result.ToString(Newtonsoft.Json.Formatting.None)}");
 
@@ -121,7 +86,7 @@ public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"{labelsFile}:\n{exported}");
         Assert.Equal(expected, exported);
         Assert.Equal(3, exported.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Empty(_labelStudio.ContractViolations);
+        Assert.Empty(Emulator.ContractViolations);
     }
 
     [SkippableFact]
@@ -130,23 +95,19 @@ public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
         await EditorTool.RequireAsync();
 
         // One source of 600 rows × 2 channels (1 minute apart); 600 values per task = 300 rows: two windows, two tasks.
-        var datasets = _datasets = Path.Combine(_temp.Path, "datasets");
+        var datasets = Path.Combine(Temp.Path, "datasets");
         var source = Path.Combine(datasets, "long", "v1", "s.csv");
         Directory.CreateDirectory(Path.GetDirectoryName(source)!);
         var t0 = new DateTime(2024, 5, 1, 0, 0, 0, DateTimeKind.Utc);
         await File.WriteAllTextAsync(source, "time,a,b\n" + string.Concat(Enumerable.Range(0, 600).Select(i =>
             string.Create(CultureInfo.InvariantCulture, $"{t0.AddMinutes(i):yyyy-MM-dd HH:mm:ss},{Math.Sin(i / 20.0):0.###},{i % 13}\n"))));
-        _labelStudio = await EmulatorServer.StartAsync(
-            new EmulatorOptions { LocalFilesDocumentRoot = datasets, OpenApiSpecPath = RepositoryPaths.OpenApiSpec },
-            CancellationToken.None);
+        await StartEmulatorAsync(datasets);
         string[] args = ["--dataset=long", "--max-points-per-task=600"];
         var provision = await RunPipelineAsync(["--target=Export", .. args]);
         Assert.True(provision.ExitCode == 0, provision.ToString());
-        using var http = new HttpClient();
-        var client = new LabelStudioClient(http, _labelStudio.BaseUrl, _labelStudio.LegacyToken);
-        var project = (await client.ListProjectsAsync("long v1", CancellationToken.None)).Single();
-        var first = await FindTaskAsync(client, project.Id, "s.w0001.csv");
-        var second = await FindTaskAsync(client, project.Id, "s.w0002.csv");
+        var project = (await Client.ListProjectsAsync("long v1", CancellationToken.None)).Single();
+        var first = await FindTaskAsync(project.Id, "s.w0001.csv");
+        var second = await FindTaskAsync(project.Id, "s.w0002.csv");
 
         // The editor opens on the first quarter of a task. In window 1 the annotator moves the view to the end (the overview's
         // brush) and drags from 80 % to the right edge; in window 2, at the start, from 30 % back to the left edge. LSF 1.4.0
@@ -164,10 +125,10 @@ public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
         };
         var manifest = new JObject
         {
-            ["upstream"] = _labelStudio.BaseUrl.ToString(),
+            ["upstream"] = Emulator.BaseUrl.ToString(),
             ["cases"] = new JArray(Session("window 1: to the right edge", first, 0.80, 0.99, "end"), Session("window 2: from the left edge", second, 0.30, 0.0, null)),
         };
-        var run = await EditorTool.RunAsync(manifest, _temp.Path, TimeSpan.FromMinutes(3), new Dictionary<string, string> { ["LSF_UPSTREAM_TOKEN"] = _labelStudio.LegacyToken });
+        var run = await EditorTool.RunAsync(manifest, Temp.Path, TimeSpan.FromMinutes(3), new Dictionary<string, string> { ["LSF_UPSTREAM_TOKEN"] = Emulator.LegacyToken });
         foreach (var session in run.Cases)
         {
             output.WriteLine(session.Describe());
@@ -191,7 +152,7 @@ public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(Enumerable.Range(flagged.First(), flagged.Length), flagged);
         Assert.Contains(299, flagged);
         Assert.Contains(300, flagged);
-        Assert.Empty(_labelStudio.ContractViolations);
+        Assert.Empty(Emulator.ContractViolations);
     }
 
     /// <summary>What labels.csv must hold for the editor's result: each anomaly region's bounds, read with the project's timeFormat.</summary>
@@ -221,9 +182,9 @@ public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
         return File.Exists(lookout) ? lookout : Path.Combine(version, "labels.csv");
     }
 
-    private static async Task<LabelStudioTask> FindTaskAsync(LabelStudioClient client, int projectId, string file, bool withAnnotations = false)
+    private async Task<LabelStudioTask> FindTaskAsync(int projectId, string file, bool withAnnotations = false)
     {
-        await foreach (var task in client.ListTasksAsync(projectId, withAnnotations, CancellationToken.None))
+        await foreach (var task in Client.ListTasksAsync(projectId, withAnnotations, CancellationToken.None))
         {
             if (task.Data["csv"]?.ToString().EndsWith(file, StringComparison.Ordinal) == true)
             {
@@ -232,16 +193,5 @@ public sealed class HumanLoopTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         throw new InvalidOperationException($"no task for {file} in project {projectId}");
-    }
-
-    private static JObject Act(string type, params (string Name, object Value)[] fields)
-    {
-        var action = new JObject { ["type"] = type };
-        foreach (var (name, value) in fields)
-        {
-            action[name] = JToken.FromObject(value);
-        }
-
-        return action;
     }
 }

@@ -14,48 +14,18 @@ namespace Editor.Tests;
 /// </summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Category", "Browser")]
-public sealed class PredictionLoopTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class PredictionLoopTests(ITestOutputHelper output) : EditorLoopTest
 {
-    private readonly TempDirectory _temp = new();
-    private EmulatorServer? _labelStudio;
-
-    private string Snapshot => Path.Combine(_temp.Path, "artifacts", "synthetic", "v1");
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_labelStudio is not null)
-        {
-            await _labelStudio.DisposeAsync();
-        }
-
-        _temp.Dispose();
-    }
-
-    private Task<PipelineRun> RunPipelineAsync(params string[] arguments) =>
-        PipelineRunner.RunAsync(
-            [
-                $"--label-studio-url={_labelStudio!.BaseUrl}",
-                $"--datasets-dir={RepositoryPaths.Datasets}",
-                $"--local-files-root={RepositoryPaths.Datasets}",
-                $"--output={Path.Combine(_temp.Path, "artifacts")}",
-                $"--state-dir={Path.Combine(_temp.Path, "state")}",
-                "--labels=Anomaly,Normal",
-                .. arguments,
-            ],
-            new Dictionary<string, string> { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = _labelStudio.LegacyToken });
+    private string Snapshot => Path.Combine(Output, "synthetic", "v1");
 
     [SkippableFact]
     public async Task An_annotators_edits_of_imported_predictions_are_counted_in_the_snapshot()
     {
         await EditorTool.RequireAsync();
-        _labelStudio = await EmulatorServer.StartAsync(
-            new EmulatorOptions { LocalFilesDocumentRoot = RepositoryPaths.Datasets, OpenApiSpecPath = RepositoryPaths.OpenApiSpec },
-            CancellationToken.None);
+        await StartEmulatorAsync();
 
         // The editor first shows the first quarter of the series (2021-01-01 to 01-08 18:00): the model's regions are in it.
-        var model = _temp.Write("detector-v1.csv",
+        var model = Temp.Write("detector-v1.csv",
             "series,start,end,label,score\n" +
             "2021-01.csv,2021-01-02 00:00:00,2021-01-02 12:00:00,Anomaly,0.9\n" +
             "2021-01.csv,2021-01-04 00:00:00,2021-01-04 12:00:00,Anomaly,0.8\n" +
@@ -63,10 +33,8 @@ public sealed class PredictionLoopTests(ITestOutputHelper output) : IAsyncLifeti
         var import = await RunPipelineAsync("--target=Export", $"--predictions={model}");
         Assert.True(import.ExitCode == 0, import.ToString());
 
-        using var http = new HttpClient();
-        var client = new LabelStudioClient(http, _labelStudio.BaseUrl, _labelStudio.LegacyToken);
-        var project = (await client.ListProjectsAsync("synthetic v1", CancellationToken.None)).Single();
-        var prediction = (await client.ListPredictionsAsync(project.Id, CancellationToken.None)).Single();
+        var project = (await Client.ListProjectsAsync("synthetic v1", CancellationToken.None)).Single();
+        var prediction = (await Client.ListPredictionsAsync(project.Id, CancellationToken.None)).Single();
         var ids = prediction.Result.Select(r => (string)r["id"]!).ToArray();
         Assert.Equal(3, ids.Length);
 
@@ -81,7 +49,7 @@ public sealed class PredictionLoopTests(ITestOutputHelper output) : IAsyncLifeti
         ];
         var manifest = new JObject
         {
-            ["upstream"] = _labelStudio.BaseUrl.ToString(),
+            ["upstream"] = Emulator.BaseUrl.ToString(),
             ["cases"] = new JArray(new JObject
             {
                 ["name"] = "review predictions on synthetic/v1/2021-01.csv",
@@ -89,7 +57,7 @@ public sealed class PredictionLoopTests(ITestOutputHelper output) : IAsyncLifeti
                 ["actions"] = new JArray(actions),
             }),
         };
-        var run = await EditorTool.RunAsync(manifest, _temp.Path, TimeSpan.FromMinutes(3), new Dictionary<string, string> { ["LSF_UPSTREAM_TOKEN"] = _labelStudio.LegacyToken });
+        var run = await EditorTool.RunAsync(manifest, Temp.Path, TimeSpan.FromMinutes(3), new Dictionary<string, string> { ["LSF_UPSTREAM_TOKEN"] = Emulator.LegacyToken });
         var session = run.Cases.Single();
         output.WriteLine(session.Describe());
         output.WriteLine(session.Actions.ToString(Newtonsoft.Json.Formatting.None));
@@ -128,17 +96,6 @@ public sealed class PredictionLoopTests(ITestOutputHelper output) : IAsyncLifeti
             [(ids[0], "confirmed", "prediction"), (ids[1], "adjusted", "prediction-changed"), ((string)drawn["id"]!, "added", "manual")],
             rows.Select(r => ((string)r["region_id"]!, (string)r["review"]!, (string)r["origin"]!)));
         Assert.Contains($",{ids[2]},2021-01-06T12:00:00.000000,2021-01-06T12:00:00.000000,Anomaly,0.6,rejected,,,", await File.ReadAllTextAsync(Path.Combine(Snapshot, "predictions", "review.csv")));
-        Assert.Empty(_labelStudio.ContractViolations);
-    }
-
-    private static JObject Act(string type, params (string Name, object Value)[] fields)
-    {
-        var action = new JObject { ["type"] = type };
-        foreach (var (name, value) in fields)
-        {
-            action[name] = JToken.FromObject(value);
-        }
-
-        return action;
+        Assert.Empty(Emulator.ContractViolations);
     }
 }

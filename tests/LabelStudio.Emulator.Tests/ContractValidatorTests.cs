@@ -11,7 +11,7 @@ public sealed class ContractValidatorTests
 {
     private const string Json = "application/json";
 
-    private static Task<ContractValidator> LoadAsync() => ContractValidator.LoadAsync(TestPaths.Spec, CancellationToken.None);
+    private static Task<ContractValidator> LoadAsync() => ContractValidator.LoadAsync(Repository.OpenApiSpec, CancellationToken.None);
 
     [Fact]
     public async Task Spec_loads_with_every_erratum_applied_and_explained()

@@ -12,7 +12,7 @@ public sealed class EmulatorS3StorageTests(S3Server s3) : IClassFixture<S3Server
 
     public async Task InitializeAsync()
     {
-        _ls = await EmulatorServer.StartAsync(new EmulatorOptions { OpenApiSpecPath = TestPaths.Spec, Host = "http://ls.example" }, CancellationToken.None);
+        _ls = await EmulatorServer.StartAsync(new EmulatorOptions { OpenApiSpecPath = Repository.OpenApiSpec, Host = "http://ls.example" }, CancellationToken.None);
         _api = new LabelStudioApi(_ls);
     }
 

@@ -23,11 +23,11 @@ public sealed class PipelineS3EndToEndTests(S3Server s3) : IClassFixture<S3Serve
 
     private string Origin => _ls.BaseUrl.GetLeftPart(UriPartial.Authority);
 
-    private static string[] Files => TestPaths.SyntheticFiles;
+    private static string[] Files => Repository.SyntheticFiles;
 
     public async Task InitializeAsync()
     {
-        _ls = await EmulatorServer.StartAsync(new EmulatorOptions { OpenApiSpecPath = TestPaths.Spec }, CancellationToken.None);
+        _ls = await EmulatorServer.StartAsync(new EmulatorOptions { OpenApiSpecPath = Repository.OpenApiSpec }, CancellationToken.None);
         _api = new LabelStudioApi(_ls);
     }
 
@@ -61,13 +61,14 @@ public sealed class PipelineS3EndToEndTests(S3Server s3) : IClassFixture<S3Serve
                 $"--s3-endpoint={s3.Endpoint}",
                 $"--sts-endpoint={_aws.Endpoint}",
                 $"--label-studio-url={_ls.BaseUrl}",
-                $"--datasets-dir={TestPaths.Datasets}",
+                $"--datasets-dir={Repository.Datasets}",
                 $"--output={Path.Combine(_temp.Path, "artifacts")}",
                 $"--state-dir={Path.Combine(_temp.Path, "state")}",
                 $"--sagemaker-metadata={Path.Combine(_temp.Path, "no-sagemaker.json")}",
                 .. arguments,
             ],
-            aws);
+            aws,
+            TimeSpan.FromMinutes(3));
     }
 
     private async Task<(string Bucket, Dictionary<string, string> Aws)> ArrangeAsync(string keyId = "ASIAPIPELINE", string token = "pipeline-session-token-1")
@@ -259,7 +260,7 @@ public sealed class PipelineS3EndToEndTests(S3Server s3) : IClassFixture<S3Serve
     public async Task A_missing_bucket_argument_is_reported()
     {
         Skip.If(s3.SkipReason is not null, s3.SkipReason);
-        var run = await PipelineRunner.RunAsync(["--target=Export", "--storage=s3", $"--label-studio-url={_ls.BaseUrl}"], new Dictionary<string, string> { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = EmulatorOptions.DefaultLegacyToken });
+        var run = await PipelineRunner.RunAsync(["--target=Export", "--storage=s3", $"--label-studio-url={_ls.BaseUrl}"], new Dictionary<string, string> { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = EmulatorOptions.DefaultLegacyToken }, TimeSpan.FromMinutes(3));
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("--storage=s3 needs --bucket=<bucket name>", run.Output);
     }

@@ -68,7 +68,7 @@ public sealed partial class S3SoakTests(S3Server s3, ITestOutputHelper output) :
             SlowBy = TimeSpan.FromMilliseconds(300),
             RetryAfter = TimeSpan.FromSeconds(1),
         });
-        _ls = await EmulatorServer.StartAsync(new EmulatorOptions { OpenApiSpecPath = TestPaths.Spec, Faults = _labelStudioFaults }, CancellationToken.None);
+        _ls = await EmulatorServer.StartAsync(new EmulatorOptions { OpenApiSpecPath = Repository.OpenApiSpec, Faults = _labelStudioFaults }, CancellationToken.None);
         _api = new LabelStudioApi(_ls);
         _proxy = await S3FaultProxy.StartAsync(s3.Endpoint, new S3FaultPlan
         {
@@ -109,7 +109,7 @@ public sealed partial class S3SoakTests(S3Server s3, ITestOutputHelper output) :
                 $"--s3-endpoint={_proxy.Endpoint}",
                 $"--sts-endpoint={_aws.Endpoint}",
                 $"--label-studio-url={_ls.BaseUrl}",
-                $"--datasets-dir={TestPaths.Datasets}",
+                $"--datasets-dir={Repository.Datasets}",
                 $"--output={outputDirectory}",
                 $"--state-dir={Path.Combine(_temp.Path, "state")}",
                 $"--sagemaker-metadata={Path.Combine(_temp.Path, "no-sagemaker.json")}",
@@ -162,7 +162,7 @@ public sealed partial class S3SoakTests(S3Server s3, ITestOutputHelper output) :
                 outcomes.Add((run, false, clock.Elapsed - started, retries, error));
             }
 
-            if (!annotated && _ls.Inspect.ProjectCount > 0 && _ls.Inspect.TaskCount(_ls.Inspect.ProjectIdsTitled("synthetic v1")[0]) == TestPaths.SyntheticFiles.Length)
+            if (!annotated && _ls.Inspect.ProjectCount > 0 && _ls.Inspect.TaskCount(_ls.Inspect.ProjectIdsTitled("synthetic v1")[0]) == Repository.SyntheticFiles.Length)
             {
                 await AnnotateAsync(_ls.Inspect.ProjectIdsTitled("synthetic v1")[0]); // so the snapshots have labels to compare
                 annotated = true;
@@ -208,13 +208,13 @@ public sealed partial class S3SoakTests(S3Server s3, ITestOutputHelper output) :
         var files = (await _api.TasksAsync(project)).Select(t => t!["data"]!["csv"]!.GetValue<string>()).ToList();
         Assert.Equal(files.Distinct(StringComparer.Ordinal).Count(), files.Count); // no duplicate task
         Assert.Equal(
-            TestPaths.SyntheticFiles.Select(f => $"s3://{_bucket}/{Prefix}/synthetic/v1/{Path.GetFileName(f)}"),
+            Repository.SyntheticFiles.Select(f => $"s3://{_bucket}/{Prefix}/synthetic/v1/{Path.GetFileName(f)}"),
             files.Order(StringComparer.Ordinal));
 
         // The bucket holds the dataset, byte for byte, and nothing else; our CORS rule is there once.
         var objects = await s3.ListAsync(_bucket);
-        Assert.Equal(TestPaths.SyntheticFiles.Select(f => $"{Prefix}/synthetic/v1/{Path.GetFileName(f)}"), objects.Keys);
-        foreach (var file in TestPaths.SyntheticFiles)
+        Assert.Equal(Repository.SyntheticFiles.Select(f => $"{Prefix}/synthetic/v1/{Path.GetFileName(f)}"), objects.Keys);
+        foreach (var file in Repository.SyntheticFiles)
         {
             Assert.Equal(await File.ReadAllBytesAsync(file), await s3.GetBytesAsync(_bucket, $"{Prefix}/synthetic/v1/{Path.GetFileName(file)}"));
         }

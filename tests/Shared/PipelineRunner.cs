@@ -12,6 +12,9 @@ public sealed record PipelineRun(int ExitCode, string Output, TimeSpan Elapsed)
 /// <summary>
 /// Runs the real pipeline executable (build/Build.csproj's output) as a user would, in the repository root, so the
 /// tests see the real command line, exit codes and output. Shared by the test projects (linked from tests/Shared).
+/// The developer's own LABELPIPELINE_* and AWS_* variables are removed, and the AWS instance metadata service and
+/// credential files are switched off, so a run sees only the settings and credentials the test gives it (and never
+/// sends traffic off the machine).
 /// </summary>
 public static class PipelineRunner
 {
@@ -37,12 +40,15 @@ public static class PipelineRunner
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["NO_COLOR"] = "1";
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("LABELPIPELINE_", StringComparison.Ordinal)).ToArray())
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("LABELPIPELINE_", StringComparison.Ordinal) || k.StartsWith("AWS_", StringComparison.Ordinal)).ToArray())
         {
             start.Environment.Remove(name); // a developer's own settings must not leak into a test
         }
 
+        start.Environment["NO_COLOR"] = "1";
+        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
+        start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/labelpipeline-tests/credentials";
+        start.Environment["AWS_CONFIG_FILE"] = "/nonexistent/labelpipeline-tests/config";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

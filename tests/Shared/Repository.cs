@@ -8,6 +8,15 @@ public static class Repository
     /// <summary>The read-only shared folder next to the clone (datasets, Label Studio contract).</summary>
     public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
+    /// <summary>The repository's own sample datasets (<c>datasets/&lt;name&gt;/&lt;version&gt;/</c>).</summary>
+    public static string Datasets => Path.Combine(Root, "datasets");
+
+    /// <summary>The sample dataset the pipeline tests upload: synthetic/v1's CSV files, in ordinal order.</summary>
+    public static string[] SyntheticFiles => Directory.GetFiles(Path.Combine(Datasets, "synthetic", "v1"), "*.csv").Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The Label Studio OpenAPI subset the emulator holds every exchange to.</summary>
+    public static string OpenApiSpec => Path.Combine(Shared, "label-studio", "openapi-pipeline-subset.yaml");
+
     private static string FindRoot([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
     {
         // The compiler records this file's path: tests/Shared/ lies two levels under the root.

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using LabelPipeline.Deployment;
 using LabelPipeline.Processes;
 using Xunit.Abstractions;
@@ -33,7 +32,7 @@ public sealed class DeploymentScope : IAsyncDisposable
             Pull = DockerPullPolicy.Never,
             ContainerName = DockerEngineFixture.NamePrefix + id,
             DataVolume = DockerEngineFixture.NamePrefix + id + "-data",
-            HostPort = FreePort(),
+            HostPort = FreePort.Next(),
             DatasetsDirectory = Path.Combine(TempRoot, "datasets"),
             StateDirectory = Path.Combine(TempRoot, "state", ".labelpipeline"),
             HealthTimeout = TimeSpan.FromSeconds(30),
@@ -100,12 +99,5 @@ public sealed class DeploymentScope : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

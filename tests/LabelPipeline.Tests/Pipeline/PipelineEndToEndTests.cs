@@ -9,64 +9,25 @@ namespace LabelPipeline.Tests.Pipeline;
 /// The whole graph, run as a user runs it (the real executable), against the Label Studio emulator held to the
 /// upstream OpenAPI contract: every request the pipeline sends and every answer it gets is schema-checked.
 /// </summary>
-public sealed class PipelineEndToEndTests : IAsyncLifetime
+public sealed class PipelineEndToEndTests() : EmulatorPipelineTest(scratchDatasets: false)
 {
-    private readonly TempDirectory _temp = new();
-    private EmulatorServer _labelStudio = null!;
-    private HttpClient _http = null!;
-    private LabelStudioClient _client = null!;
-
-    private static string DatasetsDir => Path.Combine(RepositoryPaths.Root, "datasets");
-
-    private static int SyntheticFileCount => Directory.GetFiles(Path.Combine(DatasetsDir, "synthetic", "v1"), "*.csv").Length;
-
-    private string Output => Path.Combine(_temp.Path, "artifacts");
+    private static int SyntheticFileCount => Repository.SyntheticFiles.Length;
 
     private string LabelsFile => Path.Combine(Output, "synthetic", "v1", "lookout", "labels.csv");
 
-    public async Task InitializeAsync()
-    {
-        _labelStudio = await EmulatorServer.StartAsync(
-            new EmulatorOptions
-            {
-                LocalFilesDocumentRoot = DatasetsDir,
-                OpenApiSpecPath = Path.Combine(RepositoryPaths.Shared, "label-studio", "openapi-pipeline-subset.yaml"),
-            },
-            CancellationToken.None);
-        _http = new HttpClient();
-        _client = new LabelStudioClient(_http, _labelStudio.BaseUrl, EmulatorOptions.DefaultLegacyToken);
-    }
+    private Task<PipelineRun> RunAsync(params string[] arguments) => RunPipelineAsync(arguments);
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _labelStudio.DisposeAsync();
-        _temp.Dispose();
-    }
-
-    private Task<PipelineRun> RunAsync(params string[] arguments) => RunWithTokenAsync(EmulatorOptions.DefaultLegacyToken, arguments);
-
-    private Task<PipelineRun> RunWithTokenAsync(string token, params string[] arguments) =>
-        PipelineRunner.RunAsync(
-            [
-                $"--label-studio-url={_labelStudio.BaseUrl}",
-                $"--datasets-dir={DatasetsDir}",
-                $"--local-files-root={DatasetsDir}",
-                $"--output={Output}",
-                $"--state-dir={Path.Combine(_temp.Path, "state")}",
-                .. arguments,
-            ],
-            new Dictionary<string, string> { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = token });
+    private Task<PipelineRun> RunWithTokenAsync(string token, params string[] arguments) => RunPipelineAsync(arguments, token: token);
 
     private async Task<(int Projects, int Storages, int Tasks)> CountAsync()
     {
-        var projects = await _client.ListProjectsAsync(null, CancellationToken.None);
+        var projects = await Client.ListProjectsAsync(null, CancellationToken.None);
         var storages = 0;
         var tasks = 0;
         foreach (var project in projects)
         {
-            storages += (await _client.ListLocalFilesStoragesAsync(project.Id, CancellationToken.None)).Count;
-            await foreach (var _ in _client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
+            storages += (await Client.ListLocalFilesStoragesAsync(project.Id, CancellationToken.None)).Count;
+            await foreach (var _ in Client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
             {
                 tasks++;
             }
@@ -95,24 +56,24 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
         Assert.Contains("no annotations yet", first.Output);
 
         // Two annotators label through the same endpoint the editor uses.
-        var project = (await _client.ListProjectsAsync("synthetic v1", CancellationToken.None)).Single();
+        var project = (await Client.ListProjectsAsync("synthetic v1", CancellationToken.None)).Single();
         var tasks = new List<LabelStudioTask>();
-        await foreach (var task in _client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
+        await foreach (var task in Client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
         {
             tasks.Add(task);
         }
 
         var april = tasks.Single(t => t.Data["csv"]!.ToString().EndsWith("2021-04.csv", StringComparison.Ordinal));
         var january = tasks.Single(t => t.Data["csv"]!.ToString().EndsWith("2021-01.csv", StringComparison.Ordinal));
-        await _client.CreateAnnotationAsync(april.Id, new AnnotationRequest
+        await Client.CreateAnnotationAsync(april.Id, new AnnotationRequest
         {
             Result = [Region("2021-04-05 23:40:00", "2021-04-11 00:50:00", "Anomaly", "a1")],
         }, CancellationToken.None);
-        await _client.CreateAnnotationAsync(april.Id, new AnnotationRequest
+        await Client.CreateAnnotationAsync(april.Id, new AnnotationRequest
         {
             Result = [Region("2021-04-11 00:00:00", "2021-04-12 06:00:00", "Anomaly", "b1")], // overlaps the first annotator's
         }, CancellationToken.None);
-        await _client.CreateAnnotationAsync(january.Id, new AnnotationRequest
+        await Client.CreateAnnotationAsync(january.Id, new AnnotationRequest
         {
             Result = [Region("2021-01-15 10:00:00", "2021-01-15 10:00:00", "Anomaly", "c1")], // instant
         }, CancellationToken.None);
@@ -128,7 +89,7 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
         var verify = await RunAsync("--target=Verify");
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.Contains("reproduces exactly", verify.Output);
-        var offlineOutput = Path.Combine(_temp.Path, "offline");
+        var offlineOutput = Path.Combine(Temp.Path, "offline");
         var offline = await PipelineRunner.RunAsync(
             ["--target=ConvertExport", $"--export-file={Path.Combine(Output, "synthetic", "v1", "source", "export.json")}",
              $"--datasets-dir={DatasetsDir}", $"--output={offlineOutput}"]);
@@ -146,7 +107,7 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
         Assert.Equal((1, 1, SyntheticFileCount), await CountAsync());
         Assert.Contains("reused, unchanged", third.Output);
         Assert.Contains($"0 tasks created, {SyntheticFileCount} already there", third.Output);
-        Assert.Empty(_labelStudio.ContractViolations);
+        Assert.Empty(Emulator.ContractViolations);
     }
 
     /// <summary>Every file equal, and the manifests equal except for where the annotations came from.</summary>
@@ -185,7 +146,7 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Offline_conversion_writes_the_snapshot_and_the_github_step_summary()
     {
-        var export = _temp.Write("export.json", new JArray(new JObject
+        var export = Temp.Write("export.json", new JArray(new JObject
         {
             ["id"] = 1,
             ["data"] = new JObject { ["csv"] = "/data/local-files/?d=synthetic/v1/2021-04.csv" },
@@ -195,7 +156,7 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
                 ["result"] = new JArray(Region("2021-04-05 23:40:00", "2021-04-11 00:50:00", "Anomaly", "a1")),
             }),
         }).ToString());
-        var summary = Path.Combine(_temp.Path, "step-summary.md");
+        var summary = Path.Combine(Temp.Path, "step-summary.md");
         var run = await PipelineRunner.RunAsync(
             ["--target=ConvertExport", $"--export-file={export}", $"--datasets-dir={DatasetsDir}", $"--output={Output}"],
             new Dictionary<string, string> { ["GITHUB_STEP_SUMMARY"] = summary });
@@ -211,7 +172,7 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Verify_fails_when_a_snapshot_file_was_edited()
     {
-        var export = _temp.Write("export.json", "[]");
+        var export = Temp.Write("export.json", "[]");
         var convert = await PipelineRunner.RunAsync(["--target=ConvertExport", $"--export-file={export}", $"--datasets-dir={DatasetsDir}", $"--output={Output}"]);
         Assert.True(convert.ExitCode == 0, convert.ToString());
         await File.AppendAllTextAsync(LabelsFile, "2021-01-01T00:00:00.000000,2021-01-02T00:00:00.000000\n");
@@ -263,10 +224,10 @@ public sealed class PipelineEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Timestamps_going_backwards_stop_before_anything_is_created()
     {
-        var datasets = Path.Combine(_temp.Path, "datasets");
-        _temp.Write(Path.Combine("datasets", "bad", "v1", "a.csv"), "timestamp,v\n2021-01-01 00:10:00,1\n2021-01-01 00:00:00,2\n");
+        var datasets = Path.Combine(Temp.Path, "datasets");
+        Temp.Write(Path.Combine("datasets", "bad", "v1", "a.csv"), "timestamp,v\n2021-01-01 00:10:00,1\n2021-01-01 00:00:00,2\n");
         var run = await PipelineRunner.RunAsync(
-            ["--target=Export", $"--label-studio-url={_labelStudio.BaseUrl}", $"--datasets-dir={datasets}", "--dataset=bad", $"--output={Output}"],
+            ["--target=Export", $"--label-studio-url={Emulator.BaseUrl}", $"--datasets-dir={datasets}", "--dataset=bad", $"--output={Output}"],
             new Dictionary<string, string> { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = EmulatorOptions.DefaultLegacyToken });
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("a.csv line 3", run.Output);

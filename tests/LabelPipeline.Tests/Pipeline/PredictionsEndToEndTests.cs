@@ -11,64 +11,25 @@ namespace LabelPipeline.Tests.Pipeline;
 /// predictions imported once, a re-import changing nothing, annotators' edits counted in the snapshot, bad model output
 /// refused before anything is sent.
 /// </summary>
-public sealed class PredictionsEndToEndTests : IAsyncLifetime
+public sealed class PredictionsEndToEndTests() : EmulatorPipelineTest(scratchDatasets: false)
 {
-    private readonly TempDirectory _temp = new();
-    private EmulatorServer _labelStudio = null!;
-    private HttpClient _http = null!;
-    private LabelStudioClient _client = null!;
-
-    private static string DatasetsDir => Path.Combine(RepositoryPaths.Root, "datasets");
-
-    private string Output => Path.Combine(_temp.Path, "artifacts");
-
     private string Snapshot => Path.Combine(Output, "synthetic", "v1");
-
-    public async Task InitializeAsync()
-    {
-        _labelStudio = await EmulatorServer.StartAsync(
-            new EmulatorOptions
-            {
-                LocalFilesDocumentRoot = DatasetsDir,
-                OpenApiSpecPath = Path.Combine(RepositoryPaths.Shared, "label-studio", "openapi-pipeline-subset.yaml"),
-            },
-            CancellationToken.None);
-        _http = new HttpClient();
-        _client = new LabelStudioClient(_http, _labelStudio.BaseUrl, EmulatorOptions.DefaultLegacyToken);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _labelStudio.DisposeAsync();
-        _temp.Dispose();
-    }
 
     private Task<PipelineRun> RunAsync(params string[] arguments) => RunAsync(new Dictionary<string, string>(), arguments);
 
     private Task<PipelineRun> RunAsync(Dictionary<string, string> environment, params string[] arguments) =>
-        PipelineRunner.RunAsync(
-            [
-                $"--label-studio-url={_labelStudio.BaseUrl}",
-                $"--datasets-dir={DatasetsDir}",
-                $"--local-files-root={DatasetsDir}",
-                $"--output={Output}",
-                $"--state-dir={Path.Combine(_temp.Path, "state")}",
-                "--labels=Anomaly,Normal",
-                .. arguments,
-            ],
-            new Dictionary<string, string>(environment) { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = EmulatorOptions.DefaultLegacyToken });
+        RunPipelineAsync(["--labels=Anomaly,Normal", .. arguments], environment);
 
     private async Task<(Project Project, Dictionary<string, int> Tasks)> ProjectAsync()
     {
-        var project = (await _client.ListProjectsAsync("synthetic v1", CancellationToken.None)).Single();
+        var project = (await Client.ListProjectsAsync("synthetic v1", CancellationToken.None)).Single();
         var tasks = new Dictionary<string, int>();
-        await foreach (var task in _client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
+        await foreach (var task in Client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
         {
             tasks[RangeExtractorName(task)] = task.Id;
         }
 
-        return (await _client.GetProjectAsync(project.Id, CancellationToken.None), tasks);
+        return (await Client.GetProjectAsync(project.Id, CancellationToken.None), tasks);
     }
 
     private static string RangeExtractorName(LabelStudioTask task) => LabelPipeline.Export.RangeExtractor.SeriesFileName(task.Data["csv"]!.ToString());
@@ -83,7 +44,7 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Predictions_are_imported_once_shown_to_annotators_and_reviewed_in_the_snapshot()
     {
-        var file = _temp.Write("detector-v3.csv", Intervals);
+        var file = Temp.Write("detector-v3.csv", Intervals);
         var first = await RunAsync("--target=Export", $"--predictions={file}");
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains("ImportPredictions: 2 tasks got a new prediction, 0 unchanged, 0 earlier predictions of 'detector-v3' removed", first.Output);
@@ -91,7 +52,7 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
         var (project, tasks) = await ProjectAsync();
         Assert.Equal("detector-v3", project.ModelVersion);
         Assert.True(project.ShowCollabPredictions);
-        var predictions = await _client.ListPredictionsAsync(project.Id, CancellationToken.None);
+        var predictions = await Client.ListPredictionsAsync(project.Id, CancellationToken.None);
         Assert.Equal([tasks["2021-01.csv"], tasks["2021-03.csv"]], predictions.Select(p => p.Task).Order());
         Assert.All(predictions, p => Assert.Equal("detector-v3", p.ModelVersion));
         var january = predictions.Single(p => p.Task == tasks["2021-01.csv"]);
@@ -101,7 +62,7 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
             january.Result.Select(r => ((string)r["value"]!["start"]!, (string)r["value"]!["end"]!, (bool)r["value"]!["instant"]!, (string)r["value"]!["timeserieslabels"]![0]!)));
 
         // The tasks carry them where the editor reads them (fields=all).
-        await foreach (var task in _client.ListTasksAsync(project.Id, withAnnotations: true, CancellationToken.None))
+        await foreach (var task in Client.ListTasksAsync(project.Id, withAnnotations: true, CancellationToken.None))
         {
             Assert.Equal(task.Id == tasks["2021-01.csv"] || task.Id == tasks["2021-03.csv"] ? 1 : 0, task.Predictions.Count);
         }
@@ -110,7 +71,7 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
         var again = await RunAsync("--target=Export", $"--predictions={file}");
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("ImportPredictions: 0 tasks got a new prediction, 2 unchanged, 0 earlier predictions of 'detector-v3' removed", again.Output);
-        Assert.Equal(predictions.Select(p => p.Id), (await _client.ListPredictionsAsync(project.Id, CancellationToken.None)).Select(p => p.Id));
+        Assert.Equal(predictions.Select(p => p.Id), (await Client.ListPredictionsAsync(project.Id, CancellationToken.None)).Select(p => p.Id));
 
         // The annotator starts from the prediction: keeps the first region, stretches the instant, deletes the Normal one, adds one.
         var kept = (JObject)january.Result[0].DeepClone();
@@ -123,9 +84,9 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
             ["value"] = new JObject { ["start"] = "2021-01-28 00:00:00", ["end"] = "2021-01-28 02:00:00", ["instant"] = false, ["timeserieslabels"] = new JArray("Anomaly") },
             ["id"] = "manual0001", ["from_name"] = "label", ["to_name"] = "ts", ["type"] = "timeserieslabels", ["origin"] = "manual",
         };
-        await _client.CreateAnnotationAsync(tasks["2021-01.csv"], new AnnotationRequest { Result = [kept, stretched, added] }, CancellationToken.None);
+        await Client.CreateAnnotationAsync(tasks["2021-01.csv"], new AnnotationRequest { Result = [kept, stretched, added] }, CancellationToken.None);
 
-        var stepSummary = Path.Combine(_temp.Path, "step-summary.md");
+        var stepSummary = Path.Combine(Temp.Path, "step-summary.md");
         var export = await RunAsync(new Dictionary<string, string> { ["GITHUB_STEP_SUMMARY"] = stepSummary }, "--target=Export");
         Assert.True(export.ExitCode == 0, export.ToString());
         Assert.Contains("Predictions: 3 predicted regions reviewed in 1 annotations: 1 confirmed, 1 adjusted, 1 rejected; 1 added by hand.", await File.ReadAllTextAsync(stepSummary));
@@ -143,72 +104,63 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
         // The export carries the predictions, so Verify and an offline conversion give the same review.
         var verify = await RunAsync("--target=Verify");
         Assert.True(verify.ExitCode == 0, verify.ToString());
-        Assert.Empty(_labelStudio.ContractViolations);
+        Assert.Empty(Emulator.ContractViolations);
     }
 
     [Fact]
     public async Task A_new_output_of_the_same_model_version_replaces_the_old_and_scores_become_intervals()
     {
-        var first = await RunAsync("--target=Export", $"--predictions={_temp.Write("first.csv", Intervals)}", "--model-version=det");
+        var first = await RunAsync("--target=Export", $"--predictions={Temp.Write("first.csv", Intervals)}", "--model-version=det");
         Assert.True(first.ExitCode == 0, first.ToString());
         var (project, tasks) = await ProjectAsync();
 
         // Per-timestamp scores for February only: January's and March's predictions of "det" go, February gets one.
         var scores = "series,timestamp,score\n" + string.Concat(Enumerable.Range(0, 12).Select(i =>
             $"2021-02.csv,2021-02-02 {i / 6:00}:{i % 6 * 10:00}:00,{(i is 2 or 3 or 5 or 9 ? 0.9 : 0.1)}\n"));
-        var second = await RunAsync("--target=ImportPredictions", $"--predictions={_temp.Write("scores.csv", scores)}", "--model-version=det",
+        var second = await RunAsync("--target=ImportPredictions", $"--predictions={Temp.Write("scores.csv", scores)}", "--model-version=det",
             "--score-threshold=0.8", "--merge-gap=1200", "--min-duration=600");
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("ImportPredictions: 1 tasks got a new prediction, 0 unchanged, 2 earlier predictions of 'det' removed", second.Output);
-        var prediction = Assert.Single(await _client.ListPredictionsAsync(project.Id, CancellationToken.None));
+        var prediction = Assert.Single(await Client.ListPredictionsAsync(project.Id, CancellationToken.None));
         Assert.Equal(tasks["2021-02.csv"], prediction.Task);
         // 00:20-00:30 and 00:50 merge (gap 20 min); 01:30 alone is shorter than 10 min and is dropped.
         var value = prediction.Result.Single()["value"]!;
         Assert.Equal(("2021-02-02 00:20:00", "2021-02-02 00:50:00", "Anomaly"), ((string)value["start"]!, (string)value["end"]!, (string)value["timeserieslabels"]![0]!));
-        Assert.Empty(_labelStudio.ContractViolations);
+        Assert.Empty(Emulator.ContractViolations);
     }
 
     [Fact]
     public async Task A_lost_answer_to_the_import_is_not_retried_blindly_and_a_re_run_leaves_one_prediction_per_task()
     {
         // The server stores the predictions but the answer never arrives: the POST is not repeated (it would duplicate them).
-        await _labelStudio.DisposeAsync();
-        _labelStudio = await EmulatorServer.StartAsync(
-            new EmulatorOptions
+        await RestartEmulatorAsync(new Faults.RateFaultInjector(new Faults.FaultPlan
+        {
+            Rules = [new Faults.FaultRule
             {
-                LocalFilesDocumentRoot = DatasetsDir,
-                OpenApiSpecPath = Path.Combine(RepositoryPaths.Shared, "label-studio", "openapi-pipeline-subset.yaml"),
-                Faults = new Faults.RateFaultInjector(new Faults.FaultPlan
-                {
-                    Rules = [new Faults.FaultRule
-                    {
-                        Method = "POST", Path = @"^/api/projects/\d+/import/predictions/?$", Rate = 1, Kinds = [Faults.FaultKind.ResponseLost], Limit = 1,
-                    }],
-                }),
-            },
-            CancellationToken.None);
-        _client = new LabelStudioClient(_http, _labelStudio.BaseUrl, EmulatorOptions.DefaultLegacyToken);
-        var file = _temp.Write("detector-v3.csv", Intervals);
+                Method = "POST", Path = @"^/api/projects/\d+/import/predictions/?$", Rate = 1, Kinds = [Faults.FaultKind.ResponseLost], Limit = 1,
+            }],
+        }));
+        var file = Temp.Write("detector-v3.csv", Intervals);
 
         var lost = await RunAsync("--target=ImportPredictions", $"--predictions={file}", "--retries=2");
         Assert.NotEqual(0, lost.ExitCode);
         var (project, _) = await ProjectAsync();
-        Assert.Equal(2, (await _client.ListPredictionsAsync(project.Id, CancellationToken.None)).Count); // stored once, not twice
+        Assert.Equal(2, (await Client.ListPredictionsAsync(project.Id, CancellationToken.None)).Count); // stored once, not twice
 
         var again = await RunAsync("--target=ImportPredictions", $"--predictions={file}");
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("ImportPredictions: 0 tasks got a new prediction, 2 unchanged", again.Output);
-        Assert.Equal(2, (await _client.ListPredictionsAsync(project.Id, CancellationToken.None)).Count);
+        Assert.Equal(2, (await Client.ListPredictionsAsync(project.Id, CancellationToken.None)).Count);
     }
 
     [Fact]
     public async Task A_missing_predictions_file_fails_before_anything_is_provisioned()
     {
-        var run = await RunAsync("--target=Export", $"--predictions={Path.Combine(_temp.Path, "nope.csv")}");
+        var run = await RunAsync("--target=Export", $"--predictions={Path.Combine(Temp.Path, "nope.csv")}");
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("--predictions=", run.Output);
         Assert.Contains("nope.csv does not exist", run.Output);
-        Assert.Empty(await _client.ListProjectsAsync(null, CancellationToken.None));
+        Assert.Empty(await Client.ListProjectsAsync(null, CancellationToken.None));
     }
 
     [Fact]
@@ -216,7 +168,7 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
     {
         var provision = await RunAsync("--target=Sync");
         Assert.True(provision.ExitCode == 0, provision.ToString());
-        var file = _temp.Write("bad.csv",
+        var file = Temp.Write("bad.csv",
             "series,start,end,label\n" +
             "2021-01.csv,2021-01-05 10:00:00,2021-01-05 12:00:00,Anomaly\n" +
             "2020-12.csv,2020-12-05 10:00:00,2020-12-05 12:00:00,Anomaly\n" +
@@ -229,7 +181,7 @@ public sealed class PredictionsEndToEndTests : IAsyncLifetime
         Assert.Contains("bad.csv line 4: label 'Spike' is not in the project's labeling config (Anomaly, Normal)", run.Output);
         Assert.Contains("bad.csv line 5: 2021-01-31T23:00:00.000000 .. 2021-02-01T01:00:00.000000 lies outside series '2021-01.csv'", run.Output);
         var (project, _) = await ProjectAsync();
-        Assert.Empty(await _client.ListPredictionsAsync(project.Id, CancellationToken.None));
+        Assert.Empty(await Client.ListPredictionsAsync(project.Id, CancellationToken.None));
         Assert.False(Directory.Exists(Snapshot));
     }
 }

@@ -10,55 +10,15 @@ namespace LabelPipeline.Tests.Pipeline;
 /// drawn across a window boundary comes back as one range on the right source rows, and the real NAB and SKAB files
 /// (with NAB's backward step and repeated DST times) go through with the policies.
 /// </summary>
-public sealed class PrepareEndToEndTests : IAsyncLifetime
+public sealed class PrepareEndToEndTests() : EmulatorPipelineTest(scratchDatasets: true)
 {
-    private readonly TempDirectory _temp = new();
-    private EmulatorServer _labelStudio = null!;
-    private HttpClient _http = null!;
-    private LabelStudioClient _client = null!;
-
-    private string DatasetsDir => Path.Combine(_temp.Path, "datasets");
-
-    private string Output => Path.Combine(_temp.Path, "artifacts");
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(DatasetsDir);
-        _labelStudio = await EmulatorServer.StartAsync(
-            new EmulatorOptions
-            {
-                LocalFilesDocumentRoot = DatasetsDir,
-                OpenApiSpecPath = Path.Combine(RepositoryPaths.Shared, "label-studio", "openapi-pipeline-subset.yaml"),
-            },
-            CancellationToken.None);
-        _http = new HttpClient();
-        _client = new LabelStudioClient(_http, _labelStudio.BaseUrl, EmulatorOptions.DefaultLegacyToken);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _labelStudio.DisposeAsync();
-        _temp.Dispose();
-    }
-
-    private Task<PipelineRun> RunAsync(params string[] arguments) =>
-        PipelineRunner.RunAsync(
-            [
-                $"--label-studio-url={_labelStudio.BaseUrl}",
-                $"--datasets-dir={DatasetsDir}",
-                $"--local-files-root={DatasetsDir}",
-                $"--output={Output}",
-                $"--state-dir={Path.Combine(_temp.Path, "state")}",
-                .. arguments,
-            ],
-            new Dictionary<string, string> { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = EmulatorOptions.DefaultLegacyToken });
+    private Task<PipelineRun> RunAsync(params string[] arguments) => RunPipelineAsync(arguments);
 
     private async Task<List<LabelStudioTask>> TasksAsync(string title)
     {
-        var project = (await _client.ListProjectsAsync(title, CancellationToken.None)).Single();
+        var project = (await Client.ListProjectsAsync(title, CancellationToken.None)).Single();
         var tasks = new List<LabelStudioTask>();
-        await foreach (var task in _client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
+        await foreach (var task in Client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
         {
             tasks.Add(task);
         }
@@ -95,8 +55,8 @@ public sealed class PrepareEndToEndTests : IAsyncLifetime
 
         // One annotator drags from 03:50 to the end of window 1, then carries on in window 2 up to 04:20.
         Task<LabelStudioTask> Window(int n) => Task.FromResult(tasks.Single(t => t.Data["csv"]!.ToString().EndsWith($"s.w000{n}.csv", StringComparison.Ordinal)));
-        await _client.CreateAnnotationAsync((await Window(1)).Id, new AnnotationRequest { Result = [Region("2024-05-01 03:50:00", "2024-05-01 04:09:00", "left")] }, CancellationToken.None);
-        await _client.CreateAnnotationAsync((await Window(2)).Id, new AnnotationRequest { Result = [Region("2024-05-01 04:00:00", "2024-05-01 04:20:00", "right")] }, CancellationToken.None);
+        await Client.CreateAnnotationAsync((await Window(1)).Id, new AnnotationRequest { Result = [Region("2024-05-01 03:50:00", "2024-05-01 04:09:00", "left")] }, CancellationToken.None);
+        await Client.CreateAnnotationAsync((await Window(2)).Id, new AnnotationRequest { Result = [Region("2024-05-01 04:00:00", "2024-05-01 04:20:00", "right")] }, CancellationToken.None);
 
         var second = await RunAsync(args);
         Assert.True(second.ExitCode == 0, second.ToString());
@@ -142,7 +102,7 @@ public sealed class PrepareEndToEndTests : IAsyncLifetime
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("machine_temperature_system_failure.csv line 10151: time '2014-01-07 02:00:00' goes backwards", refused.Output);
         Assert.Contains("--on-unsorted=sort", refused.Output);
-        Assert.Empty(await _client.ListProjectsAsync(null, CancellationToken.None));
+        Assert.Empty(await Client.ListProjectsAsync(null, CancellationToken.None));
 
         var nabRun = await RunAsync("--target=Export", "--dataset=nab", "--on-unsorted=sort", "--on-duplicate=mean");
         Assert.True(nabRun.ExitCode == 0, nabRun.ToString());
@@ -154,12 +114,5 @@ public sealed class PrepareEndToEndTests : IAsyncLifetime
         Assert.True(skabRun.ExitCode == 0, skabRun.ToString());
         Assert.Contains("separator ';' -> ','", skabRun.Output);
         Assert.Equal(2, (await TasksAsync("skab v1")).Count);
-    }
-
-    private void CopyInto(string dataset, string file)
-    {
-        var target = Path.Combine(DatasetsDir, dataset, "v1", Path.GetFileName(file));
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(file, target);
     }
 }

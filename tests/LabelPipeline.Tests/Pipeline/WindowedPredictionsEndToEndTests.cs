@@ -11,56 +11,16 @@ namespace LabelPipeline.Tests.Pipeline;
 /// annotator confirming both pieces of a region gets one interval in the snapshot, and an unsorted real source (NAB)
 /// takes predictions once Prepare sorted it.
 /// </summary>
-public sealed class WindowedPredictionsEndToEndTests : IAsyncLifetime
+public sealed class WindowedPredictionsEndToEndTests() : EmulatorPipelineTest(scratchDatasets: true)
 {
-    private readonly TempDirectory _temp = new();
-    private EmulatorServer _labelStudio = null!;
-    private HttpClient _http = null!;
-    private LabelStudioClient _client = null!;
-
-    private string DatasetsDir => Path.Combine(_temp.Path, "datasets");
-
-    private string Output => Path.Combine(_temp.Path, "artifacts");
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(DatasetsDir);
-        _labelStudio = await EmulatorServer.StartAsync(
-            new EmulatorOptions
-            {
-                LocalFilesDocumentRoot = DatasetsDir,
-                OpenApiSpecPath = Path.Combine(RepositoryPaths.Shared, "label-studio", "openapi-pipeline-subset.yaml"),
-            },
-            CancellationToken.None);
-        _http = new HttpClient();
-        _client = new LabelStudioClient(_http, _labelStudio.BaseUrl, EmulatorOptions.DefaultLegacyToken);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _labelStudio.DisposeAsync();
-        _temp.Dispose();
-    }
-
-    private Task<PipelineRun> RunAsync(params string[] arguments) =>
-        PipelineRunner.RunAsync(
-            [
-                $"--label-studio-url={_labelStudio.BaseUrl}",
-                $"--datasets-dir={DatasetsDir}",
-                $"--local-files-root={DatasetsDir}",
-                $"--output={Output}",
-                $"--state-dir={Path.Combine(_temp.Path, "state")}",
-                .. arguments,
-            ],
-            new Dictionary<string, string> { ["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = EmulatorOptions.DefaultLegacyToken });
+    private Task<PipelineRun> RunAsync(params string[] arguments) => RunPipelineAsync(arguments);
 
     /// <summary>The project's tasks by task file name.</summary>
     private async Task<(int Project, Dictionary<string, int> Tasks)> TasksAsync(string title)
     {
-        var project = (await _client.ListProjectsAsync(title, CancellationToken.None)).Single();
+        var project = (await Client.ListProjectsAsync(title, CancellationToken.None)).Single();
         var tasks = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var task in _client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
+        await foreach (var task in Client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
         {
             tasks[LabelPipeline.Export.RangeExtractor.SeriesFileName(task.Data["csv"]!.ToString())] = task.Id;
         }
@@ -71,13 +31,6 @@ public sealed class WindowedPredictionsEndToEndTests : IAsyncLifetime
     private static (string Start, string End)[] Values(Prediction prediction) =>
         prediction.Result.Select(r => ((string)r["value"]!["start"]!, (string)r["value"]!["end"]!)).ToArray();
 
-    private void CopyInto(string dataset, string file)
-    {
-        var target = Path.Combine(DatasetsDir, dataset, "v1", Path.GetFileName(file));
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(file, target);
-    }
-
     [Fact]
     public async Task A_predicted_region_across_a_window_boundary_is_split_imported_once_and_joined_again_in_the_snapshot()
     {
@@ -86,7 +39,7 @@ public sealed class WindowedPredictionsEndToEndTests : IAsyncLifetime
         var source = Path.Combine(DatasetsDir, "win", "v1", "s.csv");
         Directory.CreateDirectory(Path.GetDirectoryName(source)!);
         await File.WriteAllTextAsync(source, "time,v\n" + string.Concat(Enumerable.Range(0, 1000).Select(i => $"{t0.AddMinutes(i):dd.MM.yyyy HH:mm:ss},{i % 13}\n")));
-        var model = _temp.Write("model.csv",
+        var model = Temp.Write("model.csv",
             "series,start,end,score\n" +
             "s.csv,01.05.2024 03:50:00,01.05.2024 04:20:00,0.9\n" + // across the boundary of windows 1 and 2
             "s,2024-05-01T10:00:00Z,2024-05-01T10:30:00Z,0.6\n"); // ISO 8601, inside window 3
@@ -99,7 +52,7 @@ public sealed class WindowedPredictionsEndToEndTests : IAsyncLifetime
         Assert.Contains("ImportPredictions: 3 tasks got a new prediction, 0 unchanged, 0 earlier predictions of 'det-1' removed", first.Output);
 
         var (project, tasks) = await TasksAsync("win v1");
-        var predictions = (await _client.ListPredictionsAsync(project, CancellationToken.None)).ToDictionary(p => p.Task);
+        var predictions = (await Client.ListPredictionsAsync(project, CancellationToken.None)).ToDictionary(p => p.Task);
         Assert.Equal([tasks["s.w0001.csv"], tasks["s.w0002.csv"], tasks["s.w0003.csv"]], predictions.Keys.Order());
         var left = predictions[tasks["s.w0001.csv"]];
         var right = predictions[tasks["s.w0002.csv"]];
@@ -112,11 +65,11 @@ public sealed class WindowedPredictionsEndToEndTests : IAsyncLifetime
         var again = await RunAsync(["--target=ImportPredictions", .. args]);
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("ImportPredictions: 0 tasks got a new prediction, 3 unchanged, 0 earlier predictions of 'det-1' removed", again.Output);
-        Assert.Equal(predictions.Values.Select(p => p.Id).Order(), (await _client.ListPredictionsAsync(project, CancellationToken.None)).Select(p => p.Id).Order());
+        Assert.Equal(predictions.Values.Select(p => p.Id).Order(), (await Client.ListPredictionsAsync(project, CancellationToken.None)).Select(p => p.Id).Order());
 
         // The annotator accepts both pieces as they are (the editor keeps the predicted results, ids and all).
-        await _client.CreateAnnotationAsync(tasks["s.w0001.csv"], new AnnotationRequest { Result = (JArray)left.Result.DeepClone() }, CancellationToken.None);
-        await _client.CreateAnnotationAsync(tasks["s.w0002.csv"], new AnnotationRequest { Result = (JArray)right.Result.DeepClone() }, CancellationToken.None);
+        await Client.CreateAnnotationAsync(tasks["s.w0001.csv"], new AnnotationRequest { Result = (JArray)left.Result.DeepClone() }, CancellationToken.None);
+        await Client.CreateAnnotationAsync(tasks["s.w0002.csv"], new AnnotationRequest { Result = (JArray)right.Result.DeepClone() }, CancellationToken.None);
 
         var export = await RunAsync("--target=Export", "--dataset=win", "--max-points-per-task=250", "--model-version=det-1");
         Assert.True(export.ExitCode == 0, export.ToString());
@@ -133,7 +86,7 @@ public sealed class WindowedPredictionsEndToEndTests : IAsyncLifetime
 
         var verify = await RunAsync("--target=Verify", "--dataset=win", "--max-points-per-task=250", "--model-version=det-1");
         Assert.True(verify.ExitCode == 0, verify.ToString());
-        Assert.Empty(_labelStudio.ContractViolations);
+        Assert.Empty(Emulator.ContractViolations);
     }
 
     [SkippableFact]
@@ -145,7 +98,7 @@ public sealed class WindowedPredictionsEndToEndTests : IAsyncLifetime
         string[] args = ["--dataset=nab", "--on-unsorted=sort", "--on-duplicate=mean", "--max-points-per-task=12000"];
 
         // Outside the series (it starts 2013-12-02 21:15): refused with file and line, nothing imported.
-        var bad = _temp.Write("bad.csv",
+        var bad = Temp.Write("bad.csv",
             "series,start,end\n" +
             "machine_temperature_system_failure.csv,2014-01-07 01:00:00,2014-01-07 03:00:00\n" +
             "machine_temperature_system_failure.csv,2013-12-01 00:00:00,2013-12-01 06:00:00\n");
@@ -155,7 +108,7 @@ public sealed class WindowedPredictionsEndToEndTests : IAsyncLifetime
         Assert.Contains("bad.csv line 3: 2013-12-01T00:00:00.000000 .. 2013-12-01T06:00:00.000000 lies outside series 'machine_temperature_system_failure.csv', which runs from 2013-12-02T21:15:00.000000", refused.Output);
         var (project, tasks) = await TasksAsync("nab v1");
         Assert.Equal(2, tasks.Count); // 22,695 rows, 12,000 per task: the backward step (2014-01-07) is in the first
-        Assert.Empty(await _client.ListPredictionsAsync(project, CancellationToken.None));
+        Assert.Empty(await Client.ListPredictionsAsync(project, CancellationToken.None));
 
         // Around the backward step (source line 10151) and across the first window boundary, read from Prepare's manifest.
         var manifest = JObject.Parse(await File.ReadAllTextAsync(Path.Combine(DatasetsDir, ".prepared", "nab", "v1", "prepare.json")));
@@ -163,19 +116,19 @@ public sealed class WindowedPredictionsEndToEndTests : IAsyncLifetime
         var boundaryEnd = DateTime.Parse((string)windows[0]!["end"]!, System.Globalization.CultureInfo.InvariantCulture);
         var boundaryStart = (string)windows[1]!["start"]!;
         var across = $"{boundaryEnd.AddHours(-1):yyyy-MM-dd HH:mm:ss}";
-        var good = _temp.Write("good.csv",
+        var good = Temp.Write("good.csv",
             "series,start,end\n" +
             "machine_temperature_system_failure.csv,2014-01-07 01:00:00,2014-01-07 03:00:00\n" +
             $"machine_temperature_system_failure.csv,{across},{DateTime.Parse(boundaryStart, System.Globalization.CultureInfo.InvariantCulture).AddHours(1):yyyy-MM-dd HH:mm:ss}\n");
         var run = await RunAsync(["--target=ImportPredictions", $"--predictions={good}", .. args]);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("11 rows out of time order sorted", run.Output);
-        var predictions = (await _client.ListPredictionsAsync(project, CancellationToken.None)).ToDictionary(p => p.Task);
+        var predictions = (await Client.ListPredictionsAsync(project, CancellationToken.None)).ToDictionary(p => p.Task);
         var first = predictions[tasks["machine_temperature_system_failure.w0001.csv"]];
         var second = predictions[tasks["machine_temperature_system_failure.w0002.csv"]];
         Assert.Contains(("2014-01-07 01:00:00", "2014-01-07 03:00:00"), Values(first));
         Assert.Contains((across, (string)windows[0]!["end"]!), Values(first));
         Assert.Equal([(boundaryStart, $"{DateTime.Parse(boundaryStart, System.Globalization.CultureInfo.InvariantCulture).AddHours(1):yyyy-MM-dd HH:mm:ss}")], Values(second));
-        Assert.Empty(_labelStudio.ContractViolations);
+        Assert.Empty(Emulator.ContractViolations);
     }
 }

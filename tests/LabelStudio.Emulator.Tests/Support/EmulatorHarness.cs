@@ -42,7 +42,7 @@ public sealed class EmulatorHarness : IAsyncDisposable
     {
         var root = Path.Combine(Path.GetTempPath(), "ls-emulator-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
-        var options = new EmulatorOptions { OpenApiSpecPath = TestPaths.Spec, LocalFilesDocumentRoot = root };
+        var options = new EmulatorOptions { OpenApiSpecPath = Repository.OpenApiSpec, LocalFilesDocumentRoot = root };
         options = configure?.Invoke(options) ?? options;
         var server = await EmulatorServer.StartAsync(options, CancellationToken.None);
         return new EmulatorHarness(server, root) { Auth = new AuthenticationHeaderValue("Token", server.LegacyToken) };

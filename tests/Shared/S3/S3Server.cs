@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using LabelPipeline.Storage;
 
-namespace S3.Tests.Support;
+namespace LabelPipeline.TestSupport.S3;
 
 /// <summary>
 /// A real s3rver 3.7.1 (tests/s3/server.js) on 127.0.0.1 with a free port and a private data folder, for one test
@@ -31,13 +30,18 @@ public sealed class S3Server : IAsyncLifetime
 
     public static bool Required => Environment.GetEnvironmentVariable("LABELPIPELINE_REQUIRE_S3") == "1";
 
+    /// <summary>tests/s3/server.js, which starts s3rver from tests/s3/node_modules (installed by tests/s3/install.sh).</summary>
+    private static string ServerScript => Path.Combine(Repository.Root, "tests", "s3", "server.js");
+
+    private static string NodeModules => Path.Combine(Repository.Root, "tests", "s3", "node_modules");
+
     public AwsEndpoints Endpoints => new() { Region = "us-east-1", S3 = Endpoint };
 
     public async Task InitializeAsync()
     {
-        if (!Directory.Exists(Path.Combine(TestPaths.S3NodeModules, "s3rver")))
+        if (!Directory.Exists(Path.Combine(NodeModules, "s3rver")))
         {
-            Unavailable($"s3rver is not installed: run 'bash tests/s3/install.sh' ({TestPaths.S3NodeModules} is missing).");
+            Unavailable($"s3rver is not installed: run 'bash tests/s3/install.sh' ({NodeModules} is missing).");
             return;
         }
 
@@ -46,11 +50,11 @@ public sealed class S3Server : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(TestPaths.S3Server)!,
+            WorkingDirectory = Path.GetDirectoryName(ServerScript)!,
         };
 
         // --openssl-legacy-provider: s3rver's ListObjectsV2 continuation tokens use DES (TEST-INFRASTRUCTURE §B.2).
-        foreach (var argument in new[] { "--openssl-legacy-provider", TestPaths.S3Server, "-d", _data.Path, "-a", "127.0.0.1", "-p", "0" })
+        foreach (var argument in new[] { "--openssl-legacy-provider", ServerScript, "-d", _data.Path, "-a", "127.0.0.1", "-p", "0" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -208,16 +212,5 @@ public sealed class S3Server : IAsyncLifetime
         }
 
         SkipReason = reason;
-    }
-}
-
-/// <summary>A free TCP port on loopback (for listeners that cannot bind port 0 themselves).</summary>
-public static class FreePort
-{
-    public static int Next()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

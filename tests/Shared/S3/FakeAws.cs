@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Web;
 
-namespace S3.Tests.Support;
+namespace LabelPipeline.TestSupport.S3;
 
 /// <summary>One AssumeRole call as the fake STS received it.</summary>
 public sealed record AssumeRoleCall(string CallerKeyId, string RoleArn, int DurationSeconds, string SessionName);
