@@ -18,7 +18,9 @@ public static class HtmlReport
     private const int PlotHeight = 220;
     private const int Buckets = 550;
 
-    public static void Write(string path, SnapshotOptions options, IReadOnlyList<LabeledRange> ranges, ILookup<string, LabeledRange> bySeries)
+    /// <param name="ranges">Every region (enumerated once per label, so it can stream from disk).</param>
+    /// <param name="rangesOf">One series' regions, by file name.</param>
+    public static void Write(string path, SnapshotOptions options, IEnumerable<LabeledRange> ranges, Func<string, IReadOnlyList<LabeledRange>> rangesOf)
     {
         var html = new StringBuilder();
         var title = $"Labels: {options.Dataset.Name} {options.Dataset.Version}";
@@ -40,8 +42,8 @@ public static class HtmlReport
         html.Append("</table>\n<h2>Series</h2>\n<table><tr><th>series</th><th>regions</th><th>annotations</th></tr>\n");
         foreach (var file in options.Dataset.Files.Select(Path.GetFileName))
         {
-            var mine = bySeries[file!].ToArray();
-            html.Append("<tr><td>").Append(E(file!)).Append("</td><td>").Append(mine.Length).Append("</td><td>")
+            var mine = rangesOf(file!);
+            html.Append("<tr><td>").Append(E(file!)).Append("</td><td>").Append(mine.Count).Append("</td><td>")
                 .Append(mine.Select(r => r.AnnotationId).Distinct().Count()).Append("</td></tr>\n");
         }
 
@@ -53,7 +55,7 @@ public static class HtmlReport
         {
             var name = Path.GetFileName(file);
             html.Append("<h3>").Append(E(name)).Append("</h3>\n");
-            AppendChart(html, file, options, bySeries[name].ToArray());
+            AppendChart(html, file, options, rangesOf(name));
             writer.Write(html);
             html.Clear();
         }
