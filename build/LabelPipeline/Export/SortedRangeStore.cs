@@ -118,7 +118,8 @@ internal sealed class SortedRangeStore : IDisposable
             return [];
         }
 
-        using var reader = new BinaryReader(new FileStream(SortedFile, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize));
+        // Called per series (thousands of times): a small buffer, as a series' regions are few.
+        using var reader = new BinaryReader(new FileStream(SortedFile, FileMode.Open, FileAccess.Read, FileShare.Read, 4096));
         reader.BaseStream.Position = at.Offset;
         var ranges = new LabeledRange[at.Count];
         for (var i = 0; i < ranges.Length; i++)
