@@ -279,7 +279,7 @@ public static class SnapshotBuilder
                 ["export_method"] = options.Source.ExportMethod,
             },
             ["label_config_sha256"] = Convert.ToHexStringLower(SHA256.HashData(Utf8.GetBytes(options.LabelConfig))),
-            ["series"] = new JArray(sources),
+            ["series"] = new JArray(), // streamed below, like files
             ["rules"] = new JObject
             {
                 ["annotations"] = options.Annotations.ToArgument(),
@@ -298,7 +298,7 @@ public static class SnapshotBuilder
                 ["lookout_rows"] = lookoutRows,
                 ["regions_per_label"] = JObject.FromObject(perLabel),
             },
-            ["files"] = new JArray(files),
+            ["files"] = new JArray(),
         };
         if (predictionReview is not null)
         {
@@ -327,7 +327,35 @@ public static class SnapshotBuilder
             };
         }
 
-        Write(directory, SnapshotLayout.Manifest, manifest.ToString(Formatting.Indented).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
+        // Streamed, not rendered to one string, and the two per-file lists one entry at a time: with thousands of
+        // series they are megabytes.
+        var streamed = new Dictionary<string, IEnumerable<JObject>> { ["series"] = sources, ["files"] = files };
+        using var text = new StreamWriter(Path.Combine(directory, SnapshotLayout.Manifest), false, Utf8) { NewLine = "\n" };
+        using (var json = new JsonTextWriter(text) { Formatting = Formatting.Indented, CloseOutput = false })
+        {
+            json.WriteStartObject();
+            foreach (var property in manifest.Properties())
+            {
+                if (!streamed.TryGetValue(property.Name, out var entries))
+                {
+                    property.WriteTo(json);
+                    continue;
+                }
+
+                json.WritePropertyName(property.Name);
+                json.WriteStartArray();
+                foreach (var entry in entries)
+                {
+                    entry.WriteTo(json);
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        }
+
+        text.Write('\n');
     }
 
     private static void Write(string directory, string relative, string content)
