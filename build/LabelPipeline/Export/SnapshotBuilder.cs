@@ -105,8 +105,7 @@ public static class SnapshotBuilder
             var lookout = LookoutLabels.Merge(WidenInstants(store.All(), options.InstantWidth), options.AnomalyLabels);
             lookoutRows = lookout.Count;
             Write(directory, SnapshotLayout.LookoutLabels, LookoutLabels.Render(lookout));
-            WriteIntervalsCsv(directory, store.All(), options);
-            WriteIntervalsJsonl(directory, store.All(), options);
+            WriteIntervals(directory, store.All(), options);
             foreach (var file in options.Dataset.Files)
             {
                 ct.ThrowIfCancellationRequested();
@@ -216,42 +215,41 @@ public static class SnapshotBuilder
         r.Review ?? string.Empty, r.PredictionRegionId ?? string.Empty,
     ];
 
-    private static void WriteIntervalsCsv(string directory, IEnumerable<LabeledRange> ranges, SnapshotOptions options)
+    /// <summary>intervals.csv and intervals.jsonl, in one pass over the regions (they stream from disk).</summary>
+    private static void WriteIntervals(string directory, IEnumerable<LabeledRange> ranges, SnapshotOptions options)
     {
-        using var text = new StreamWriter(Path.Combine(directory, SnapshotLayout.IntervalsCsv), false, Utf8);
-        using var csv = CsvWriter.Create(text, new CsvWriterOptions { NewLine = "\n", Separator = ',' }, true);
+        using var csvText = new StreamWriter(Path.Combine(directory, SnapshotLayout.IntervalsCsv), false, Utf8);
+        using var csv = CsvWriter.Create(csvText, new CsvWriterOptions { NewLine = "\n", Separator = ',' }, true);
+        using var jsonl = new StreamWriter(Path.Combine(directory, SnapshotLayout.IntervalsJsonl), false, Utf8) { NewLine = "\n" };
         csv.WriteRecord(IntervalColumns);
         foreach (var range in ranges)
         {
-            csv.WriteRecord(IntervalRow(range, options));
+            var row = IntervalRow(range, options);
+            csv.WriteRecord(row);
+            jsonl.WriteLine(IntervalJson(range, row).ToString(Formatting.None));
         }
     }
 
-    private static void WriteIntervalsJsonl(string directory, IEnumerable<LabeledRange> ranges, SnapshotOptions options)
+    private static JObject IntervalJson(LabeledRange range, string[] row)
     {
-        using var text = new StreamWriter(Path.Combine(directory, SnapshotLayout.IntervalsJsonl), false, Utf8) { NewLine = "\n" };
-        foreach (var range in ranges)
+        var json = new JObject();
+        for (var i = 0; i < IntervalColumns.Length; i++)
         {
-            var row = IntervalRow(range, options);
-            var json = new JObject();
-            for (var i = 0; i < IntervalColumns.Length; i++)
+            json[IntervalColumns[i]] = IntervalColumns[i] switch
             {
-                json[IntervalColumns[i]] = IntervalColumns[i] switch
-                {
-                    "task_id" => range.TaskId,
-                    "annotation_id" => range.AnnotationId,
-                    "instant" => range.Instant,
-                    "ground_truth" => range.GroundTruth,
-                    "is_anomaly" => row[i] == "1",
-                    "labels" => new JArray(range.Labels),
-                    "choices" => new JArray(range.Choices),
-                    "text" or "annotator" or "created_at" or "updated_at" or "review" or "prediction_region_id" when row[i].Length == 0 => JValue.CreateNull(),
-                    _ => row[i],
-                };
-            }
-
-            text.WriteLine(json.ToString(Formatting.None));
+                "task_id" => range.TaskId,
+                "annotation_id" => range.AnnotationId,
+                "instant" => range.Instant,
+                "ground_truth" => range.GroundTruth,
+                "is_anomaly" => row[i] == "1",
+                "labels" => new JArray(range.Labels),
+                "choices" => new JArray(range.Choices),
+                "text" or "annotator" or "created_at" or "updated_at" or "review" or "prediction_region_id" when row[i].Length == 0 => JValue.CreateNull(),
+                _ => row[i],
+            };
         }
+
+        return json;
     }
 
     private static void WriteManifest(

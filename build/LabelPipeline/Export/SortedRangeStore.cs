@@ -15,6 +15,7 @@ internal sealed class SortedRangeStore : IDisposable
     private readonly List<(string Series, LabeledRange Range)> _run = new(RunSize);
     private readonly List<string> _runFiles = [];
     private readonly Dictionary<string, (long Offset, int Count)> _seriesIndex = new(StringComparer.Ordinal);
+    private BinaryReader? _seriesReader;
     private string SortedFile => Path.Combine(_folder, "sorted.bin");
 
     public SortedRangeStore(string folder)
@@ -118,8 +119,8 @@ internal sealed class SortedRangeStore : IDisposable
             return [];
         }
 
-        // Called per series (thousands of times): a small buffer, as a series' regions are few.
-        using var reader = new BinaryReader(new FileStream(SortedFile, FileMode.Open, FileAccess.Read, FileShare.Read, 4096));
+        // Called per series, thousands of times: one reader for all, with a small buffer, as a series' regions are few.
+        var reader = _seriesReader ??= new BinaryReader(new FileStream(SortedFile, FileMode.Open, FileAccess.Read, FileShare.Read, 4096));
         reader.BaseStream.Position = at.Offset;
         var ranges = new LabeledRange[at.Count];
         for (var i = 0; i < ranges.Length; i++)
@@ -132,6 +133,7 @@ internal sealed class SortedRangeStore : IDisposable
 
     public void Dispose()
     {
+        _seriesReader?.Dispose();
         if (Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
