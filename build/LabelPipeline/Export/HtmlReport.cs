@@ -18,7 +18,9 @@ public static class HtmlReport
     private const int PlotHeight = 220;
     private const int Buckets = 550;
 
-    public static void Write(string path, SnapshotOptions options, IReadOnlyList<LabeledRange> ranges, ILookup<string, LabeledRange> bySeries)
+    /// <param name="ranges">Every region (enumerated once, so it can stream from disk).</param>
+    /// <param name="rangesOf">One series' regions, by file name.</param>
+    public static void Write(string path, SnapshotOptions options, IEnumerable<LabeledRange> ranges, Func<string, IReadOnlyList<LabeledRange>> rangesOf)
     {
         var html = new StringBuilder();
         var title = $"Labels: {options.Dataset.Name} {options.Dataset.Version}";
@@ -28,20 +30,25 @@ public static class HtmlReport
             .Append("svg{border:1px solid #ddd;background:#fff}.legend span{display:inline-block;margin-right:14px}")
             .Append("</style></head><body>\n<h1>").Append(E(title)).Append("</h1>\n");
 
-        var labels = ranges.SelectMany(r => r.Labels).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var regionsPerLabel = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var label in ranges.SelectMany(r => r.Labels.Distinct(StringComparer.Ordinal)))
+        {
+            regionsPerLabel[label] = regionsPerLabel.GetValueOrDefault(label) + 1;
+        }
+
         html.Append("<h2>Regions per label</h2>\n<table><tr><th>label</th><th>regions</th><th>anomaly</th></tr>\n");
-        foreach (var label in labels)
+        foreach (var (label, regions) in regionsPerLabel)
         {
             html.Append("<tr><td><span style=\"color:").Append(LabelColor(label, options)).Append("\">&#9632;</span> ").Append(E(label))
-                .Append("</td><td>").Append(ranges.Count(r => r.Labels.Contains(label))).Append("</td><td>")
+                .Append("</td><td>").Append(regions).Append("</td><td>")
                 .Append(options.AnomalyLabels.Contains(label) ? "yes" : "no").Append("</td></tr>\n");
         }
 
         html.Append("</table>\n<h2>Series</h2>\n<table><tr><th>series</th><th>regions</th><th>annotations</th></tr>\n");
         foreach (var file in options.Dataset.Files.Select(Path.GetFileName))
         {
-            var mine = bySeries[file!].ToArray();
-            html.Append("<tr><td>").Append(E(file!)).Append("</td><td>").Append(mine.Length).Append("</td><td>")
+            var mine = rangesOf(file!);
+            html.Append("<tr><td>").Append(E(file!)).Append("</td><td>").Append(mine.Count).Append("</td><td>")
                 .Append(mine.Select(r => r.AnnotationId).Distinct().Count()).Append("</td></tr>\n");
         }
 
@@ -53,7 +60,7 @@ public static class HtmlReport
         {
             var name = Path.GetFileName(file);
             html.Append("<h3>").Append(E(name)).Append("</h3>\n");
-            AppendChart(html, file, options, bySeries[name].ToArray());
+            AppendChart(html, file, options, rangesOf(name));
             writer.Write(html);
             html.Clear();
         }

@@ -105,14 +105,14 @@ public static class PredictionReview
         return (result, reviews, annotations.Count);
     }
 
-    public static PredictionReviewCounts Count(int tasksReviewed, int annotationsReviewed, IReadOnlyList<PredictedRegionReview> predicted, IEnumerable<LabeledRange> ranges) => new(
+    public static PredictionReviewCounts Count(int tasksReviewed, int annotationsReviewed, IReadOnlyList<PredictedRegionReview> predicted, int added) => new(
         tasksReviewed,
         annotationsReviewed,
         predicted.Count,
         predicted.Count(p => p.Outcome == ReviewOutcome.Confirmed),
         predicted.Count(p => p.Outcome == ReviewOutcome.Adjusted),
         predicted.Count(p => p.Outcome == ReviewOutcome.Rejected),
-        ranges.Count(r => r.Review == ReviewOutcome.Added));
+        added);
 
     /// <summary>predictions/review.csv: one row per predicted region per reviewing annotation.</summary>
     public static string RenderCsv(IEnumerable<PredictedRegionReview> reviews)
@@ -185,7 +185,7 @@ public static class PredictionReview
 public sealed class PredictionReviewer(LabelConfigInfo config, string? modelVersion, AnnotationSelection selection)
 {
     private readonly List<PredictedRegionReview> _predicted = [];
-    private readonly List<LabeledRange> _ranges = [];
+    private int _added;
     private int _tasks;
     private int _annotations;
 
@@ -208,13 +208,13 @@ public sealed class PredictionReviewer(LabelConfigInfo config, string? modelVers
             _tasks++;
             _annotations += annotations;
             _predicted.AddRange(predicted);
-            _ranges.AddRange(reviewed);
+            _added += reviewed.Count(r => r.Review == ReviewOutcome.Added); // counted, not kept: memory stays flat
         }
 
         return reviewed;
     }
 
-    public PredictionReviewCounts Counts => PredictionReview.Count(_tasks, _annotations, _predicted, _ranges);
+    public PredictionReviewCounts Counts => PredictionReview.Count(_tasks, _annotations, _predicted, _added);
 
     public JObject ToJson() => PredictionReview.ToJson(Counts, modelVersion);
 }

@@ -29,6 +29,9 @@ public static class SnapshotBuilder
 {
     private static readonly UTF8Encoding Utf8 = new(false);
 
+    /// <summary>Where the regions are spilled while the snapshot is built (inside the staging folder, removed before the manifest).</summary>
+    private const string SpillFolder = ".regions";
+
     public static string ToolVersion { get; } =
         typeof(SnapshotBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
@@ -65,53 +68,80 @@ public static class SnapshotBuilder
 
         File.WriteAllText(Path.Combine(directory, SnapshotLayout.LabelConfig), options.LabelConfig, Utf8);
 
-        var ranges = new List<LabeledRange>();
         var reviewer = new PredictionReviewer(config, options.PredictionModelVersion, options.Annotations);
-        int tasks = 0, annotations = 0;
-        foreach (var task in ExportFileReader.ReadTasks(exportFile)) // the user's path, so errors name the file they gave
-        {
-            ct.ThrowIfCancellationRequested();
-            tasks++;
-            annotations += options.Annotations.Select(task.Annotations).Count();
-            ranges.AddRange(reviewer.Review(task, RangeExtractor.Extract(task, config, options.Annotations)));
-        }
-
-        if (options.Prepared is { } prepared)
-        {
-            ranges = WindowMapping.Apply(ranges, prepared);
-        }
-
-        CheckSeries(ranges, options);
-        ranges.Sort(Compare);
-
-        var lookout = LookoutLabels.Merge(WidenInstants(ranges, options.InstantWidth), options.AnomalyLabels);
-        Write(directory, SnapshotLayout.LookoutLabels, LookoutLabels.Render(lookout));
-        WriteIntervalsCsv(directory, ranges, options);
-        WriteIntervalsJsonl(directory, ranges, options);
-        var bySeries = ranges.ToLookup(r => r.SeriesFile, StringComparer.Ordinal);
+        var seriesNames = options.Dataset.Files.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+        int tasks = 0, annotations = 0, regions, lookoutRows;
+        IReadOnlyDictionary<string, int> perLabel;
         var warnings = new List<string>();
-        foreach (var file in options.Dataset.Files)
+
+        // The regions go to disk (the store's folder is deleted before the manifest lists the snapshot's files).
+        using (var store = new SortedRangeStore(Path.Combine(directory, SpillFolder)))
         {
-            ct.ThrowIfCancellationRequested();
-            var name = Path.GetFileName(file);
-            var span = DenseLabels.Write(file, options.Schema, bySeries[name].ToArray(), options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name));
-            warnings.AddRange(OutsideTheSeries(file, bySeries[name], span));
+            (LabeledRange Range, string Series)? unknown = null;
+            foreach (var task in ExportFileReader.ReadTasks(exportFile)) // the user's path, so errors name the file they gave
+            {
+                ct.ThrowIfCancellationRequested();
+                tasks++;
+                annotations += options.Annotations.Select(task.Annotations).Count();
+                foreach (var range in reviewer.Review(task, RangeExtractor.Extract(task, config, options.Annotations)))
+                {
+                    // A Prepare task file's regions are written for its source series (WindowMapping, below).
+                    var series = options.Prepared?.FindTask(range.SeriesFile)?.Source.File ?? range.SeriesFile;
+                    unknown ??= seriesNames.Contains(series) ? null : (range, series);
+                    store.Add(series, range);
+                }
+            }
+
+            if (unknown is { } u)
+            {
+                throw new ExportException(
+                    $"task {u.Range.TaskId}: its series '{u.Series}' is not a file of dataset {options.Dataset.Name} {options.Dataset.Version} " +
+                    $"({options.Dataset.Directory}). Was the export made from another dataset version?");
+            }
+
+            store.Sort(series => options.Prepared is { } prepared ? WindowMapping.Apply(series, prepared) : series, Compare);
+            regions = store.Count;
+
+            var lookout = LookoutLabels.Merge(WidenInstants(store.All(), options.InstantWidth), options.AnomalyLabels);
+            lookoutRows = lookout.Count;
+            Write(directory, SnapshotLayout.LookoutLabels, LookoutLabels.Render(lookout));
+            WriteIntervals(directory, store.All(), options);
+            foreach (var file in options.Dataset.Files)
+            {
+                ct.ThrowIfCancellationRequested();
+                var name = Path.GetFileName(file);
+                var mine = store.OfSeries(name);
+                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name));
+                warnings.AddRange(OutsideTheSeries(file, mine, span));
+            }
+
+            if (reviewer.HasPredictions)
+            {
+                Write(directory, SnapshotLayout.PredictionReview, PredictionReview.RenderCsv(reviewer.Predicted));
+            }
+
+            HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, store.All(), store.OfSeries);
+            perLabel = CountLabels(store.All());
         }
 
-        if (reviewer.HasPredictions)
-        {
-            Write(directory, SnapshotLayout.PredictionReview, PredictionReview.RenderCsv(reviewer.Predicted));
-        }
-
-        HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, ranges, bySeries);
-        var perLabel = ranges.SelectMany(r => r.Labels).GroupBy(l => l, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        WriteManifest(directory, options, config, tasks, annotations, ranges.Count, lookout.Count, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null);
-        return new SnapshotSummary(directory, tasks, annotations, ranges.Count, lookout.Count, perLabel)
+        WriteManifest(directory, options, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null);
+        return new SnapshotSummary(directory, tasks, annotations, regions, lookoutRows, perLabel)
         {
             Warnings = warnings,
             PredictionReview = reviewer.HasPredictions ? reviewer.Counts : null,
         };
+    }
+
+    /// <summary>How many regions carry each label, in ordinal order of the labels.</summary>
+    private static Dictionary<string, int> CountLabels(IEnumerable<LabeledRange> ranges)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var label in ranges.SelectMany(r => r.Labels))
+        {
+            counts[label] = counts.GetValueOrDefault(label) + 1;
+        }
+
+        return counts.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -143,18 +173,6 @@ public static class SnapshotBuilder
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    private static void CheckSeries(List<LabeledRange> ranges, SnapshotOptions options)
-    {
-        var names = options.Dataset.Files.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
-        var unknown = ranges.FirstOrDefault(r => !names.Contains(r.SeriesFile));
-        if (unknown is not null)
-        {
-            throw new ExportException(
-                $"task {unknown.TaskId}: its series '{unknown.SeriesFile}' is not a file of dataset {options.Dataset.Name} {options.Dataset.Version} " +
-                $"({options.Dataset.Directory}). Was the export made from another dataset version?");
-        }
     }
 
     private static int Compare(LabeledRange a, LabeledRange b)
@@ -197,42 +215,41 @@ public static class SnapshotBuilder
         r.Review ?? string.Empty, r.PredictionRegionId ?? string.Empty,
     ];
 
-    private static void WriteIntervalsCsv(string directory, List<LabeledRange> ranges, SnapshotOptions options)
+    /// <summary>intervals.csv and intervals.jsonl, in one pass over the regions (they stream from disk).</summary>
+    private static void WriteIntervals(string directory, IEnumerable<LabeledRange> ranges, SnapshotOptions options)
     {
-        using var text = new StreamWriter(Path.Combine(directory, SnapshotLayout.IntervalsCsv), false, Utf8);
-        using var csv = CsvWriter.Create(text, new CsvWriterOptions { NewLine = "\n", Separator = ',' }, true);
+        using var csvText = new StreamWriter(Path.Combine(directory, SnapshotLayout.IntervalsCsv), false, Utf8);
+        using var csv = CsvWriter.Create(csvText, new CsvWriterOptions { NewLine = "\n", Separator = ',' }, true);
+        using var jsonl = new StreamWriter(Path.Combine(directory, SnapshotLayout.IntervalsJsonl), false, Utf8) { NewLine = "\n" };
         csv.WriteRecord(IntervalColumns);
         foreach (var range in ranges)
         {
-            csv.WriteRecord(IntervalRow(range, options));
+            var row = IntervalRow(range, options);
+            csv.WriteRecord(row);
+            jsonl.WriteLine(IntervalJson(range, row).ToString(Formatting.None));
         }
     }
 
-    private static void WriteIntervalsJsonl(string directory, List<LabeledRange> ranges, SnapshotOptions options)
+    private static JObject IntervalJson(LabeledRange range, string[] row)
     {
-        using var text = new StreamWriter(Path.Combine(directory, SnapshotLayout.IntervalsJsonl), false, Utf8) { NewLine = "\n" };
-        foreach (var range in ranges)
+        var json = new JObject();
+        for (var i = 0; i < IntervalColumns.Length; i++)
         {
-            var row = IntervalRow(range, options);
-            var json = new JObject();
-            for (var i = 0; i < IntervalColumns.Length; i++)
+            json[IntervalColumns[i]] = IntervalColumns[i] switch
             {
-                json[IntervalColumns[i]] = IntervalColumns[i] switch
-                {
-                    "task_id" => range.TaskId,
-                    "annotation_id" => range.AnnotationId,
-                    "instant" => range.Instant,
-                    "ground_truth" => range.GroundTruth,
-                    "is_anomaly" => row[i] == "1",
-                    "labels" => new JArray(range.Labels),
-                    "choices" => new JArray(range.Choices),
-                    "text" or "annotator" or "created_at" or "updated_at" or "review" or "prediction_region_id" when row[i].Length == 0 => JValue.CreateNull(),
-                    _ => row[i],
-                };
-            }
-
-            text.WriteLine(json.ToString(Formatting.None));
+                "task_id" => range.TaskId,
+                "annotation_id" => range.AnnotationId,
+                "instant" => range.Instant,
+                "ground_truth" => range.GroundTruth,
+                "is_anomaly" => row[i] == "1",
+                "labels" => new JArray(range.Labels),
+                "choices" => new JArray(range.Choices),
+                "text" or "annotator" or "created_at" or "updated_at" or "review" or "prediction_region_id" when row[i].Length == 0 => JValue.CreateNull(),
+                _ => row[i],
+            };
         }
+
+        return json;
     }
 
     private static void WriteManifest(
@@ -260,7 +277,7 @@ public static class SnapshotBuilder
                 ["export_method"] = options.Source.ExportMethod,
             },
             ["label_config_sha256"] = Convert.ToHexStringLower(SHA256.HashData(Utf8.GetBytes(options.LabelConfig))),
-            ["series"] = new JArray(sources),
+            ["series"] = new JArray(), // streamed below, like files
             ["rules"] = new JObject
             {
                 ["annotations"] = options.Annotations.ToArgument(),
@@ -279,7 +296,7 @@ public static class SnapshotBuilder
                 ["lookout_rows"] = lookoutRows,
                 ["regions_per_label"] = JObject.FromObject(perLabel),
             },
-            ["files"] = new JArray(files),
+            ["files"] = new JArray(),
         };
         if (predictionReview is not null)
         {
@@ -308,7 +325,35 @@ public static class SnapshotBuilder
             };
         }
 
-        Write(directory, SnapshotLayout.Manifest, manifest.ToString(Formatting.Indented).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
+        // Streamed, not rendered to one string, and the two per-file lists one entry at a time: with thousands of
+        // series they are megabytes.
+        var streamed = new Dictionary<string, IEnumerable<JObject>> { ["series"] = sources, ["files"] = files };
+        using var text = new StreamWriter(Path.Combine(directory, SnapshotLayout.Manifest), false, Utf8) { NewLine = "\n" };
+        using (var json = new JsonTextWriter(text) { Formatting = Formatting.Indented, CloseOutput = false })
+        {
+            json.WriteStartObject();
+            foreach (var property in manifest.Properties())
+            {
+                if (!streamed.TryGetValue(property.Name, out var entries))
+                {
+                    property.WriteTo(json);
+                    continue;
+                }
+
+                json.WritePropertyName(property.Name);
+                json.WriteStartArray();
+                foreach (var entry in entries)
+                {
+                    entry.WriteTo(json);
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        }
+
+        text.Write('\n');
     }
 
     private static void Write(string directory, string relative, string content)
