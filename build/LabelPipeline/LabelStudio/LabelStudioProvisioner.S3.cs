@@ -83,38 +83,8 @@ public sealed partial class LabelStudioProvisioner
             throw Refused(e, $"storage {storageId}");
         }
 
-        var delay = TimeSpan.FromMilliseconds(200);
-        var lastReport = DateTimeOffset.UtcNow;
-        while (!storage.IsTerminal)
-        {
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw new TimeoutException(
-                    $"S3 storage {storageId} is still '{storage.Status}' after {timeout.TotalSeconds:0} s. Label Studio may be busy: run Sync again later, or raise --sync-timeout.");
-            }
-
-            if (DateTimeOffset.UtcNow - lastReport > TimeSpan.FromSeconds(5))
-            {
-                logger.LogInformation("S3 storage {Id} sync is {Status}...", storageId, storage.Status);
-                lastReport = DateTimeOffset.UtcNow;
-            }
-
-            await Task.Delay(delay, ct).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
-            storage = await client.GetS3StorageAsync(storageId, ct).ConfigureAwait(false);
-        }
-
-        if (storage.Status == "failed")
-        {
-            throw new InvalidOperationException($"Label Studio failed to sync S3 storage {storageId} (s3://{storage.Bucket}/{storage.Prefix}):\n{storage.Traceback ?? "(no traceback)"}");
-        }
-
-        if (storage.Status == "completed_with_errors")
-        {
-            logger.LogWarning("S3 storage {Id} synced with errors:\n{Traceback}", storageId, storage.Traceback);
-        }
-
-        return storage;
+        return await WaitForSyncAsync(storage, $"S3 storage {storageId}", $"S3 storage {storageId} (s3://{storage.Bucket}/{storage.Prefix})", deadline, timeout,
+            token => client.GetS3StorageAsync(storageId, token), ct).ConfigureAwait(false);
     }
 
     private async Task ValidateS3Async(S3StorageRequest request, CancellationToken ct)

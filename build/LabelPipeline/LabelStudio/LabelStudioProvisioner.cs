@@ -119,6 +119,20 @@ public sealed partial class LabelStudioProvisioner(LabelStudioClient client, ILo
             token => client.GetLocalFilesStorageAsync(storageId, token),
             s => s.Status,
             ct).ConfigureAwait(false);
+        return await WaitForSyncAsync(storage, $"storage {storageId}", $"storage {storageId}", deadline, timeout,
+            token => client.GetLocalFilesStorageAsync(storageId, token), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Polls a started sync (backing off from 200 ms to 2 s, a line every 5 s) until a terminal status; raises on
+    /// failure with Label Studio's traceback, warns when it completed with errors.
+    /// </summary>
+    /// <param name="name">How the log names the storage, e.g. "S3 storage 7".</param>
+    /// <param name="described">How a failure names it, e.g. with its bucket and prefix.</param>
+    private async Task<T> WaitForSyncAsync<T>(
+        T storage, string name, string described, DateTimeOffset deadline, TimeSpan timeout, Func<CancellationToken, Task<T>> get, CancellationToken ct)
+        where T : ImportStorage
+    {
         var delay = TimeSpan.FromMilliseconds(200);
         var lastReport = DateTimeOffset.UtcNow;
         while (!storage.IsTerminal)
@@ -126,32 +140,34 @@ public sealed partial class LabelStudioProvisioner(LabelStudioClient client, ILo
             if (DateTimeOffset.UtcNow > deadline)
             {
                 throw new TimeoutException(
-                    $"Storage {storageId} is still '{storage.Status}' after {timeout.TotalSeconds:0} s. Label Studio may be busy: run Sync again later, or raise --sync-timeout.");
+                    $"{Capitalised(name)} is still '{storage.Status}' after {timeout.TotalSeconds:0} s. Label Studio may be busy: run Sync again later, or raise --sync-timeout.");
             }
 
             if (DateTimeOffset.UtcNow - lastReport > TimeSpan.FromSeconds(5))
             {
-                logger.LogInformation("Storage {Id} sync is {Status}...", storageId, storage.Status);
+                logger.LogInformation("{Storage} sync is {Status}...", Capitalised(name), storage.Status);
                 lastReport = DateTimeOffset.UtcNow;
             }
 
             await Task.Delay(delay, ct).ConfigureAwait(false);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
-            storage = await client.GetLocalFilesStorageAsync(storageId, ct).ConfigureAwait(false);
+            storage = await get(ct).ConfigureAwait(false);
         }
 
         if (storage.Status == "failed")
         {
-            throw new InvalidOperationException($"Label Studio failed to sync storage {storageId}:\n{storage.Traceback ?? "(no traceback)"}");
+            throw new InvalidOperationException($"Label Studio failed to sync {described}:\n{storage.Traceback ?? "(no traceback)"}");
         }
 
         if (storage.Status == "completed_with_errors")
         {
-            logger.LogWarning("Storage {Id} synced with errors:\n{Traceback}", storageId, storage.Traceback);
+            logger.LogWarning("{Storage} synced with errors:\n{Traceback}", Capitalised(name), storage.Traceback);
         }
 
         return storage;
     }
+
+    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>Creations tried in all, when each failure leaves open whether the server created the thing.</summary>
     private const int MaxCreateAttempts = 4;

@@ -42,13 +42,13 @@ public sealed record ProjectRequest
     public bool? ShowCollabPredictions { get; init; }
 }
 
-public sealed record LocalFilesStorage
+/// <summary>What every import storage returns (local files, S3): identity, filter, and the last sync's state.</summary>
+public abstract record ImportStorage
 {
     public int Id { get; init; }
     public string? Type { get; init; }
     public string? Title { get; init; }
     public int Project { get; init; }
-    public string? Path { get; init; }
     public string? RegexFilter { get; init; }
     public bool UseBlobUrls { get; init; }
     public bool? RecursiveScan { get; init; }
@@ -59,6 +59,11 @@ public sealed record LocalFilesStorage
 
     /// <summary>Storage sync states that will not change without another sync.</summary>
     public bool IsTerminal => Status is "completed" or "completed_with_errors" or "failed";
+}
+
+public sealed record LocalFilesStorage : ImportStorage
+{
+    public string? Path { get; init; }
 }
 
 public sealed record LocalFilesStorageRequest

@@ -5,28 +5,14 @@ namespace LabelPipeline.LabelStudio;
 // Wire records for Label Studio's S3 import storage (CONTRACT §4.2). Label Studio never returns aws_access_key_id or
 // aws_secret_access_key; it does return aws_session_token, so the storage record below carries none of the three.
 
-public sealed record S3Storage
+public sealed record S3Storage : ImportStorage
 {
-    public int Id { get; init; }
-    public string? Type { get; init; }
-    public string? Title { get; init; }
-    public int Project { get; init; }
     public string? Bucket { get; init; }
     public string? Prefix { get; init; }
-    public string? RegexFilter { get; init; }
-    public bool UseBlobUrls { get; init; }
     public bool? Presign { get; init; }
     public int? PresignTtl { get; init; }
     public string? RegionName { get; init; }
     public string? S3Endpoint { get; init; }
-    public bool? RecursiveScan { get; init; }
-    public string? Status { get; init; }
-    public string? Traceback { get; init; }
-    public int? LastSyncCount { get; init; }
-    public JObject? Meta { get; init; }
-
-    /// <summary>Storage sync states that will not change without another sync.</summary>
-    public bool IsTerminal => Status is "completed" or "completed_with_errors" or "failed";
 }
 
 /// <summary>Create, update and validate body. Secrets: <see cref="ToString"/> shows only whether keys are set.</summary>
