@@ -205,15 +205,8 @@ public sealed class BuildContext : FrostingContext
     {
         int Read(string name, int fallback, int min, int max)
         {
-            var text = ReadArgument(context, name);
-            if (text is null)
-            {
-                return fallback;
-            }
-
-            return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-                ? value
-                : throw new ArgumentException($"Invalid arguments:\n  --{name}={text}: expected a whole number from {min} to {max}.");
+            var value = ArgumentValues.Integer(name, ReadArgument(context, name), fallback, min, max, out var error);
+            return error is null ? value : throw new ArgumentException($"Invalid arguments:\n  {error}");
         }
 
         var defaults = new LabelStudioRetryOptions();

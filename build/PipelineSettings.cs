@@ -108,19 +108,13 @@ public sealed record PipelineSettings
 
         int Integer(string name, int fallback, int min, int max)
         {
-            var text = get(name);
-            if (text is null)
+            var value = ArgumentValues.Integer(name, get(name), fallback, min, max, out var error);
+            if (error is not null)
             {
-                return fallback;
+                errors.Add(error);
             }
 
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-            {
-                return value;
-            }
-
-            errors.Add($"--{name}={text}: expected a whole number from {min} to {max}.");
-            return fallback;
+            return value;
         }
 
         IReadOnlyList<string> List(string name, IReadOnlyList<string> fallback) =>

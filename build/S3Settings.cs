@@ -77,19 +77,13 @@ public sealed record S3Settings
 
         int Integer(string name, int fallback, int min, int max)
         {
-            var text = Optional(name);
-            if (text is null)
+            var value = ArgumentValues.Integer(name, Optional(name), fallback, min, max, out var error);
+            if (error is not null)
             {
-                return fallback;
+                errors.Add(error);
             }
 
-            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-            {
-                return value;
-            }
-
-            errors.Add($"--{name}={text}: expected a whole number from {min} to {max}.");
-            return fallback;
+            return value;
         }
 
         Uri? Endpoint(string name)
