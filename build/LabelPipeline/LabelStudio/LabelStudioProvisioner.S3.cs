@@ -13,35 +13,19 @@ public sealed partial class LabelStudioProvisioner
     /// </summary>
     public async Task<(S3Storage Storage, Provisioned Action)> EnsureS3StorageAsync(int projectId, string title, S3StorageRequest settings, CancellationToken ct)
     {
-        var existing = (await client.ListS3StoragesAsync(projectId, ct).ConfigureAwait(false))
-            .Where(s => string.Equals(s.Title, title, StringComparison.Ordinal))
-            .OrderBy(s => s.Id)
-            .ToArray();
         var wanted = settings with { Project = projectId, Title = title, Id = null };
-        if (existing.Length == 0)
+        var storage = TitledOldest(await client.ListS3StoragesAsync(projectId, ct).ConfigureAwait(false), title, "S3", projectId);
+        if (storage is null)
         {
             await ValidateS3Async(wanted, ct).ConfigureAwait(false);
             var created = await CreateOnceAsync(
                 $"S3 storage '{title}' on project {projectId}",
                 token => client.CreateS3StorageAsync(wanted, token),
-                async token => (await client.ListS3StoragesAsync(projectId, token).ConfigureAwait(false))
-                    .Where(s => string.Equals(s.Title, title, StringComparison.Ordinal))
-                    .MinBy(s => s.Id),
+                async token => Titled(await client.ListS3StoragesAsync(projectId, token).ConfigureAwait(false), title).FirstOrDefault(),
                 ct).ConfigureAwait(false);
             return (created, Provisioned.Created);
         }
 
-        if (existing.Length > 1)
-        {
-            logger.LogWarning(
-                "{Count} S3 storages are titled '{Title}' on project {Project} (ids {Ids}); using the oldest.",
-                existing.Length,
-                title,
-                projectId,
-                string.Join(", ", existing.Select(s => s.Id)));
-        }
-
-        var storage = existing[0];
         if (SameSettings(storage, wanted))
         {
             return (storage, Provisioned.Reused);

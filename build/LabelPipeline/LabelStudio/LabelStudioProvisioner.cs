@@ -69,34 +69,18 @@ public sealed partial class LabelStudioProvisioner(LabelStudioClient client, ILo
         LocalFilesStorageRequest settings,
         CancellationToken ct)
     {
-        var existing = (await client.ListLocalFilesStoragesAsync(projectId, ct).ConfigureAwait(false))
-            .Where(s => string.Equals(s.Title, title, StringComparison.Ordinal))
-            .OrderBy(s => s.Id)
-            .ToArray();
         var wanted = settings with { Project = projectId, Title = title };
-        if (existing.Length == 0)
+        var storage = TitledOldest(await client.ListLocalFilesStoragesAsync(projectId, ct).ConfigureAwait(false), title, "local-files", projectId);
+        if (storage is null)
         {
             var created = await CreateOnceAsync(
                 $"local-files storage '{title}' on project {projectId}",
                 token => client.CreateLocalFilesStorageAsync(wanted, token),
-                async token => (await client.ListLocalFilesStoragesAsync(projectId, token).ConfigureAwait(false))
-                    .Where(s => string.Equals(s.Title, title, StringComparison.Ordinal))
-                    .MinBy(s => s.Id),
+                async token => Titled(await client.ListLocalFilesStoragesAsync(projectId, token).ConfigureAwait(false), title).FirstOrDefault(),
                 ct).ConfigureAwait(false);
             return (created, Provisioned.Created);
         }
 
-        if (existing.Length > 1)
-        {
-            logger.LogWarning(
-                "{Count} local-files storages are titled '{Title}' on project {Project} (ids {Ids}); using the oldest.",
-                existing.Length,
-                title,
-                projectId,
-                string.Join(", ", existing.Select(s => s.Id)));
-        }
-
-        var storage = existing[0];
         if (storage.Path == wanted.Path && storage.RegexFilter == wanted.RegexFilter && storage.UseBlobUrls == (wanted.UseBlobUrls ?? true)
             && (storage.RecursiveScan ?? false) == (wanted.RecursiveScan ?? false))
         {
@@ -165,6 +149,28 @@ public sealed partial class LabelStudioProvisioner(LabelStudioClient client, ILo
         }
 
         return storage;
+    }
+
+    /// <summary>The project's storages with this title, oldest first (the title is how a re-run finds its storage).</summary>
+    private static T[] Titled<T>(IEnumerable<T> storages, string title) where T : ImportStorage =>
+        storages.Where(s => string.Equals(s.Title, title, StringComparison.Ordinal)).OrderBy(s => s.Id).ToArray();
+
+    /// <summary>The oldest storage with this title, or null; several (made by hand, or by an old version) get a warning.</summary>
+    private T? TitledOldest<T>(IEnumerable<T> storages, string title, string kind, int projectId) where T : ImportStorage
+    {
+        var titled = Titled(storages, title);
+        if (titled.Length > 1)
+        {
+            logger.LogWarning(
+                "{Count} {Kind} storages are titled '{Title}' on project {Project} (ids {Ids}); using the oldest.",
+                titled.Length,
+                kind,
+                title,
+                projectId,
+                string.Join(", ", titled.Select(s => s.Id)));
+        }
+
+        return titled.FirstOrDefault();
     }
 
     private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
