@@ -58,7 +58,9 @@ public sealed class FakeAws : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _listener.Stop();
+
+        // Close alone: after Stop, Close removes the prefixes a second time, which on Linux binds the port again and
+        // fails with "Address already in use" when another test took the freed port meanwhile (seen once in S3.Tests).
         _listener.Close();
         try
         {
