@@ -18,6 +18,19 @@ public static class Arguments
     public const string ContainerName = "container-name";
     public const string DataVolume = "data-volume";
     public const string LocalFilesRoot = "local-files-root";
+
+    // How Deploy runs Label Studio (RuntimeSettings).
+    public const string LabelStudioRuntime = "label-studio-runtime";
+    public const string LabelStudioCommand = "label-studio-command";
+    public const string Database = "database";
+    public const string PostgresImage = "postgres-image";
+    public const string PostgresHost = "postgres-host";
+    public const string PostgresPort = "postgres-port";
+    public const string PostgresUser = "postgres-user";
+    public const string PostgresName = "postgres-name";
+
+    /// <summary>Only as the variable LABELPIPELINE_POSTGRES_PASSWORD: refused on the command line.</summary>
+    public const string PostgresPassword = "postgres-password";
     public const string TimeColumn = "time-column";
     public const string TimeFormat = "time-format";
     public const string Labels = "labels";

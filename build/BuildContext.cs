@@ -31,6 +31,7 @@ public sealed class BuildContext : FrostingContext
             name => context.Arguments.HasArgument(name),
             context.Environment.WorkingDirectory.FullPath);
         S3 = S3Settings.Read(name => ReadArgument(context, name), Settings.Storage);
+        Runtime = RuntimeSettings.Read(name => ReadArgument(context, name), name => context.Arguments.HasArgument(name));
         Logger = new CakeLogger(context.Log);
         LabelStudioRetries = ReadRetryOptions(context, Settings.SyncTimeout);
 
@@ -53,7 +54,13 @@ public sealed class BuildContext : FrostingContext
     /// <summary>Retries and timeouts for Label Studio: --request-timeout and --retries; long calls get --sync-timeout.</summary>
     public LabelStudioRetryOptions LabelStudioRetries { get; }
 
-    public PipelineSettings Settings { get; }
+    public PipelineSettings Settings { get; private set; }
+
+    /// <summary>How Deploy runs Label Studio (Docker or a process) and on which database.</summary>
+    public RuntimeSettings Runtime { get; }
+
+    /// <summary>A Label Studio process reads the datasets where they are: storage paths name the host folder.</summary>
+    public void ServeDatasetsFromHost() => Settings = Settings with { LocalFilesRoot = Settings.DatasetsDirectory.TrimEnd('/') };
 
     /// <summary>The S3 mode's settings (bucket, prefix, endpoints, credentials mode, CORS, origin).</summary>
     public S3Settings S3 { get; }
@@ -145,8 +152,8 @@ public sealed class BuildContext : FrostingContext
     }
 
     /// <summary>Deploy's and Teardown's view of the settings.</summary>
-    public LabelStudioDeployment Deployment =>
-        new(new DockerCli(new CakeCommandRunner(ProcessRunner), Logger), Http, Logger);
+    public LabelStudioRuntimes Runtimes =>
+        new(new DockerCli(new CakeCommandRunner(ProcessRunner), Logger), new CakeCommandRunner(ProcessRunner), Http, Logger);
 
     public LabelStudioDeploymentOptions DeploymentOptions => new()
     {
@@ -161,6 +168,8 @@ public sealed class BuildContext : FrostingContext
         HealthTimeout = Settings.HealthTimeout,
         Token = Settings.LabelStudioToken,
         ExternalUrl = LabelStudioAddress.ExternalUrl,
+        Postgres = Runtime.Postgres,
+        Command = Runtime.Command,
     };
 
     public int RequireProjectId() => ProjectId ?? throw new InvalidOperationException("No project yet: CreateProject must run first (drop --exclusive).");

@@ -1,10 +1,11 @@
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
+using LabelPipeline.Deployment;
 
 namespace Build.Tasks;
 
 [TaskName(nameof(Deploy))]
-[TaskDescription("Runs Label Studio in Docker (pinned image, 127.0.0.1 only) and waits until it is healthy and accepts the token")]
+[TaskDescription("Runs Label Studio (Docker, pinned image, or a local process; 127.0.0.1 only) and waits until it is healthy and accepts the token")]
 public sealed class Deploy : AsyncFrostingTask<BuildContext>
 {
     public override bool ShouldRun(BuildContext context)
@@ -20,12 +21,18 @@ public sealed class Deploy : AsyncFrostingTask<BuildContext>
 
     public override async Task RunAsync(BuildContext context)
     {
-        var endpoint = await context.Deployment.EnsureRunningAsync(context.DeploymentOptions, context.CancellationToken);
+        var runtime = await context.Runtimes.ResolveAsync(context.Runtime.Runtime, context.CancellationToken);
+        if (runtime == LabelStudioRuntime.Process)
+        {
+            context.ServeDatasetsFromHost();
+        }
+
+        var endpoint = await context.Runtimes.EnsureRunningAsync(runtime, context.DeploymentOptions, context.CancellationToken);
         context.LabelStudio = new LabelStudioConnection(endpoint.BaseUrl, endpoint.Token);
         context.Information(
             "Label Studio {0} ({1}): open {2} and log in as {3} (password in {4})",
             endpoint.Action.ToString().ToLowerInvariant(),
-            context.Settings.LabelStudioImage,
+            runtime == LabelStudioRuntime.Process ? endpoint.ContainerId : context.Settings.LabelStudioImage,
             endpoint.BrowserUrl,
             endpoint.Username,
             endpoint.CredentialsFile);

@@ -5,17 +5,17 @@ using LabelPipeline.Storage;
 namespace Build.Tasks;
 
 [TaskName(nameof(Teardown))]
-[TaskDescription("Stops and removes the Label Studio container; keeps its data unless --purge")]
+[TaskDescription("Stops and removes Label Studio (container or process, and its PostgreSQL container); keeps the data unless --purge")]
 public sealed class Teardown : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
         var purge = context.Settings.Purge;
-        await context.Deployment.TeardownAsync(context.DeploymentOptions, purge, context.CancellationToken);
+        await context.Runtimes.TeardownAsync(context.Runtime.Runtime, context.DeploymentOptions, purge, context.CancellationToken);
         context.Information(
             purge
-                ? "Removed the container, the data volume {0} and the saved credentials."
-                : "Removed the container; Label Studio's data stays in volume {0} (add --purge to delete it).",
+                ? "Removed Label Studio, its data {0} and the saved credentials."
+                : "Removed Label Studio; its data {0} stays (add --purge to delete it).",
             context.Settings.DataVolume);
 
         if (context.Settings.Storage == StorageKind.S3 && context.S3.Presign)

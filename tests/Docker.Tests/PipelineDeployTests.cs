@@ -48,7 +48,7 @@ public sealed class PipelineDeployTests(DockerEngineFixture engine, ITestOutputH
         Assert.Contains("Label Studio reused", second.Output);
         var teardown = await RunPipelineAsync(Arguments("Teardown"));
         Assert.True(teardown.Exit == 0, teardown.Output);
-        Assert.Contains("Removed the container", teardown.Output);
+        Assert.Contains("Removed Label Studio", teardown.Output);
         Assert.Null(await scope.Docker.InspectContainerAsync(scope.Options.ContainerName, CancellationToken.None));
 
         var saved = await ReadCredentialsAsync(Path.GetDirectoryName(scope.Options.StateDirectory) + "/state");

@@ -239,6 +239,44 @@ public sealed class DockerCli(ICommandRunner runner, ILogger logger, DockerCliOp
                 : null);
     }
 
+    /// <summary><c>docker network inspect</c>: the network's labels; null when there is no such network.</summary>
+    public async Task<IReadOnlyDictionary<string, string>?> InspectNetworkAsync(string name, CancellationToken ct)
+    {
+        var result = await ExecuteAsync(["network", "inspect", name], ct).ConfigureAwait(false);
+        return IsNotFound(result) ? null : ReadLabels(SingleInspectResult(result, $"network inspect {name}")["Labels"]);
+    }
+
+    /// <summary><c>docker network create</c>: a private bridge network.</summary>
+    public async Task CreateNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
+    {
+        DockerRunSettings.RequireContainerName(name);
+        var arguments = new List<string> { "network", "create" };
+        foreach (var (key, value) in labels.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            arguments.Add("--label");
+            arguments.Add($"{key}={value}");
+        }
+
+        arguments.Add(name);
+        var result = await ExecuteAsync(arguments, ct).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw Failed(result, $"network create {name}");
+        }
+    }
+
+    /// <summary><c>docker network rm</c>; false when there was no such network.</summary>
+    public async Task<bool> RemoveNetworkAsync(string name, CancellationToken ct)
+    {
+        var result = await ExecuteAsync(["network", "rm", name], ct).ConfigureAwait(false);
+        return IsNotFound(result) ? false : result.Succeeded ? true : throw Failed(result, $"network rm {name}");
+    }
+
+    /// <summary><c>docker exec</c>: runs a command in a running container; the result as it is (exit code, output).
+    /// Never give it a secret: the arguments are visible to every user of the machine.</summary>
+    public Task<CommandResult> ExecAsync(string container, IReadOnlyList<string> command, CancellationToken ct) =>
+        ExecuteAsync(["exec", container, .. command], ct);
+
     private async Task<CommandResult> ExecuteAsync(IReadOnlyList<string> arguments, CancellationToken ct)
     {
         IReadOnlyList<string> full = _options.Host is { Length: > 0 } host ? ["--host", host, .. arguments] : arguments;

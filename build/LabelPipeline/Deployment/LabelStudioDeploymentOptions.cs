@@ -62,6 +62,20 @@ public sealed record LabelStudioDeploymentOptions
     /// Given here it overrides the saved one, but Label Studio applies it only to a fresh data volume.</summary>
     public string? Token { get; init; }
 
+    /// <summary>Label Studio's database: null is SQLite in the data volume; else PostgreSQL (a container Deploy runs, or
+    /// an existing server).</summary>
+    public PostgresOptions? Postgres { get; init; }
+
+    /// <summary>The process runtime's <c>label-studio</c> executable; null: installed with pip into a virtual
+    /// environment under the state folder (version <see cref="LabelStudioVersion"/>).</summary>
+    public string? Command { get; init; }
+
+    /// <summary>The release pip installs for the process runtime: the image's tag (1.23.0 by default).</summary>
+    public string LabelStudioVersion =>
+        Image.LastIndexOf(':') is var colon and > 0 && Image[(colon + 1)..] is { Length: > 0 } tag && !tag.Contains('/', StringComparison.Ordinal) && char.IsDigit(tag[0])
+            ? tag
+            : DefaultImage[(DefaultImage.LastIndexOf(':') + 1)..];
+
     /// <summary>A container health check for <c>docker ps</c>; null: none (the deployment probes /health itself).</summary>
     public DockerHealthCheck? ContainerHealthCheck { get; init; }
 
@@ -79,7 +93,8 @@ public sealed record LabelStudioDeploymentOptions
         builder.Append($"Image = {Image}, Pull = {Pull}, ContainerName = {ContainerName}, HostPort = {HostPort}, DataVolume = {DataVolume}, ");
         builder.Append($"DatasetsDirectory = {DatasetsDirectory}, LocalFilesRoot = {LocalFilesRoot}, ExternalUrl = {ExternalUrl}, ");
         builder.Append($"StateDirectory = {StateDirectory}, HealthTimeout = {HealthTimeout}, Username = {Username}, ");
-        builder.Append($"Password = {(Password is null ? "(none)" : "(given)")}, Token = {(Token is null ? "(none)" : "(given)")}");
+        builder.Append($"Password = {(Password is null ? "(none)" : "(given)")}, Token = {(Token is null ? "(none)" : "(given)")}, ");
+        builder.Append($"Postgres = {Postgres?.ToString() ?? "(SQLite)"}");
         return true;
     }
 }
