@@ -336,7 +336,8 @@ public sealed class DockerCli(ICommandRunner runner, ILogger logger, DockerCliOp
                 : null;
 
     private static bool IsNotFound(CommandResult result) =>
-        !result.Succeeded && result.StandardErrorText.Contains("No such ", StringComparison.OrdinalIgnoreCase);
+        !result.Succeeded && (result.StandardErrorText.Contains("No such ", StringComparison.OrdinalIgnoreCase)
+                              || (result.StandardErrorText.Contains("network ", StringComparison.Ordinal) && result.StandardErrorText.Contains(" not found", StringComparison.Ordinal)));
 
     private static bool IsUnreachable(string error) =>
         error.Contains("Cannot connect to the Docker daemon", StringComparison.OrdinalIgnoreCase)
