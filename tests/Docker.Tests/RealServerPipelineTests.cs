@@ -1,0 +1,210 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Docker.Tests.Support;
+using LabelPipeline.Deployment;
+using Newtonsoft.Json.Linq;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Docker.Tests;
+
+/// <summary>
+/// The whole graph, Deploy to Export, as a user runs it (the pipeline executable) against the real Label Studio server:
+/// deployed from the locally built image on SQLite and on PostgreSQL, and run as a local process (the process runtime,
+/// no Docker) with the kit's <c>label-studio</c>. The first run provisions the project and imports the sample's six
+/// files; an annotator's range (posted through the API, as the web app does) comes out of the second run's
+/// <c>lookout/labels.csv</c>, and the second run reuses the server and creates nothing.
+/// </summary>
+[Collection(DockerCollection.Name)]
+public sealed class RealServerPipelineTests(DockerEngineFixture engine, ITestOutputHelper output)
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(12);
+
+    [SkippableTheory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Export_through_the_deployed_real_server_provisions_once_and_exports_the_labels(string database)
+    {
+        engine.RequireRealImages();
+        using var workspace = new Workspace();
+        var id = Guid.NewGuid().ToString("N")[..10];
+        var container = DockerEngineFixture.NamePrefix + "graph-" + id;
+        var port = FreePort.Next();
+        string[] Arguments(string target) =>
+        [
+            $"--target={target}",
+            $"--label-studio-image={engine.LabelStudioImage}",
+            "--label-studio-pull=never",
+            "--label-studio-runtime=docker",
+            $"--database={database}",
+            $"--postgres-image={engine.PostgresImage}",
+            $"--label-studio-port={port}",
+            $"--container-name={container}",
+            $"--data-volume={container}-data",
+            .. workspace.Arguments,
+        ];
+
+        try
+        {
+            await RunGraphTwiceAsync(workspace, port, Arguments("Export"), "Label Studio started", "Label Studio reused");
+            if (database == "postgresql")
+            {
+                var rows = await DockerAsync("exec", container + "-postgres", "psql", "-h", "/var/run/postgresql", "-U", PostgresOptions.DefaultUser, "-d", PostgresOptions.DefaultDatabase,
+                    "-tA", "-c", "SELECT count(*) FROM task");
+                Assert.Equal("6", rows.Trim());
+            }
+        }
+        finally
+        {
+            var teardown = await PipelineRunner.RunAsync([.. Arguments("Teardown"), "--purge"], timeout: TimeSpan.FromMinutes(2));
+            output.WriteLine(teardown.ToString());
+            Assert.True(teardown.ExitCode == 0, teardown.Output);
+        }
+
+        Assert.Empty((await DockerAsync("ps", "-aq", "--filter", "name=" + container)).Trim());
+        Assert.Empty((await DockerAsync("volume", "ls", "-q", "--filter", "name=" + container)).Trim());
+    }
+
+    [SkippableFact]
+    public async Task Without_Docker_the_process_runtime_runs_the_whole_graph_with_the_kits_label_studio()
+    {
+        // The kit's server installed once into a prefix of the test run's own (apt only when Debian packages are missing).
+        var command = await KitLabelStudio.InstallAsync(output);
+        using var workspace = new Workspace();
+        var port = FreePort.Next();
+        string[] Arguments(string target) =>
+        [
+            $"--target={target}",
+            "--label-studio-runtime=auto",
+            $"--label-studio-command={command}",
+            $"--label-studio-port={port}",
+            "--data-volume=lp-test-process",
+            .. workspace.Arguments,
+        ];
+
+        // No engine answers at this DOCKER_HOST: auto must choose the process runtime.
+        var noDocker = new Dictionary<string, string> { ["DOCKER_HOST"] = "unix:///nonexistent/labelpipeline-no-docker.sock" };
+        try
+        {
+            await RunGraphTwiceAsync(workspace, port, Arguments("Export"), "Label Studio started", "Label Studio reused", noDocker);
+            var home = Path.Combine(workspace.State, "label-studio-lp-test-process");
+            Assert.True(File.Exists(Path.Combine(home, "data", "label_studio.sqlite3")), "the database is not in the state folder");
+
+            var teardown = await PipelineRunner.RunAsync(Arguments("Teardown"), noDocker, TimeSpan.FromMinutes(2));
+            Assert.True(teardown.ExitCode == 0, teardown.Output);
+            Assert.Contains("Stopped the Label Studio process", teardown.Output);
+            await Assert.ThrowsAsync<HttpRequestException>(() => new HttpClient().GetAsync(new Uri($"http://127.0.0.1:{port}/health")));
+            Assert.True(File.Exists(Path.Combine(home, "data", "label_studio.sqlite3")), "Teardown without --purge deleted the data");
+        }
+        finally
+        {
+            var purge = await PipelineRunner.RunAsync([.. Arguments("Teardown"), "--purge"], noDocker, TimeSpan.FromMinutes(2));
+            output.WriteLine(purge.ToString());
+            Assert.True(purge.ExitCode == 0, purge.Output);
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(workspace.State, "label-studio-lp-test-process")));
+    }
+
+    /// <summary>
+    /// Export twice: the first run starts Label Studio and provisions (six tasks, an empty snapshot); then one range is
+    /// labeled; the second run reuses everything and exports that range.
+    /// </summary>
+    private async Task RunGraphTwiceAsync(
+        Workspace workspace, int port, string[] arguments, string firstSays, string secondSays, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var first = await PipelineRunner.RunAsync(arguments, environment, RunTimeout);
+        output.WriteLine(first.ToString());
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.Contains(firstSays, first.Output);
+
+        var credentials = await LabelStudioCredentialStore.LoadAsync(Directory.GetFiles(workspace.State, "label-studio-*.credentials.json").Single(), CancellationToken.None);
+        using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", credentials!.Token);
+        var project = (JObject)Assert.Single(await ResultsAsync(api, "/api/projects/?page_size=100"));
+        Assert.Equal("synthetic v1", (string?)project["title"]);
+        var tasks = await ResultsAsync(api, $"/api/tasks/?project={project["id"]}&page_size=100", "tasks");
+        Assert.Equal(6, tasks.Count);
+
+        var april = tasks.Single(t => ((string)t["data"]!["csv"]!).EndsWith("2021-04.csv", StringComparison.Ordinal));
+        var annotation = new JObject
+        {
+            ["result"] = new JArray(new JObject
+            {
+                ["id"] = "real01",
+                ["from_name"] = "label",
+                ["to_name"] = "ts",
+                ["type"] = "timeserieslabels",
+                ["value"] = new JObject { ["start"] = "2021-04-05 23:40:00", ["end"] = "2021-04-11 00:50:00", ["instant"] = false, ["timeserieslabels"] = new JArray("Anomaly") },
+            }),
+        };
+        using (var posted = await api.PostAsync($"/api/tasks/{april["id"]}/annotations/", new StringContent(annotation.ToString(), Encoding.UTF8, "application/json")))
+        {
+            Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+        }
+
+        var second = await PipelineRunner.RunAsync(arguments, environment, RunTimeout);
+        output.WriteLine(second.ToString());
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains(secondSays, second.Output);
+        Assert.Single(await ResultsAsync(api, "/api/projects/?page_size=100"));
+        Assert.Equal(6, (await ResultsAsync(api, $"/api/tasks/?project={project["id"]}&page_size=100", "tasks")).Count);
+
+        var labels = await File.ReadAllLinesAsync(Path.Combine(workspace.Output, "synthetic", "v1", "lookout", "labels.csv"));
+        Assert.Contains(labels, line => line.Contains("2021-04-05", StringComparison.Ordinal) && line.Contains("2021-04-11", StringComparison.Ordinal));
+    }
+
+    private static async Task<JArray> ResultsAsync(HttpClient api, string path, string property = "results")
+    {
+        var body = await api.GetStringAsync(path);
+        var token = JToken.Parse(body);
+        return token as JArray ?? (JArray)token[property]!;
+    }
+
+    private async Task<string> DockerAsync(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOCKER_HOST"] = engine.DockerHost;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var text = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return text;
+    }
+
+    /// <summary>A copy of the sample dataset (Prepare writes beside it), an output and a state folder.</summary>
+    private sealed class Workspace : IDisposable
+    {
+        private readonly TempDirectory _root = new();
+
+        public Workspace()
+        {
+            var datasets = Path.Combine(_root.Path, "datasets", "synthetic", "v1");
+            Directory.CreateDirectory(datasets);
+            foreach (var file in Repository.SyntheticFiles)
+            {
+                File.Copy(file, Path.Combine(datasets, Path.GetFileName(file)));
+            }
+
+            // Label Studio runs as uid 1001 in its container: the folders must be readable by others.
+            for (var folder = new DirectoryInfo(datasets); folder.FullName != Path.GetTempPath().TrimEnd('/'); folder = folder.Parent!)
+            {
+                File.SetUnixFileMode(folder.FullName, File.GetUnixFileMode(folder.FullName) | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
+        }
+
+        public string Datasets => Path.Combine(_root.Path, "datasets");
+
+        public string Output => Path.Combine(_root.Path, "artifacts");
+
+        public string State => Path.Combine(_root.Path, "state");
+
+        public string[] Arguments => [$"--datasets-dir={Datasets}", $"--output={Output}", $"--state-dir={State}", "--health-timeout=600"];
+
+        public void Dispose() => _root.Dispose();
+    }
+}
