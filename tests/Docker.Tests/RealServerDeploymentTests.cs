@@ -69,6 +69,12 @@ public sealed class RealServerDeploymentTests(DockerEngineFixture engine, ITestO
         Assert.NotEqual(first.Token, fresh.Token);
         Assert.Empty(await ProjectIdsAsync(scope, fresh.Token));
         Assert.Equal(HttpStatusCode.Unauthorized, await scope.WhoAmIStatusAsync(first.Token));
+
+        // Idempotent: with nothing left to remove, Teardown (with or without --purge) is fine.
+        await scope.Deployment.TeardownAsync(scope.Options, purge: true, ct);
+        await scope.Deployment.TeardownAsync(scope.Options, purge: true, ct);
+        await scope.Deployment.TeardownAsync(scope.Options, purge: false, ct);
+        Assert.Null(await scope.Docker.InspectContainerAsync(scope.Options.ContainerName, ct));
     }
 
     [SkippableFact]
@@ -136,6 +142,55 @@ public sealed class RealServerDeploymentTests(DockerEngineFixture engine, ITestO
         await scope.Deployment.TeardownAsync(scope.Options, purge: true, ct);
         Assert.Null(await scope.Docker.InspectVolumeAsync(postgresVolume, ct));
         Assert.False(File.Exists(PostgresDeployment.CredentialsFile(scope.Options)));
+    }
+
+    [SkippableFact]
+    public async Task An_existing_PostgreSQL_server_is_used_as_given_and_its_password_kept_private()
+    {
+        engine.RequireRealImages();
+        await using var scope = RealScope();
+        var ct = CancellationToken.None;
+
+        // "The team's server": a PostgreSQL container of the test's own on Docker's default network, reached by address.
+        var server = scope.Options.ContainerName + "-existing-db";
+        var password = LabelStudioCredentials.GeneratePassword();
+        var envFile = Path.Combine(scope.TempRoot, "db.env");
+        File.WriteAllText(envFile, $"POSTGRES_PASSWORD={password}\nPOSTGRES_USER=team\nPOSTGRES_DB=labels\n");
+        File.SetUnixFileMode(envFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await scope.DockerAsync("run", "--detach", "--init", "--name", server, "--env-file", envFile, engine.PostgresImage);
+        File.Delete(envFile);
+        try
+        {
+            var address = (await scope.DockerAsync("inspect", "--format", "{{.NetworkSettings.IPAddress}}", server)).StandardOutputText.Trim();
+            for (var attempt = 0; attempt < 60 && !(await scope.Runner.RunAsync("docker", ["exec", server, "pg_isready", "-q", "-h", "127.0.0.1"], ct)).Succeeded; attempt++)
+            {
+                await Task.Delay(1000);
+            }
+
+            var postgres = new PostgresOptions { Host = address, User = "team", Database = "labels" };
+
+            // Without the password: a clear error naming the variable, nothing started.
+            var missing = await Assert.ThrowsAsync<DeploymentException>(() => scope.Deployment.EnsureRunningAsync(scope.Options with { Postgres = postgres }, ct));
+            Assert.Contains("LABELPIPELINE_POSTGRES_PASSWORD", missing.Message);
+            Assert.Null(await scope.Docker.InspectContainerAsync(scope.Options.ContainerName, ct));
+
+            scope.Options = scope.Options with { Postgres = postgres with { Password = password } };
+            var first = await scope.Deployment.EnsureRunningAsync(scope.Options, ct);
+            await CreateProjectAsync(scope, first.Token, "in the team's database");
+            Assert.Contains("in the team's database",
+                (await scope.DockerAsync("exec", server, "psql", "-h", "/var/run/postgresql", "-U", "team", "-d", "labels", "-tA", "-c", "SELECT title FROM project")).StandardOutputText);
+            Assert.Null(await scope.Docker.InspectContainerAsync(PostgresDeployment.ContainerName(scope.Options), ct)); // Deploy ran no database of its own
+            Assert.DoesNotContain(password, scope.AllLogText, StringComparison.Ordinal);
+
+            // The password was kept (0600): the next run needs it no more.
+            scope.Options = scope.Options with { Postgres = postgres };
+            Assert.Equal(DeploymentAction.Reused, (await scope.Deployment.EnsureRunningAsync(scope.Options, ct)).Action);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(PostgresDeployment.CredentialsFile(scope.Options)));
+        }
+        finally
+        {
+            await scope.Runner.RunAsync("docker", ["rm", "--force", server], CancellationToken.None);
+        }
     }
 
     private DeploymentScope RealScope()
