@@ -82,6 +82,20 @@ public sealed class PipelineDeployTests(DockerEngineFixture engine, ITestOutputH
         Assert.Contains("--label-studio-url", run.Output);
     }
 
+    [Theory]
+    [InlineData("--database=postgresql --postgres-password=cmdline-secret-4711", "LABELPIPELINE_POSTGRES_PASSWORD")]
+    [InlineData("--label-studio-runtime=podman", "expected auto, docker or process")]
+    [InlineData("--database=mysql", "expected sqlite or postgresql")]
+    [InlineData("--database=postgresql --postgres-port=70000", "1 to 65535")]
+    public async Task Runtime_and_database_arguments_are_checked_before_anything_starts(string arguments, string expected)
+    {
+        var run = await RunPipelineAsync(["--target=Deploy", .. arguments.Split(' '), $"--state-dir={Path.GetTempPath()}/lp-args-{Guid.NewGuid():N}"]);
+        Assert.NotEqual(0, run.Exit);
+        Assert.Contains(expected, run.Output);
+        Assert.DoesNotContain("cmdline-secret-4711", run.Output);
+        Assert.DoesNotContain("Starting", run.Output);
+    }
+
     private static async Task<LabelStudioCredentials> ReadCredentialsAsync(string stateDirectory)
     {
         var file = Directory.GetFiles(stateDirectory, "*.credentials.json").Single();

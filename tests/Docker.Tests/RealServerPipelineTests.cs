@@ -89,6 +89,11 @@ public sealed class RealServerPipelineTests(DockerEngineFixture engine, ITestOut
             await RunGraphTwiceAsync(workspace, port, Arguments("Export"), "Label Studio started", "Label Studio reused", noDocker);
             var home = Path.Combine(workspace.State, "label-studio-lp-test-process");
             Assert.True(File.Exists(Path.Combine(home, "data", "label_studio.sqlite3")), "the database is not in the state folder");
+            var saved = await LabelStudioCredentialStore.LoadAsync(Directory.GetFiles(workspace.State, "label-studio-*.credentials.json").Single(), CancellationToken.None);
+            var serverLog = await File.ReadAllTextAsync(Path.Combine(home, "server.log"));
+            Assert.Contains("/health", serverLog); // the log is Label Studio's
+            Assert.DoesNotContain(saved!.Token, serverLog, StringComparison.Ordinal);
+            Assert.DoesNotContain(saved.Password, serverLog, StringComparison.Ordinal);
 
             var teardown = await PipelineRunner.RunAsync(Arguments("Teardown"), noDocker, TimeSpan.FromMinutes(2));
             Assert.True(teardown.ExitCode == 0, teardown.Output);
@@ -113,14 +118,29 @@ public sealed class RealServerPipelineTests(DockerEngineFixture engine, ITestOut
     private async Task RunGraphTwiceAsync(
         Workspace workspace, int port, string[] arguments, string firstSays, string secondSays, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var first = await PipelineRunner.RunAsync(arguments, environment, RunTimeout);
+        PipelineRun first;
+        IReadOnlyCollection<string> argumentLists;
+        await using (var processes = new ProcessArgumentScanner())
+        {
+            first = await PipelineRunner.RunAsync(arguments, environment, RunTimeout);
+            processes.ScanOnce(); // the server's processes as they run now
+            argumentLists = processes.Seen;
+        }
+
         output.WriteLine(first.ToString());
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.Contains(firstSays, first.Output);
 
+        // The first-boot secrets went in through an env file (Docker) or the environment (process): on no command line, in no output.
         var credentials = await LabelStudioCredentialStore.LoadAsync(Directory.GetFiles(workspace.State, "label-studio-*.credentials.json").Single(), CancellationToken.None);
+        foreach (var secret in new[] { credentials!.Token, credentials.Password })
+        {
+            Assert.DoesNotContain(argumentLists, line => line.Contains(secret, StringComparison.Ordinal));
+            Assert.DoesNotContain(secret, first.Output, StringComparison.Ordinal);
+        }
+
         using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", credentials!.Token);
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", credentials.Token);
         var project = (JObject)Assert.Single(await ResultsAsync(api, "/api/projects/?page_size=100"));
         Assert.Equal("synthetic v1", (string?)project["title"]);
         var tasks = await ResultsAsync(api, $"/api/tasks/?project={project["id"]}&page_size=100", "tasks");

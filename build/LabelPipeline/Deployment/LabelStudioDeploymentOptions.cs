@@ -6,7 +6,7 @@ namespace LabelPipeline.Deployment;
 /// Where and how Label Studio runs in Docker. The defaults are what a user gets without any argument.
 /// Secrets (<see cref="Password"/>, <see cref="Token"/>) never show in <see cref="object.ToString"/>.
 /// </summary>
-public sealed record LabelStudioDeploymentOptions
+public sealed partial record LabelStudioDeploymentOptions
 {
     /// <summary>A pinned release: the walkthrough's unpinned <c>latest</c> broke when Label Studio changed under it.</summary>
     public const string DefaultImage = "heartexlabs/label-studio:1.23.0";
@@ -72,9 +72,12 @@ public sealed record LabelStudioDeploymentOptions
 
     /// <summary>The release pip installs for the process runtime: the image's tag (1.23.0 by default).</summary>
     public string LabelStudioVersion =>
-        Image.LastIndexOf(':') is var colon and > 0 && Image[(colon + 1)..] is { Length: > 0 } tag && !tag.Contains('/', StringComparison.Ordinal) && char.IsDigit(tag[0])
+        Image.LastIndexOf(':') is var colon and > 0 && Image[(colon + 1)..] is var tag && ReleaseTag().IsMatch(tag)
             ? tag
             : DefaultImage[(DefaultImage.LastIndexOf(':') + 1)..];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d+\.\d+(\.\d+)?([.+-][0-9A-Za-z.]+)?$")]
+    private static partial System.Text.RegularExpressions.Regex ReleaseTag();
 
     /// <summary>A container health check for <c>docker ps</c>; null: none (the deployment probes /health itself).</summary>
     public DockerHealthCheck? ContainerHealthCheck { get; init; }
