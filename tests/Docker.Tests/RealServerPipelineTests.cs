@@ -111,6 +111,93 @@ public sealed class RealServerPipelineTests(DockerEngineFixture engine, ITestOut
         Assert.False(Directory.Exists(Path.Combine(workspace.State, "label-studio-lp-test-process")));
     }
 
+    [SkippableFact]
+    public async Task A_person_labels_in_the_deployed_servers_web_app_and_Export_gets_exactly_that_range()
+    {
+        engine.RequireRealImages();
+        var tool = Path.Combine(Repository.Root, "tests", "real-server", "ls-app.js");
+        var browserMissing = !File.Exists(tool) ? $"{tool} (the real-server suite's web-app driver) is missing"
+            : !File.Exists("/usr/bin/chromium") || !Directory.Exists(Path.Combine(Repository.Root, "tests", "editor", "node_modules", "playwright-core"))
+                ? "Chromium or playwright-core is missing (sudo bash tests/editor/install.sh)"
+                : null;
+        if (browserMissing is not null)
+        {
+            Assert.False(Environment.GetEnvironmentVariable("LABELPIPELINE_REQUIRE_BROWSER") == "1", browserMissing);
+            Skip.If(true, browserMissing);
+        }
+
+        using var workspace = new Workspace();
+        var container = DockerEngineFixture.NamePrefix + "web-" + Guid.NewGuid().ToString("N")[..10];
+        var port = FreePort.Next();
+        string[] Arguments(string target) =>
+        [
+            $"--target={target}", $"--label-studio-image={engine.LabelStudioImage}", "--label-studio-pull=never", $"--label-studio-port={port}",
+            $"--container-name={container}", $"--data-volume={container}-data", .. workspace.Arguments,
+        ];
+        try
+        {
+            var first = await PipelineRunner.RunAsync(Arguments("Export"), timeout: RunTimeout);
+            Assert.True(first.ExitCode == 0, first.Output);
+            var credentials = (await LabelStudioCredentialStore.LoadAsync(Directory.GetFiles(workspace.State, "label-studio-*.credentials.json").Single(), CancellationToken.None))!;
+            using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Token", credentials.Token);
+            var project = (int)(await ResultsAsync(api, "/api/projects/?page_size=100")).Single()["id"]!;
+            var task = (int)(await ResultsAsync(api, $"/api/tasks/?project={project}&page_size=100", "tasks"))
+                .Single(t => ((string)t["data"]!["csv"]!).EndsWith("2021-04.csv", StringComparison.Ordinal))["id"]!;
+
+            // The annotator: logs in with the first-boot user, opens the task, checks the drawing by pixels, drags, submits.
+            var manifest = Path.Combine(workspace.State, "web.json");
+            var answerFile = Path.Combine(workspace.State, "web.out.json");
+            await File.WriteAllTextAsync(manifest, new JObject
+            {
+                ["url"] = $"http://127.0.0.1:{port}",
+                ["username"] = credentials.Username,
+                ["project"] = project,
+                ["task"] = task,
+                ["timeoutMs"] = 180_000,
+                ["actions"] = new JArray(
+                    new JObject { ["do"] = "check" },
+                    new JObject { ["do"] = "label", ["value"] = "Anomaly" },
+                    new JObject { ["do"] = "drag", ["channel"] = 0, ["from"] = 0.30, ["to"] = 0.55 },
+                    new JObject { ["do"] = "submit" }),
+            }.ToString());
+            var node = new System.Diagnostics.ProcessStartInfo("node") { RedirectStandardError = true, RedirectStandardOutput = true };
+            node.ArgumentList.Add(tool);
+            node.ArgumentList.Add(manifest);
+            node.ArgumentList.Add(answerFile);
+            node.Environment["LS_PASSWORD"] = credentials.Password;
+            node.Environment["TZ"] = "UTC";
+            using (var browser = System.Diagnostics.Process.Start(node)!)
+            {
+                var log = browser.StandardError.ReadToEndAsync();
+                await browser.StandardOutput.ReadToEndAsync();
+                using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+                await browser.WaitForExitAsync(limit.Token);
+                output.WriteLine((await log).Replace(credentials.Password, "***", StringComparison.Ordinal));
+            }
+
+            var answer = JObject.Parse(await File.ReadAllTextAsync(answerFile));
+            Assert.True((bool)answer["ok"]!, answer.ToString());
+            Assert.All((JArray)answer["checks"]![0]!, channel => Assert.True((int)channel["inside"]! >= 50 && (int)channel["outside"]! == 0, channel.ToString()));
+            var submission = (JObject)((JArray)answer["submissions"]!).Single();
+            Assert.Equal(201, (int)submission["status"]!);
+            var value = submission["body"]!["result"]![0]!["value"]!;
+
+            // Export: exactly the range the person drew (the config's time format, UTC).
+            var second = await PipelineRunner.RunAsync(Arguments("Export"), timeout: RunTimeout);
+            Assert.True(second.ExitCode == 0, second.Output);
+            Assert.Contains("Label Studio reused", second.Output);
+            static string Iso(JToken bound) => DateTime.ParseExact((string)bound!, "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + ".000000";
+            Assert.Equal(
+                $"{Iso(value["start"]!)},{Iso(value["end"]!)}\n",
+                await File.ReadAllTextAsync(Path.Combine(workspace.Output, "synthetic", "v1", "lookout", "labels.csv")));
+        }
+        finally
+        {
+            await PipelineRunner.RunAsync([.. Arguments("Teardown"), "--purge"], timeout: TimeSpan.FromMinutes(2));
+        }
+    }
+
     /// <summary>
     /// Export twice: the first run starts Label Studio and provisions (six tasks, an empty snapshot); then one range is
     /// labeled; the second run reuses everything and exports that range.

@@ -89,7 +89,7 @@ public sealed class LabelStudioProcess(ICommandRunner runner, HttpClient http, I
             saved = credentials;
         }
 
-        var started = Start(options, command, environment, credentials, database);
+        var started = await StartAsync(options, command, environment, credentials, database, ct).ConfigureAwait(false);
         await File.WriteAllTextAsync(SettingsFile(options), fingerprint + "\n", ct).ConfigureAwait(false);
         await _startup.WaitForHealthAsync(
             options,
@@ -223,8 +223,13 @@ public sealed class LabelStudioProcess(ICommandRunner runner, HttpClient http, I
     /// Starts <c>label-studio start</c> in its own session (so Ctrl-C of this run does not stop it) with its output in
     /// the log file. The shell writes its own pid and then execs Label Studio, so the pid file names the server.
     /// </summary>
-    private int Start(
-        LabelStudioDeploymentOptions options, string command, Dictionary<string, string> environment, LabelStudioCredentials credentials, PostgresConnection? database)
+    private async Task<int> StartAsync(
+        LabelStudioDeploymentOptions options,
+        string command,
+        Dictionary<string, string> environment,
+        LabelStudioCredentials credentials,
+        PostgresConnection? database,
+        CancellationToken ct)
     {
         logger.LogInformation(
             "Starting Label Studio ({Command}) on {Url} (127.0.0.1 only); data in {Data}{Datasets}.",
@@ -280,7 +285,7 @@ public sealed class LabelStudioProcess(ICommandRunner runner, HttpClient http, I
                 return pid;
             }
 
-            Thread.Sleep(50);
+            await Task.Delay(50, ct).ConfigureAwait(false);
         }
 
         throw new DeploymentException($"Label Studio ({command}) did not start: no pid in {PidFile(options)} after 10 s.{LogTail(options, credentials)}");
