@@ -54,7 +54,9 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
         aws.Roles[RoleArn] = (roleKeyId, roleSecret);
         var bucket = await s3.CreateBucketAsync();
 
-        var gateway = (await DockerAsync("network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}")).Trim();
+        // The engine records the gateway, or (when docker0 existed before it started) only the subnet, whose first address it is.
+        var ipam = (await DockerAsync("network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}} {{(index .IPAM.Config 0).Subnet}}")).Trim();
+        var gateway = ipam.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, _] ? first : FirstAddress(ipam);
         await using var labelStudio = await EmulatorServer.StartAsync(
             new EmulatorOptions { ListenAddress = IPAddress.Parse(gateway), LegacyToken = credentials.Token, UserEmail = credentials.Username, OpenApiSpecPath = Repository.OpenApiSpec },
             CancellationToken.None);
@@ -215,6 +217,13 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
             {
             }
         }
+    }
+
+    private static string FirstAddress(string subnet)
+    {
+        var bytes = IPAddress.Parse(subnet.Split('/')[0]).GetAddressBytes();
+        bytes[^1]++;
+        return new IPAddress(bytes).ToString();
     }
 
     private async Task<string> DockerAsync(params string[] arguments)

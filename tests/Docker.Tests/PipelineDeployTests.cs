@@ -75,7 +75,7 @@ public sealed class PipelineDeployTests(DockerEngineFixture engine, ITestOutputH
     {
         engine.RequireEngine();
         var run = await RunPipelineAsync(
-            ["--target=Deploy", $"--container-name={DockerEngineFixture.NamePrefix}nodaemon", $"--state-dir={Path.GetTempPath()}/lp-nodaemon-{Guid.NewGuid():N}"],
+            ["--target=Deploy", "--label-studio-runtime=docker", $"--container-name={DockerEngineFixture.NamePrefix}nodaemon", $"--state-dir={Path.GetTempPath()}/lp-nodaemon-{Guid.NewGuid():N}"],
             new Dictionary<string, string> { ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" });
         Assert.NotEqual(0, run.Exit);
         Assert.Contains("Docker", run.Output);

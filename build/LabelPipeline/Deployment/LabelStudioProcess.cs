@@ -178,7 +178,7 @@ public sealed class LabelStudioProcess(ICommandRunner runner, HttpClient http, I
                 throw new DeploymentException(
                     $"Installing Label Studio {version} failed: `{file} {string.Join(' ', arguments)}` exited with {result.ExitCode}: {DockerCli.FirstLines(result.StandardErrorText)}\n" +
                     "PyPI must be reachable (or pip configured for a mirror); else install Label Studio yourself and pass --label-studio-command=<its label-studio>, " +
-                    "or use Docker (--label-studio-runtime=docker).");
+                    "use Docker (--label-studio-runtime=docker), or pass --label-studio-url to use an existing Label Studio.");
             }
         }
 
