@@ -210,23 +210,8 @@ public sealed class DockerCli(ICommandRunner runner, ILogger logger, DockerCliOp
     }
 
     /// <summary><c>docker volume create</c> (a no-op for a volume that exists).</summary>
-    public async Task CreateVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
-    {
-        DockerRunSettings.RequireContainerName(name);
-        var arguments = new List<string> { "volume", "create" };
-        foreach (var (key, value) in labels.OrderBy(l => l.Key, StringComparer.Ordinal))
-        {
-            arguments.Add("--label");
-            arguments.Add($"{key}={value}");
-        }
-
-        arguments.Add(name);
-        var result = await ExecuteAsync(arguments, ct).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            throw Failed(result, $"volume create {name}");
-        }
-    }
+    public Task CreateVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct) =>
+        CreateAsync("volume", name, labels, ct);
 
     /// <summary><c>docker volume rm</c>; false when there was no such volume.</summary>
     public async Task<bool> RemoveVolumeAsync(string name, CancellationToken ct)
@@ -247,23 +232,8 @@ public sealed class DockerCli(ICommandRunner runner, ILogger logger, DockerCliOp
     }
 
     /// <summary><c>docker network create</c>: a private bridge network.</summary>
-    public async Task CreateNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
-    {
-        DockerRunSettings.RequireContainerName(name);
-        var arguments = new List<string> { "network", "create" };
-        foreach (var (key, value) in labels.OrderBy(l => l.Key, StringComparer.Ordinal))
-        {
-            arguments.Add("--label");
-            arguments.Add($"{key}={value}");
-        }
-
-        arguments.Add(name);
-        var result = await ExecuteAsync(arguments, ct).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            throw Failed(result, $"network create {name}");
-        }
-    }
+    public Task CreateNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct) =>
+        CreateAsync("network", name, labels, ct);
 
     /// <summary><c>docker network rm</c>; false when there was no such network.</summary>
     public async Task<bool> RemoveNetworkAsync(string name, CancellationToken ct)
@@ -276,6 +246,25 @@ public sealed class DockerCli(ICommandRunner runner, ILogger logger, DockerCliOp
     /// Never give it a secret: the arguments are visible to every user of the machine.</summary>
     public Task<CommandResult> ExecAsync(string container, IReadOnlyList<string> command, CancellationToken ct) =>
         ExecuteAsync(["exec", container, .. command], ct);
+
+    /// <summary><c>docker volume|network create --label k=v … name</c>.</summary>
+    private async Task CreateAsync(string kind, string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
+    {
+        DockerRunSettings.RequireContainerName(name);
+        var arguments = new List<string> { kind, "create" };
+        foreach (var (key, value) in labels.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            arguments.Add("--label");
+            arguments.Add($"{key}={value}");
+        }
+
+        arguments.Add(name);
+        var result = await ExecuteAsync(arguments, ct).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw Failed(result, $"{kind} create {name}");
+        }
+    }
 
     private async Task<CommandResult> ExecuteAsync(IReadOnlyList<string> arguments, CancellationToken ct)
     {

@@ -173,7 +173,8 @@ public sealed class PostgresDeployment(DockerCli docker, ILogger logger)
         }
 
         logger.LogInformation("Starting PostgreSQL ({Image}) as {Container} on the private network {Network}; volume {Volume}.", postgres.Image, name, network, volume);
-        var envFile = Path.Combine(options.StateDirectory, $"postgres-{Guid.NewGuid():N}.env");
+        // Named like Label Studio's env files, so a leftover of a killed run is swept the same way.
+        var envFile = Path.Combine(options.StateDirectory, $"label-studio-postgres-{Guid.NewGuid():N}.env");
         try
         {
             PrivateFiles.EnsureDirectory(options.StateDirectory);
