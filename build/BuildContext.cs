@@ -1,5 +1,4 @@
 using Build.Hosting;
-using Cake.Common;
 using Cake.Core;
 using Cake.Frosting;
 using LabelPipeline.Datasets;
@@ -26,13 +25,14 @@ public sealed class BuildContext : FrostingContext
     public BuildContext(ICakeContext context)
         : base(context)
     {
-        Settings = PipelineSettings.Read(
-            name => ReadArgument(context, name),
-            name => context.Arguments.HasArgument(name),
-            context.Environment.WorkingDirectory.FullPath);
-        S3 = S3Settings.Read(name => ReadArgument(context, name), Settings.Storage);
+        var arguments = new ArgumentReader(
+            context.Arguments.GetArguments().ToDictionary(a => a.Key, a => a.Value.LastOrDefault() ?? string.Empty),
+            context.Environment.GetEnvironmentVariable);
+        Settings = PipelineSettings.Read(arguments, context.Environment.WorkingDirectory.FullPath);
+        S3 = S3Settings.Read(arguments, Settings.Storage);
+        arguments.ThrowIfInvalid();
         Logger = new CakeLogger(context.Log);
-        LabelStudioRetries = ReadRetryOptions(context, Settings.SyncTimeout);
+        LabelStudioRetries = RetryOptions(Settings);
 
         // The outer cap on any one exchange; the resilience layer's per-attempt timeouts are shorter and fire first.
         Http = new HttpClient { Timeout = LabelStudioRetries.LongRequestTimeout + TimeSpan.FromMinutes(1) };
@@ -201,35 +201,13 @@ public sealed class BuildContext : FrostingContext
             ct);
     }
 
-    private static LabelStudioRetryOptions ReadRetryOptions(ICakeContext context, TimeSpan syncTimeout)
+    private static LabelStudioRetryOptions RetryOptions(PipelineSettings settings) => new LabelStudioRetryOptions() with
     {
-        int Read(string name, int fallback, int min, int max)
-        {
-            var value = ArgumentValues.Integer(name, ReadArgument(context, name), fallback, min, max, out var error);
-            return error is null ? value : throw new ArgumentException($"Invalid arguments:\n  {error}");
-        }
-
-        var defaults = new LabelStudioRetryOptions();
-        var retries = Read(Build.Arguments.Retries, defaults.MaxRetries, 0, 20);
-        return defaults with
-        {
-            RequestTimeout = TimeSpan.FromSeconds(Read(Build.Arguments.RequestTimeout, (int)defaults.RequestTimeout.TotalSeconds, 1, 3_600)),
-            MaxRetries = retries,
-            MaxRetriesWhenRefused = Math.Min(retries, defaults.MaxRetriesWhenRefused),
-            LongRequestTimeout = syncTimeout,
-        };
-    }
-
-    private static string? ReadArgument(ICakeContext context, string name)
-    {
-        if (context.Arguments.HasArgument(name))
-        {
-            var value = context.Arguments.GetArgument(name);
-            return string.IsNullOrEmpty(value) ? "true" : value; // a bare --flag means true
-        }
-
-        return context.EnvironmentVariable(Build.Arguments.EnvironmentVariable(name));
-    }
+        RequestTimeout = settings.RequestTimeout,
+        MaxRetries = settings.Retries,
+        MaxRetriesWhenRefused = Math.Min(settings.Retries, new LabelStudioRetryOptions().MaxRetriesWhenRefused),
+        LongRequestTimeout = settings.SyncTimeout,
+    };
 }
 
 /// <summary>A Label Studio server and the token for it (a secret: never logged).</summary>
