@@ -149,14 +149,14 @@ public static class Arguments
     public static readonly Argument S3Endpoint = Define("s3-endpoint", ArgumentKind.Url, "S3-compatible stores and tests", defaultText: "AWS", section: ArgumentSection.S3);
     public static readonly Argument StsEndpoint = Define("sts-endpoint", ArgumentKind.Url, "S3-compatible stores and tests", defaultText: "AWS", section: ArgumentSection.S3);
     public static readonly Argument SageMakerEndpoint = Define("sagemaker-endpoint", ArgumentKind.Url, "S3-compatible stores and tests", defaultText: "AWS", section: ArgumentSection.S3);
-    public static readonly Argument SageMakerMetadata = Define("sagemaker-metadata", ArgumentKind.Text, "where SageMaker describes the notebook instance or Studio space", LabelPipeline.Storage.SageMakerMetadata.DefaultPath, section: ArgumentSection.S3);
+    public static readonly Argument SageMakerMetadata = Define("sagemaker-metadata", ArgumentKind.Text, "where SageMaker describes the notebook instance or Studio space", LabelPipeline.Aws.SageMakerMetadata.DefaultPath, section: ArgumentSection.S3);
     public static readonly Argument LabelStudioOrigin = Define("label-studio-origin", ArgumentKind.Text, "Label Studio's origin (or a full URL whose path becomes `LABEL_STUDIO_HOST`), or `*`", defaultText: "detected", section: ArgumentSection.S3);
     public static readonly Argument Presign = Define("presign", ArgumentKind.Flag, "`false`: Label Studio streams the files itself (no CORS rule, no URLs that expire in the browser)", "true", section: ArgumentSection.S3);
     public static readonly Argument PresignTtl = Define("presign-ttl", ArgumentKind.WholeNumber, "minutes a presigned URL lives", "15", min: 1, max: 10_080, section: ArgumentSection.S3);
     public static readonly Argument StorageCredentials = Define("storage-credentials", ArgumentKind.Choice, "`session`, `assume-role` or `none` (below)", "session", choices: ["session", "assume-role", "none"], section: ArgumentSection.S3);
     public static readonly Argument StorageRoleArn = Define("storage-role-arn", ArgumentKind.Text, "the read-only role for `assume-role`", section: ArgumentSection.S3);
     public static readonly Argument StorageCredentialsDuration = Define("storage-credentials-duration", ArgumentKind.Text, "seconds (900–43200; `30m`, `1h` accepted)", "3600", section: ArgumentSection.S3);
-    public static readonly Argument CorsRuleId = Define("cors-rule-id", ArgumentKind.Text, "the ID of our CORS rule", LabelPipeline.Storage.LabelStudioCorsRule.DefaultId, section: ArgumentSection.S3);
+    public static readonly Argument CorsRuleId = Define("cors-rule-id", ArgumentKind.Text, "the ID of our CORS rule", LabelPipeline.Aws.LabelStudioCorsRule.DefaultId, section: ArgumentSection.S3);
     public static readonly Argument UploadDataset = Define("upload-dataset", ArgumentKind.Flag, "`false` skips the dataset upload (the files are already in the bucket)", "true", section: ArgumentSection.S3);
 
     /// <summary>Copies the label snapshot to s3://&lt;bucket&gt;/&lt;prefix&gt;/labels/&lt;dataset&gt;/&lt;version&gt;/.</summary>

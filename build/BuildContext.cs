@@ -6,7 +6,7 @@ using LabelPipeline.Deployment;
 using LabelPipeline.Export;
 using LabelPipeline.LabelStudio;
 using LabelPipeline.Prepare;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 using Microsoft.Extensions.Logging;
 
 namespace Build;
@@ -183,7 +183,7 @@ public sealed class BuildContext : FrostingContext
             Logger.LogInformation("Label Studio's origin: {Origins}, from {Source}", string.Join(", ", address.CorsOrigins), address.Source);
             return address;
         }
-        catch (StorageException e) when (Settings.Storage == StorageKind.Local)
+        catch (AwsException e) when (Settings.Storage == StorageKind.Local)
         {
             // Local files need no CORS rule: a failed detection only costs the external URL.
             Logger.LogWarning("{Message} Using the local URL.", e.Message);
@@ -197,7 +197,7 @@ public sealed class BuildContext : FrostingContext
         using var api = new SageMakerApi(credentials, Aws.Endpoints with { Region = space.Region });
         return await api.DescribeSpaceUrlAsync(
             space.DomainId!,
-            space.SpaceName ?? throw new StorageException($"SageMaker's metadata file {S3.SageMakerMetadataPath} names no SpaceName. Pass --label-studio-origin."),
+            space.SpaceName ?? throw new AwsException($"SageMaker's metadata file {S3.SageMakerMetadataPath} names no SpaceName. Pass --label-studio-origin."),
             ct);
     }
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 
 namespace Build;
 

@@ -1,6 +1,6 @@
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 
 namespace Build.Tasks;
 

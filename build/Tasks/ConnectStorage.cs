@@ -2,7 +2,7 @@ using Cake.Common.Diagnostics;
 using Cake.Frosting;
 using LabelPipeline.Datasets;
 using LabelPipeline.LabelStudio;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 
 namespace Build.Tasks;
 

@@ -17,8 +17,8 @@ internal static class SnapshotReport
         var ct = context.CancellationToken;
         var settings = context.Settings;
         await context.Aws.EnsureIdentityAsync(ct);
-        var target = new LabelPipeline.Storage.S3Location(context.S3.Bucket!, $"{context.S3.Prefix.TrimEnd('/')}/labels/{settings.Dataset}/{settings.DatasetVersion}");
-        var uploader = new LabelPipeline.Storage.DatasetUploader(await context.Aws.GetS3Async(ct), context.Aws.Endpoints, context.Logger)
+        var target = new LabelPipeline.Aws.S3Location(context.S3.Bucket!, $"{context.S3.Prefix.TrimEnd('/')}/labels/{settings.Dataset}/{settings.DatasetVersion}");
+        var uploader = new LabelPipeline.Aws.DatasetUploader(await context.Aws.GetS3Async(ct), context.Aws.Endpoints, context.Logger)
         {
             Parallelism = context.S3.UploadParallelism,
         };

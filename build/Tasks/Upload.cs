@@ -1,7 +1,7 @@
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
 using LabelPipeline.Datasets;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 
 namespace Build.Tasks;
 
@@ -37,7 +37,7 @@ public sealed class Upload : AsyncFrostingTask<BuildContext>
             context.Information("Not uploading (--upload-dataset=false): {0} CSV files are under {1}", present, target);
             if (present == 0)
             {
-                throw new StorageException($"No CSV files under {target}: Label Studio would have nothing to import. Drop --upload-dataset=false to upload the dataset, or fix --bucket/--prefix.");
+                throw new AwsException($"No CSV files under {target}: Label Studio would have nothing to import. Drop --upload-dataset=false to upload the dataset, or fix --bucket/--prefix.");
             }
 
             return;

@@ -1,5 +1,5 @@
 using Amazon.Runtime;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 using S3.Tests.Support;
 
 namespace S3.Tests;
@@ -77,7 +77,7 @@ public sealed class AwsSessionTests : IDisposable
     public async Task A_refused_role_says_what_the_trust_policy_needs()
     {
         using var session = Session(new BasicAWSCredentials("AKIADEV", "dev-secret"));
-        var error = await Assert.ThrowsAsync<StorageException>(() => session.GetStorageCredentialsAsync(
+        var error = await Assert.ThrowsAsync<AwsException>(() => session.GetStorageCredentialsAsync(
             new StorageCredentialsOptions { Mode = StorageCredentialsMode.AssumeRole, RoleArn = "arn:aws:iam::123456789012:role/not-granted" }, CancellationToken.None));
         Assert.Contains("AccessDenied", error.Message);
         Assert.Contains("trust policy", error.Message);
@@ -96,7 +96,7 @@ public sealed class AwsSessionTests : IDisposable
     public async Task No_credentials_anywhere_is_a_clear_error()
     {
         using var session = new AwsSession(new AwsEndpoints { Region = "us-east-1", Sts = _aws.Endpoint }, _log, _ => throw new AmazonClientException("Failed to resolve AWS credentials."));
-        var error = await Assert.ThrowsAsync<StorageException>(() => session.EnsureIdentityAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsException>(() => session.EnsureIdentityAsync(CancellationToken.None));
         Assert.StartsWith("No AWS credentials found", error.Message, StringComparison.Ordinal);
         Assert.Contains("AWS_PROFILE", error.Message);
     }

@@ -1,5 +1,5 @@
 using Amazon.S3.Model;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 using S3.Tests.Support;
 
 namespace S3.Tests;
@@ -111,7 +111,7 @@ public sealed class BucketCorsTests(S3Server s3) : IClassFixture<S3Server>
     {
         Skip.If(s3.SkipReason is not null, s3.SkipReason);
         var cors = new BucketCors(s3.Admin, s3.Endpoints, new CapturingLogger());
-        var error = await Assert.ThrowsAsync<StorageException>(() => cors.EnsureRuleAsync("no-such-bucket-here", LabelStudioCorsRule.Create("lp", [LabelStudio]), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsException>(() => cors.EnsureRuleAsync("no-such-bucket-here", LabelStudioCorsRule.Create("lp", [LabelStudio]), CancellationToken.None));
         Assert.Contains("Bucket 'no-such-bucket-here' does not exist", error.Message);
     }
 

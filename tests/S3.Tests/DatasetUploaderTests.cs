@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 using S3.Tests.Support;
 
 namespace S3.Tests;
@@ -110,12 +110,12 @@ public sealed class DatasetUploaderTests(S3Server s3) : IClassFixture<S3Server>,
         var bucket = await s3.CreateBucketAsync();
         var nowhere = new AwsEndpoints { Region = "us-east-1", S3 = new Uri("http://127.0.0.1:9/") };
         using var unreachable = AwsClients.CreateS3(new Amazon.Runtime.BasicAWSCredentials("S3RVER", "S3RVER"), nowhere);
-        var error = await Assert.ThrowsAsync<StorageException>(() => new DatasetUploader(unreachable, nowhere, new CapturingLogger()).EnsureBucketAsync(bucket, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsException>(() => new DatasetUploader(unreachable, nowhere, new CapturingLogger()).EnsureBucketAsync(bucket, CancellationToken.None));
         Assert.Contains("Cannot reach S3 at http://127.0.0.1:9/", error.Message);
         Assert.Contains("--s3-endpoint", error.Message);
 
         using var stranger = s3.CreateClient(new Amazon.Runtime.BasicAWSCredentials("AKIAUNKNOWNKEY", "top-secret-value"));
-        var denied = await Assert.ThrowsAsync<StorageException>(() => new DatasetUploader(stranger, s3.Endpoints, new CapturingLogger()).ListAsync(new S3Location(bucket, "p"), CancellationToken.None));
+        var denied = await Assert.ThrowsAsync<AwsException>(() => new DatasetUploader(stranger, s3.Endpoints, new CapturingLogger()).ListAsync(new S3Location(bucket, "p"), CancellationToken.None));
         Assert.Contains("Access denied", denied.Message);
         Assert.Contains("s3:ListBucket", denied.Message);
         Assert.DoesNotContain("top-secret-value", denied.Message);

@@ -1,5 +1,5 @@
 using Amazon.Runtime;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 using S3.Tests.Support;
 
 namespace S3.Tests;
@@ -87,7 +87,7 @@ public sealed class LabelStudioAddressTests : IDisposable
     {
         using var aws = new FakeAws();
         using var api = new SageMakerApi(new BasicAWSCredentials("AKIA", "secret"), new AwsEndpoints { Region = "us-east-1", SageMaker = aws.Endpoint });
-        var error = await Assert.ThrowsAsync<StorageException>(() => api.DescribeSpaceUrlAsync("d-1", "nope", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsException>(() => api.DescribeSpaceUrlAsync("d-1", "nope", CancellationToken.None));
         Assert.Contains("ResourceNotFound", error.Message);
         Assert.Contains("--label-studio-origin", error.Message);
     }
@@ -99,7 +99,7 @@ public sealed class LabelStudioAddressTests : IDisposable
         Assert.Equal("eu-west-1", AwsRegion.Resolve(null, path, customEndpoint: false, _ => null));
         Assert.Equal("ap-south-1", AwsRegion.Resolve(null, path, customEndpoint: false, n => n == "AWS_REGION" ? "ap-south-1" : null));
         Assert.Equal("sa-east-1", AwsRegion.Resolve("sa-east-1", path, customEndpoint: false, n => n == "AWS_REGION" ? "ap-south-1" : null));
-        var error = Assert.Throws<StorageException>(() => AwsRegion.Resolve(null, Path.Combine(_temp.Path, "absent.json"), customEndpoint: false, n => n == "AWS_PROFILE" ? "no-such-profile-for-tests" : null));
+        var error = Assert.Throws<AwsException>(() => AwsRegion.Resolve(null, Path.Combine(_temp.Path, "absent.json"), customEndpoint: false, n => n == "AWS_PROFILE" ? "no-such-profile-for-tests" : null));
         Assert.Contains("--region", error.Message);
     }
 }
