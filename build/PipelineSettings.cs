@@ -3,15 +3,8 @@ using LabelPipeline.Export;
 
 namespace Build;
 
-/// <summary>Where the series live for Label Studio.</summary>
-public enum StorageKind
-{
-    Local,
-    S3,
-}
-
 /// <summary>Every setting of a run, read once from the arguments (or LABELPIPELINE_* variables) and checked.</summary>
-public sealed record PipelineSettings
+public sealed partial record PipelineSettings
 {
     public required string Dataset { get; init; }
     public required string DatasetVersion { get; init; }

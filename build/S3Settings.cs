@@ -7,7 +7,7 @@ namespace Build;
 /// The S3 mode's settings, read once like <see cref="PipelineSettings"/> (<c>--name=value</c> or LABELPIPELINE_NAME).
 /// Parsed and checked always, so a typo fails fast; <see cref="Bucket"/> is required only with <c>--storage=s3</c>.
 /// </summary>
-public sealed record S3Settings
+public sealed partial record S3Settings
 {
     public string? Bucket { get; init; }
 

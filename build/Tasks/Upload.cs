@@ -1,6 +1,5 @@
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
-using LabelPipeline.Datasets;
 using LabelPipeline.Aws;
 
 namespace Build.Tasks;
@@ -23,12 +22,12 @@ public sealed class Upload : AsyncFrostingTask<BuildContext>
 
     public override async Task RunAsync(BuildContext context)
     {
-        var settings = context.Settings;
-        var ct = context.CancellationToken;
-        await context.Aws.EnsureIdentityAsync(ct);
-        var dataset = context.PrepareDataset().Prepared; // the task files, never the sources
-        var target = S3Location.ForDataset(context.S3.Bucket!, context.S3.Prefix, dataset.Name, dataset.Version);
-        var uploader = new DatasetUploader(await context.Aws.GetS3Async(ct), context.Aws.Endpoints, context.Logger) { Parallelism = context.S3.UploadParallelism };
+        var aws = context.Services.Aws;
+        var ct = context.Services.CancellationToken;
+        await aws.EnsureIdentityAsync(ct);
+        var dataset = BuildContext.Need(context.Prepared, nameof(Prepare)).TaskFiles; // the task files, never the sources
+        var target = context.S3.DatasetLocation(context.Settings);
+        var uploader = new DatasetUploader(await aws.GetS3Async(ct), aws.Endpoints, context.Services.Logger) { Parallelism = context.S3.UploadParallelism };
         await uploader.EnsureBucketAsync(target.Bucket, ct);
 
         if (!context.S3.UploadDataset)

@@ -6,21 +6,22 @@ using Newtonsoft.Json.Linq;
 namespace LabelPipeline.Prepare;
 
 /// <summary>What Prepare produced: the source dataset and the task files Label Studio imports, with their schemas.</summary>
-/// <param name="Prepared">The task files (one folder per dataset version), sorted by name.</param>
-/// <param name="PreparedSchema">What the labeling config is generated from: ',' separator, safe names, UTC time format.</param>
+/// <param name="Source">The source dataset (never changed).</param>
+/// <param name="TaskFiles">The task files Label Studio imports (one folder per dataset version), sorted by name.</param>
+/// <param name="TaskSchema">The task files' schema, what the labeling config is generated from: ',' separator, safe names, UTC time format.</param>
 /// <param name="Unchanged">Source files whose task files were already there, unchanged.</param>
 /// <param name="Removed">Task files of an earlier run that no source produces any more, deleted.</param>
-public sealed record PrepareResult(
+public sealed record PreparedDataset(
     Dataset Source,
     SeriesSchema SourceSchema,
-    Dataset Prepared,
-    SeriesSchema PreparedSchema,
+    Dataset TaskFiles,
+    SeriesSchema TaskSchema,
     PreparedManifest Manifest,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<string> Unchanged,
     IReadOnlyList<string> Removed)
 {
-    public string ReportPath => Path.Combine(Prepared.Directory, DatasetPreparer.ReportFileName);
+    public string ReportPath => Path.Combine(TaskFiles.Directory, DatasetPreparer.ReportFileName);
 }
 
 /// <summary>
@@ -35,7 +36,7 @@ public static class DatasetPreparer
     private static readonly UTF8Encoding Utf8 = new(false);
 
     /// <param name="progress">Told how far each source is read; null: silent.</param>
-    public static PrepareResult Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null, PrepareProgress? progress = null)
+    public static PreparedDataset Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null, PrepareProgress? progress = null)
     {
         limits ??= InputLimits.Default;
         var (schema, warnings) = DatasetInspector.DetectSchema(source, options.TimeColumn, options.TimeFormat, limits);
@@ -164,7 +165,7 @@ public static class DatasetPreparer
         WriteIfChanged(Path.Combine(preparedDirectory, ReportFileName), Report(manifest));
         var files = names.Keys.Order(StringComparer.Ordinal).Select(n => Path.Combine(preparedDirectory, n)).ToArray();
         var prepared = new Dataset(source.Name, source.Version, Path.GetFullPath(preparedDirectory), files);
-        return new PrepareResult(source, schema, prepared, preparedSchema, manifest, warnings, unchanged, removed);
+        return new PreparedDataset(source, schema, prepared, preparedSchema, manifest, warnings, unchanged, removed);
     }
 
     /// <summary>The prepare report: every fix per source and in total, deterministic (no clock), beside the manifest.</summary>

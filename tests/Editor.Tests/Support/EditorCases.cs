@@ -77,10 +77,10 @@ public sealed class CaseWorkspace(string directory)
         return path;
     }
 
-    private readonly Dictionary<string, (GeneratedConfig, PrepareResult)> _prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (GeneratedConfig, PreparedDataset)> _prepared = new(StringComparer.Ordinal);
 
     /// <summary>A dataset prepared once (several cases render its task files).</summary>
-    public (GeneratedConfig Config, PrepareResult Prepared) PreparedOf(string key, Func<(GeneratedConfig, PrepareResult)> prepare)
+    public (GeneratedConfig Config, PreparedDataset Prepared) PreparedOf(string key, Func<(GeneratedConfig, PreparedDataset)> prepare)
     {
         if (!_prepared.TryGetValue(key, out var result))
         {
@@ -171,7 +171,7 @@ public static class EditorCases
             yield return new CaseDefinition($"shared/NAB/realKnownCause/{name}.csv, through Prepare", CaseKind.Render, w =>
             {
                 var (config, prepared) = w.PreparedOf("NAB", () => Configs.Prepare(nabFiles, Path.Combine(w.Directory, "prepared", "nab"), NabOptions));
-                return Render($"shared/NAB/realKnownCause/{name}.csv, through Prepare", prepared.Prepared.Files.Single(f => Path.GetFileName(f) == name + ".csv"), config);
+                return Render($"shared/NAB/realKnownCause/{name}.csv, through Prepare", prepared.TaskFiles.Files.Single(f => Path.GetFileName(f) == name + ".csv"), config);
             });
         }
 
@@ -185,7 +185,7 @@ public static class EditorCases
                 yield return new CaseDefinition(name, CaseKind.Render, w =>
                 {
                     var (config, prepared) = w.PreparedOf($"SKAB/{folder}", () => Configs.Prepare(files, Path.Combine(w.Directory, "prepared", "skab-" + folder)));
-                    return Render(name, prepared.Prepared.Files.Single(f => Path.GetFileName(f) == Path.GetFileName(file)), config);
+                    return Render(name, prepared.TaskFiles.Files.Single(f => Path.GetFileName(f) == Path.GetFileName(file)), config);
                 });
             }
         }
@@ -213,8 +213,8 @@ public static class EditorCases
                     rows,
                     i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss}," + string.Join(',', Enumerable.Range(0, channels).Select(k => Wave(i, k)))));
                 var (config, prepared) = Configs.Prepare([file], Path.Combine(w.Directory, "prepared", $"long-{channels}"));
-                Assert.Equal(3, prepared.Prepared.Files.Count);
-                return Render(name, prepared.Prepared.Files[0], config);
+                Assert.Equal(3, prepared.TaskFiles.Files.Count);
+                return Render(name, prepared.TaskFiles.Files[0], config);
             });
         }
     }
@@ -232,7 +232,7 @@ public static class EditorCases
                 i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss}," + string.Join(',', Enumerable.Range(0, 20).Select(k => i % 4999 == k ? "500" : Wave(i, k)))));
             var (config, prepared) = Configs.Prepare([file], Path.Combine(w.Directory, "prepared", "overview-20"), options);
             var overview = prepared.Manifest.Sources.Single().Overview!;
-            return Render(name, Path.Combine(prepared.Prepared.Directory, overview.File), config);
+            return Render(name, Path.Combine(prepared.TaskFiles.Directory, overview.File), config);
         });
     }
 
@@ -299,7 +299,7 @@ public static class EditorCases
         {
             var file = make(w);
             var (config, prepared) = Configs.Prepare([file], Path.Combine(w.Directory, "prepared", Path.GetFileNameWithoutExtension(file)), options);
-            return Render(name, Assert.Single(prepared.Prepared.Files), config);
+            return Render(name, Assert.Single(prepared.TaskFiles.Files), config);
         });
 
     private static CaseDefinition Variation(
