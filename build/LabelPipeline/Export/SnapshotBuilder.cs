@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CsvHelper;
 using LabelPipeline.LabelConfig;
+using LabelPipeline.TimeSeries;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 

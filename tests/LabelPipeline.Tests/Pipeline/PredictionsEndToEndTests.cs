@@ -1,5 +1,6 @@
 using LabelPipeline.LabelStudio;
 using LabelPipeline.Tests.Support;
+using LabelPipeline.TimeSeries;
 using LabelStudio.Emulator;
 using Faults = LabelStudio.Emulator.Faults;
 using Newtonsoft.Json.Linq;
@@ -32,7 +33,7 @@ public sealed class PredictionsEndToEndTests() : EmulatorPipelineTest(scratchDat
         return (await Client.GetProjectAsync(project.Id, CancellationToken.None), tasks);
     }
 
-    private static string RangeExtractorName(LabelStudioTask task) => LabelPipeline.Export.RangeExtractor.SeriesFileName(task.Data["csv"]!.ToString());
+    private static string RangeExtractorName(LabelStudioTask task) => LabelPipeline.Export.SeriesNames.FromUrl(task.Data["csv"]!.ToString());
 
     private const string Intervals =
         "series,start,end,label,score\n" +

@@ -1,5 +1,6 @@
 using LabelPipeline.LabelStudio;
 using LabelPipeline.Tests.Support;
+using LabelPipeline.TimeSeries;
 using LabelStudio.Emulator;
 using Newtonsoft.Json.Linq;
 
@@ -22,7 +23,7 @@ public sealed class WindowedPredictionsEndToEndTests() : EmulatorPipelineTest(sc
         var tasks = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var task in Client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
         {
-            tasks[LabelPipeline.Export.RangeExtractor.SeriesFileName(task.Data["csv"]!.ToString())] = task.Id;
+            tasks[LabelPipeline.Export.SeriesNames.FromUrl(task.Data["csv"]!.ToString())] = task.Id;
         }
 
         return (project.Id, tasks);

@@ -5,6 +5,7 @@ using LabelPipeline.LabelConfig;
 using LabelPipeline.Predictions;
 using LabelPipeline.Prepare;
 using LabelPipeline.Tests.Support;
+using LabelPipeline.TimeSeries;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Tests.Predictions;
