@@ -1,3 +1,4 @@
+using LabelPipeline.IO;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Export;
@@ -26,7 +27,7 @@ public static class SnapshotVerifier
             {
                 differences.Add($"series {name}: new since the snapshot");
             }
-            else if (sha != SnapshotBuilder.Sha256(file))
+            else if (sha != Hashes.Sha256File(file))
             {
                 differences.Add($"series {name}: content changed since the snapshot");
             }
@@ -61,11 +62,11 @@ public static class SnapshotVerifier
                 {
                     differences.Add($"{path}: no longer produced");
                 }
-                else if (SnapshotBuilder.Sha256(actual) != sha)
+                else if (Hashes.Sha256File(actual) != sha)
                 {
                     differences.Add($"{path}: rebuilt content differs from the manifest");
                 }
-                else if (!File.Exists(Path.Combine(snapshotDirectory, path)) || SnapshotBuilder.Sha256(Path.Combine(snapshotDirectory, path)) != sha)
+                else if (!File.Exists(Path.Combine(snapshotDirectory, path)) || Hashes.Sha256File(Path.Combine(snapshotDirectory, path)) != sha)
                 {
                     differences.Add($"{path}: the file in the snapshot was changed or removed");
                 }

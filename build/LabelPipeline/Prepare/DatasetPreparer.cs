@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Text;
 using LabelPipeline.Datasets;
+using LabelPipeline.IO;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Prepare;
@@ -81,12 +81,12 @@ public static class DatasetPreparer
 
         var settings = new PreparedSettings(
             options.MaxPointsPerTask, rowsPerTask, options.WindowOverlap, PrepareOptions.ToArgument(options.OnUnsorted), PrepareOptions.ToArgument(options.OnDuplicate), options.Overview);
-        var fingerprint = Sha256Hex(Utf8.GetBytes(new JObject
+        var fingerprint = Hashes.Sha256(new JObject
         {
             ["format"] = PreparedManifest.CurrentFormat,
             ["schema"] = JObject.FromObject(manifestSchema),
             ["settings"] = JObject.FromObject(settings),
-        }.ToString(Newtonsoft.Json.Formatting.None)));
+        }.ToString(Newtonsoft.Json.Formatting.None));
 
         Directory.CreateDirectory(preparedDirectory);
         var manifestPath = Path.Combine(preparedDirectory, PreparedManifest.FileName);
@@ -105,7 +105,7 @@ public static class DatasetPreparer
             {
                 ct.ThrowIfCancellationRequested();
                 var name = Path.GetFileName(file);
-                var sha = Sha256File(file);
+                var sha = Hashes.Sha256File(file);
                 var earlier = previous?.Fingerprint == fingerprint ? previous.Sources.FirstOrDefault(s => s.File == name && s.Sha256 == sha) : null;
                 PreparedSource entry;
                 if (earlier is not null && earlier.AllTasks.All(t => IsFile(Path.Combine(preparedDirectory, t.File), t.Bytes, t.Sha256)))
@@ -250,7 +250,7 @@ public static class DatasetPreparer
         {
             var final = window == overview ? $"{stem}.overview.csv"
                 : windows.Count == 1 ? name : $"{stem}.w{window.Window.ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture)}.csv";
-            var hash = Sha256File(window.TempPath);
+            var hash = Hashes.Sha256File(window.TempPath);
             var bytes = new FileInfo(window.TempPath).Length;
             var destination = Path.Combine(preparedDirectory, final);
             if (!IsFile(destination, bytes, hash))
@@ -273,7 +273,7 @@ public static class DatasetPreparer
     }
 
     private static bool IsFile(string path, long bytes, string sha256) =>
-        File.Exists(path) && new FileInfo(path).Length == bytes && Sha256File(path) == sha256;
+        File.Exists(path) && new FileInfo(path).Length == bytes && Hashes.Sha256File(path) == sha256;
 
     private static void WriteIfChanged(string path, string content)
     {
@@ -282,9 +282,7 @@ public static class DatasetPreparer
             return;
         }
 
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, content, Utf8);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, content);
     }
 
     private static int IndexOf(IReadOnlyList<string> list, string value)
@@ -300,11 +298,4 @@ public static class DatasetPreparer
         return -1;
     }
 
-    public static string Sha256File(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    private static string Sha256Hex(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 }

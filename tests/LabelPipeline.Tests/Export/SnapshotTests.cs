@@ -1,5 +1,6 @@
 using LabelPipeline.Datasets;
 using LabelPipeline.Export;
+using LabelPipeline.IO;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.Tests.Support;
 using Newtonsoft.Json.Linq;
@@ -57,7 +58,7 @@ public sealed class SnapshotTests : IDisposable
 
     private static Dictionary<string, string> Hashes(string directory) =>
         Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(directory, f), SnapshotBuilder.Sha256);
+            .ToDictionary(f => Path.GetRelativePath(directory, f), Hashes.Sha256File);
 
     private JObject[] TwoTasks(string end = "2021-01-01 00:20:00") =>
     [
@@ -91,10 +92,10 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(1, (int)manifest["counts"]!["regions_per_label"]!["Anomaly"]!);
         foreach (var file in (JArray)manifest["files"]!)
         {
-            Assert.Equal((string)file["sha256"]!, SnapshotBuilder.Sha256(Path.Combine(dir, (string)file["path"]!)));
+            Assert.Equal((string)file["sha256"]!, Hashes.Sha256File(Path.Combine(dir, (string)file["path"]!)));
         }
 
-        Assert.Equal(SnapshotBuilder.Sha256(_dataset.Files[0]), (string)manifest["series"]![0]!["sha256"]!);
+        Assert.Equal(Hashes.Sha256File(_dataset.Files[0]), (string)manifest["series"]![0]!["sha256"]!);
     }
 
     [Fact]
