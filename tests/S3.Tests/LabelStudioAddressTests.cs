@@ -8,7 +8,7 @@ namespace S3.Tests;
 public sealed class LabelStudioAddressTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
-    private readonly CapturingLogger _log = new();
+    private readonly ListLogger _log = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -47,7 +47,7 @@ public sealed class LabelStudioAddressTests : IDisposable
     {
         var address = await new LabelStudioAddressResolver(_log).ResolveAsync(Request(origin: "*"), NoSpace, CancellationToken.None);
         Assert.Equal(["*"], address.CorsOrigins);
-        Assert.Contains(_log.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains("any web site", StringComparison.Ordinal));
+        Assert.Contains(_log.Messages, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains("any web site", StringComparison.Ordinal));
     }
 
     [Fact]

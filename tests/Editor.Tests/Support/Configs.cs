@@ -17,7 +17,7 @@ public static class Configs
     /// <summary>The pipeline's default <c>--labels</c>.</summary>
     public static readonly IReadOnlyList<string> DefaultLabels = ["Anomaly"];
 
-    private static readonly Lazy<string> Template = new(() => File.ReadAllText(RepositoryPaths.Template));
+    private static readonly Lazy<string> Template = new(() => File.ReadAllText(Repository.Template));
 
     /// <summary>Inspects the files as one dataset (they must share a header) and generates its config.</summary>
     public static GeneratedConfig Generate(IReadOnlyList<string> files, IReadOnlyList<string>? labels = null, string? timeColumn = null, string? timeFormat = null)

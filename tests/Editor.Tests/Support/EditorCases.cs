@@ -132,12 +132,12 @@ public static class EditorCases
 
     private static IEnumerable<CaseDefinition> SampleDatasets()
     {
-        foreach (var versionDirectory in System.IO.Directory.EnumerateDirectories(RepositoryPaths.Datasets)
+        foreach (var versionDirectory in System.IO.Directory.EnumerateDirectories(Repository.Datasets)
                      .SelectMany(d => System.IO.Directory.EnumerateDirectories(d))
                      .Where(d => System.IO.Directory.EnumerateFiles(d, "*.csv").Any())
                      .Order(StringComparer.Ordinal))
         {
-            var relative = Path.GetRelativePath(RepositoryPaths.Datasets, versionDirectory).Replace('\\', '/');
+            var relative = Path.GetRelativePath(Repository.Datasets, versionDirectory).Replace('\\', '/');
             var files = System.IO.Directory.GetFiles(versionDirectory, "*.csv").Order(StringComparer.Ordinal).ToArray();
             foreach (var file in files)
             {
@@ -165,7 +165,7 @@ public static class EditorCases
     {
         // NAB through Prepare, as the pipeline runs it: comma, %Y-%m-%d %H:%M:%S, LF; nyc_taxi has no final newline, ec2
         // repeats 03:00:00 twelve times (DST), machine_temperature repeats an hour.
-        var nabFiles = NabNames.Select(n => Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", n + ".csv")).ToArray();
+        var nabFiles = NabNames.Select(n => Path.Combine(Repository.SharedDatasets, "NAB", "realKnownCause", n + ".csv")).ToArray();
         foreach (var name in NabNames)
         {
             yield return new CaseDefinition($"shared/NAB/realKnownCause/{name}.csv, through Prepare", CaseKind.Render, w =>
@@ -178,7 +178,7 @@ public static class EditorCases
         // SKAB through Prepare: semicolon, CRLF (valve1/*, other/13) and LF (other/1), a header with a space ("Volume Flow RateRMS").
         foreach (var (folder, names) in new[] { ("valve1", new[] { "0", "1" }), ("other", new[] { "1", "13" }) })
         {
-            var files = names.Select(n => Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", folder, n + ".csv")).ToArray();
+            var files = names.Select(n => Path.Combine(Repository.SharedDatasets, "SKAB", folder, n + ".csv")).ToArray();
             foreach (var file in files)
             {
                 var name = $"shared/SKAB/{folder}/{Path.GetFileName(file)}, through Prepare";
@@ -193,7 +193,7 @@ public static class EditorCases
         // SKAB as the source files are (no Prepare): the editor reads ';' and CRLF itself.
         foreach (var (folder, names) in new[] { ("valve1", new[] { "0", "1" }), ("other", new[] { "1", "13" }) })
         {
-            var files = names.Select(n => Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", folder, n + ".csv")).ToArray();
+            var files = names.Select(n => Path.Combine(Repository.SharedDatasets, "SKAB", folder, n + ".csv")).ToArray();
             foreach (var file in files)
             {
                 var name = $"shared/SKAB/{folder}/{Path.GetFileName(file)}";
@@ -375,7 +375,7 @@ public static class EditorCases
     {
         yield return RoundTrip("round trip: annotation on a sample dataset file", w =>
         {
-            var file = Path.Combine(RepositoryPaths.Datasets, "synthetic", "v1", "2021-01.csv");
+            var file = Path.Combine(Repository.Datasets, "synthetic", "v1", "2021-01.csv");
             var config = Configs.Generate(file, ["Anomaly", "Normal"]);
             var t0 = new DateTimeOffset(2021, 1, 2, 0, 0, 0, TimeSpan.Zero);
             var result = ResultFixtures.Annotation(config.Xml)
@@ -388,7 +388,7 @@ public static class EditorCases
         });
         yield return RoundTrip("round trip: prediction on a sample dataset file", w =>
         {
-            var file = Path.Combine(RepositoryPaths.Datasets, "synthetic", "v1", "2021-03.csv");
+            var file = Path.Combine(Repository.Datasets, "synthetic", "v1", "2021-03.csv");
             var config = Configs.Generate(file, ["Anomaly", "Normal"]);
             var t0 = new DateTimeOffset(2021, 3, 1, 12, 0, 0, TimeSpan.Zero);
             var result = ResultFixtures.Prediction(config.Xml)
@@ -423,9 +423,9 @@ public static class EditorCases
         });
         yield return RoundTrip("round trip: NAB nyc_taxi ground-truth windows as predictions", w =>
         {
-            var file = Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", "nyc_taxi.csv");
+            var file = Path.Combine(Repository.SharedDatasets, "NAB", "realKnownCause", "nyc_taxi.csv");
             var config = Configs.Generate(file);
-            var windows = JObject.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "labels", "combined_windows.json")))["realKnownCause/nyc_taxi.csv"]!;
+            var windows = JObject.Parse(File.ReadAllText(Path.Combine(Repository.SharedDatasets, "NAB", "labels", "combined_windows.json")))["realKnownCause/nyc_taxi.csv"]!;
             var fixtures = ResultFixtures.Prediction(config.Xml, "nab");
             foreach (var window in windows)
             {
@@ -436,7 +436,7 @@ public static class EditorCases
         });
         yield return RoundTrip("round trip: SKAB valve1/0.csv anomaly run as an annotation", w =>
         {
-            var file = Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", "valve1", "0.csv");
+            var file = Path.Combine(Repository.SharedDatasets, "SKAB", "valve1", "0.csv");
             var config = Configs.Generate(file);
             var (start, end) = AnomalyRun(file, config.Schema);
             var result = ResultFixtures.Annotation(config.Xml, "skab").Range(start, end, "Anomaly").Build();
@@ -446,7 +446,7 @@ public static class EditorCases
         // The pipeline's own predictions writer (ImportPredictions' reader and planner), fed with model output files.
         yield return RoundTrip("round trip: pipeline predictions from an intervals file on a sample dataset file", w =>
         {
-            var file = Path.Combine(RepositoryPaths.Datasets, "synthetic", "v1", "2021-02.csv");
+            var file = Path.Combine(Repository.Datasets, "synthetic", "v1", "2021-02.csv");
             var config = Configs.Generate(file, ["Anomaly", "Normal"]);
             var model = w.Write("model-intervals.csv",
                 "series,start,end,label,score\n" +
@@ -457,9 +457,9 @@ public static class EditorCases
         });
         yield return RoundTrip("round trip: pipeline predictions from NAB nyc_taxi windows as JSON Lines", w =>
         {
-            var file = Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", "nyc_taxi.csv");
+            var file = Path.Combine(Repository.SharedDatasets, "NAB", "realKnownCause", "nyc_taxi.csv");
             var config = Configs.Generate(file);
-            var windows = JObject.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "labels", "combined_windows.json")))["realKnownCause/nyc_taxi.csv"]!;
+            var windows = JObject.Parse(File.ReadAllText(Path.Combine(Repository.SharedDatasets, "NAB", "labels", "combined_windows.json")))["realKnownCause/nyc_taxi.csv"]!;
             var model = w.Write("nab-windows.jsonl", string.Concat(windows.Select((window, i) =>
                 new JObject { ["series"] = "nyc_taxi.csv", ["start"] = window[0], ["end"] = window[1], ["score"] = 0.5 + (i / 10.0) }.ToString(Newtonsoft.Json.Formatting.None) + "\n")));
             var result = PipelinePredictions(file, config, model);
@@ -468,7 +468,7 @@ public static class EditorCases
         });
         yield return RoundTrip("round trip: pipeline predictions from SKAB valve1/0.csv per-timestamp scores", w =>
         {
-            var file = Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", "valve1", "0.csv");
+            var file = Path.Combine(Repository.SharedDatasets, "SKAB", "valve1", "0.csv");
             var config = Configs.Generate(file);
             var lines = File.ReadAllLines(file);
             var header = lines[0].Split(';');

@@ -19,7 +19,7 @@ public sealed class PredictionReviewTests : IDisposable
         _temp.Write("ds/v1/a.csv", "timestamp,v\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"2021-01-01 0{i / 6}:{i % 6}0:00,{i}\n")));
         _dataset = Dataset.Open("ds", "v1", Path.Combine(_temp.Path, "ds", "v1"));
         _schema = DatasetInspector.Inspect(_dataset).Schema;
-        _config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), _schema, ["Anomaly", "Normal"]);
+        _config = LabelConfigGenerator.Generate(File.ReadAllText(Repository.Template), _schema, ["Anomaly", "Normal"]);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -1,6 +1,5 @@
 using LabelPipeline.Datasets;
 using LabelPipeline.Export;
-using LabelPipeline.IO;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.Tests.Support;
 using Newtonsoft.Json.Linq;
@@ -21,7 +20,7 @@ public sealed class SnapshotTests : IDisposable
         _temp.Write("ds/v1/b.csv", "timestamp,v\r\n2021-01-02 00:00:00,1\r\n2021-01-02 00:10:00,2\r\n");
         _dataset = Dataset.Open("ds", "v1", Path.Combine(_temp.Path, "ds", "v1"));
         _schema = DatasetInspector.Inspect(_dataset).Schema;
-        _config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), _schema, ["Anomaly", "Normal"]);
+        _config = LabelConfigGenerator.Generate(File.ReadAllText(Repository.Template), _schema, ["Anomaly", "Normal"]);
     }
 
     public void Dispose() => _temp.Dispose();
@@ -58,7 +57,7 @@ public sealed class SnapshotTests : IDisposable
 
     private static Dictionary<string, string> Hashes(string directory) =>
         Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(directory, f), Hashes.Sha256File);
+            .ToDictionary(f => Path.GetRelativePath(directory, f), LabelPipeline.IO.Hashes.Sha256File);
 
     private JObject[] TwoTasks(string end = "2021-01-01 00:20:00") =>
     [
@@ -92,10 +91,10 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(1, (int)manifest["counts"]!["regions_per_label"]!["Anomaly"]!);
         foreach (var file in (JArray)manifest["files"]!)
         {
-            Assert.Equal((string)file["sha256"]!, Hashes.Sha256File(Path.Combine(dir, (string)file["path"]!)));
+            Assert.Equal((string)file["sha256"]!, LabelPipeline.IO.Hashes.Sha256File(Path.Combine(dir, (string)file["path"]!)));
         }
 
-        Assert.Equal(Hashes.Sha256File(_dataset.Files[0]), (string)manifest["series"]![0]!["sha256"]!);
+        Assert.Equal(LabelPipeline.IO.Hashes.Sha256File(_dataset.Files[0]), (string)manifest["series"]![0]!["sha256"]!);
     }
 
     [Fact]
@@ -169,7 +168,7 @@ public sealed class SnapshotTests : IDisposable
         temp.Write("n/v1/a.csv", "tick,v\n0,1\n1,2\n2,3\n3,4\n");
         var dataset = Dataset.Open("n", "v1", Path.Combine(temp.Path, "n", "v1"));
         var schema = DatasetInspector.Inspect(dataset).Schema;
-        var config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), schema, ["Anomaly"]);
+        var config = LabelConfigGenerator.Generate(File.ReadAllText(Repository.Template), schema, ["Anomaly"]);
         var export = temp.Write("e.json", new JArray(Task(1, "a.csv", Annotation(10, "2021-02-01T00:00:00Z", Region(1, 2)))).ToString());
         var options = Options(config) with { Dataset = dataset, Schema = schema };
         SnapshotBuilder.Build(export, options, Path.Combine(temp.Path, "out"), CancellationToken.None);

@@ -78,7 +78,7 @@ public sealed class PrepareTests : IDisposable
         Assert.Contains(PrepareSummary.Lines(result), l => l.Contains("3 rows out of time order sorted", StringComparison.Ordinal));
 
         // The labeling config made from the prepared schema names exactly the task file's columns.
-        var config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), result.TaskSchema, ["Anomaly"]);
+        var config = LabelConfigGenerator.Generate(File.ReadAllText(Repository.Template), result.TaskSchema, ["Anomaly"]);
         Assert.Contains("column=\"motor A current\"", config, StringComparison.Ordinal);
         Assert.Contains("sep=\",\"", config, StringComparison.Ordinal);
     }

@@ -30,7 +30,7 @@ public sealed class StageChainTests() : EmulatorPipelineTest(scratchDatasets: tr
         return new PrepareDatasetStage(_log).Run(settings, Ct);
     }
 
-    private static ProjectSettings ProjectSettings => new(RepositoryPaths.Template, ["Anomaly", "Noise"]);
+    private static ProjectSettings ProjectSettings => new(Repository.Template, ["Anomaly", "Noise"]);
 
     private async Task<(PreparedDataset Prepared, ProjectRef Project, SyncResult Synced)> ProvisionAsync()
     {
