@@ -1,4 +1,3 @@
-using System.Globalization;
 using LabelPipeline.Export;
 
 namespace Build;
@@ -39,6 +38,7 @@ public sealed partial record PipelineSettings
 
     /// <summary>Retries of a failed request that is safe to repeat (--retries; 0 turns retrying off).</summary>
     public required int Retries { get; init; }
+
     public bool Purge { get; init; }
 
     /// <summary>Which annotations count when several people labeled a task.</summary>
