@@ -17,57 +17,28 @@ public sealed record RuntimeSettings
     /// <summary>Null: SQLite in Label Studio's data volume (or folder).</summary>
     public PostgresOptions? Postgres { get; init; }
 
-    public static RuntimeSettings Read(Func<string, string?> get, Func<string, bool> fromCommandLine)
+    /// <summary>Reads and checks the runtime's and the database's settings; errors are collected in <paramref name="arguments"/>.</summary>
+    public static RuntimeSettings Read(ArgumentReader arguments)
     {
-        string? Optional(string name) => get(name) is { Length: > 0 } value ? value.Trim() : null;
-        var errors = new List<string>();
-        var runtime = LabelStudioRuntime.Auto;
-        try
+        if (arguments.FromCommandLine(Arguments.PostgresPassword))
         {
-            runtime = LabelStudioRuntimes.Parse(Optional(Arguments.LabelStudioRuntime) ?? "auto");
-        }
-        catch (ArgumentException e)
-        {
-            errors.Add(e.Message);
+            arguments.Error($"--{Arguments.PostgresPassword} is not accepted on the command line (other users of the machine can read it): set {Arguments.PostgresPassword.EnvironmentVariable} instead.");
         }
 
-        if (fromCommandLine(Arguments.PostgresPassword))
-        {
-            errors.Add($"--{Arguments.PostgresPassword} is not accepted on the command line (other users of the machine can read it): set LABELPIPELINE_POSTGRES_PASSWORD instead.");
-        }
-
-        PostgresOptions? postgres = null;
-        switch (Optional(Arguments.Database)?.ToLowerInvariant() ?? "sqlite")
-        {
-            case "sqlite":
-                break;
-            case "postgresql" or "postgres":
-                var port = PostgresOptions.DefaultPort;
-                if (Optional(Arguments.PostgresPort) is { } portText && (!int.TryParse(portText, out port) || port is < 1 or > 65535))
-                {
-                    errors.Add($"--{Arguments.PostgresPort}={portText}: use a port from 1 to 65535.");
-                }
-
-                postgres = new PostgresOptions
-                {
-                    Image = Optional(Arguments.PostgresImage) ?? PostgresOptions.DefaultImage,
-                    Host = Optional(Arguments.PostgresHost),
-                    Port = port,
-                    User = Optional(Arguments.PostgresUser) ?? PostgresOptions.DefaultUser,
-                    Database = Optional(Arguments.PostgresName) ?? PostgresOptions.DefaultDatabase,
-                    Password = get(Arguments.PostgresPassword) is { Length: > 0 } password ? password : null,
-                };
-                break;
-            case var other:
-                errors.Add($"--{Arguments.Database}={other}: expected sqlite or postgresql.");
-                break;
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid arguments:\n  " + string.Join("\n  ", errors));
-        }
-
-        return new RuntimeSettings { Runtime = runtime, Command = Optional(Arguments.LabelStudioCommand), Postgres = postgres };
+        var runtime = LabelStudioRuntimes.Parse(arguments.Choice(Arguments.LabelStudioRuntime));
+        var command = arguments.Optional(Arguments.LabelStudioCommand);
+        var port = arguments.WholeNumber(Arguments.PostgresPort);
+        var postgres = arguments.Choice(Arguments.Database) != "postgresql"
+            ? null
+            : new PostgresOptions
+            {
+                Image = arguments.Text(Arguments.PostgresImage),
+                Host = arguments.Optional(Arguments.PostgresHost),
+                Port = port,
+                User = arguments.Text(Arguments.PostgresUser),
+                Database = arguments.Text(Arguments.PostgresName),
+                Password = arguments.FromCommandLine(Arguments.PostgresPassword) ? null : arguments.Optional(Arguments.PostgresPassword),
+            };
+        return new RuntimeSettings { Runtime = runtime, Command = command, Postgres = postgres };
     }
 }

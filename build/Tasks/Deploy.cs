@@ -21,13 +21,15 @@ public sealed class Deploy : AsyncFrostingTask<BuildContext>
 
     public override async Task RunAsync(BuildContext context)
     {
-        var runtime = await context.Runtimes.ResolveAsync(context.Runtime.Runtime, context.CancellationToken);
+        var services = context.Services;
+        var address = await services.LabelStudioAddressAsync();
+        var runtime = await services.Runtimes.ResolveAsync(context.Runtime.Runtime, services.CancellationToken);
         if (runtime == LabelStudioRuntime.Process)
         {
             context.ServeDatasetsFromHost();
         }
 
-        var endpoint = await context.Runtimes.EnsureRunningAsync(runtime, context.DeploymentOptions, context.CancellationToken);
+        var endpoint = await services.Runtimes.EnsureRunningAsync(runtime, context.DeploymentStage(address.ExternalUrl), services.CancellationToken);
         context.LabelStudio = new LabelStudioConnection(endpoint.BaseUrl, endpoint.Token);
         context.Information(
             "Label Studio {0} ({1}): open {2} and log in as {3} (password in {4})",

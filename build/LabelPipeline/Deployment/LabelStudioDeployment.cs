@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using LabelPipeline.LabelStudio;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 
