@@ -1,10 +1,6 @@
-using System.Diagnostics;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using LabelPipeline.LabelStudio;
 using Microsoft.Extensions.Logging;
-using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Deployment;
 
