@@ -259,6 +259,19 @@ public sealed record PipelineSettings
             }
         }
 
+        // A folder argument naming a file (or a path through one) would end in a raw IOException much later.
+        foreach (var (name, folder) in new[]
+                 {
+                     (Arguments.Output, settings.SnapshotDirectory), (Arguments.StateDir, settings.StateDirectory),
+                     (Arguments.PreparedDir, settings.PreparedDirectory), (Arguments.DatasetsDir, settings.DatasetsDirectory),
+                 })
+        {
+            if (FileOnThePath(folder) is { } file)
+            {
+                errors.Add($"--{name}={get(name) ?? folder}: {file} is a file, but this argument names a folder. Pass a folder (it is created when missing).");
+            }
+        }
+
         if (errors.Count > 0)
         {
             throw new ArgumentException("Invalid arguments:\n  " + string.Join("\n  ", errors));
@@ -277,6 +290,19 @@ public sealed record PipelineSettings
                 errors.Add(e.Message);
                 return fallbackValue;
             }
+        }
+
+        static string? FileOnThePath(string folder)
+        {
+            for (var path = folder; !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+            {
+                if (File.Exists(path))
+                {
+                    return path;
+                }
+            }
+
+            return null;
         }
 
         T Invalid<T>(T fallback, string error)

@@ -114,6 +114,12 @@ public static class DatasetInspector
     private static SeriesSchema DetectSchema(string file, string? timeColumn, string? timeFormat, InputLimits limits, List<string> warnings, bool first, bool editorWarnings = true)
     {
         var headerLine = ReadHeaderLine(file, limits);
+        if (headerLine.Trim().Length == 0)
+        {
+            throw OnlyWhitespace(file) ?? new DatasetException(
+                $"{file} line 1: the first line is blank. The header row (column names) must be the first line: delete the blank lines above it.");
+        }
+
         var separator = DetectSeparator(headerLine);
         using var csv = OpenCsv(file, separator, limits);
         if (!csv.Read())
@@ -161,6 +167,20 @@ public static class DatasetInspector
         {
             throw new DatasetException(
                 $"{file} line 1: the first row holds data ('{Clip(time)}' is a time), not column names. Add a header row (e.g. timestamp,signal_00,...).");
+        }
+
+        // A NUL or another control character in a name is a damaged or UTF-16 file; it would break the labeling config (XML).
+        for (var i = 0; i < header.Length; i++)
+        {
+            var at = header[i].AsSpan().IndexOfAnyInRange('\0', '\u001f');
+            if (at >= 0)
+            {
+                var control = header[i][at];
+                throw new DatasetException(
+                    $"{file} line 1: the name of column {i + 1} ('{Printable(header[i])}') holds " +
+                    (control == '\0' ? "a NUL byte" : $"the control character U+{(int)control:X4}") +
+                    ". Column names must be text: is the file UTF-16 or damaged? Re-save it as UTF-8 CSV, or fix the header row.");
+            }
         }
 
         var duplicate = header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
@@ -214,8 +234,18 @@ public static class DatasetInspector
             if (bad.Value is not null)
             {
                 throw new DatasetException(
-                    $"{file} line {bad.Line}: time column '{header[timeIndex]}' value '{Clip(bad.Value)}' does not match the time format '{format.Pattern}'. " +
-                    "Pass --time-format with the strftime pattern of your timestamps (e.g. %Y-%m-%d %H:%M:%S), or --time-column.");
+                    $"{file} line {bad.Line}: time column '{header[timeIndex]}' value '{Clip(bad.Value)}' does not match the time format '{format.Pattern}'." +
+                    TimeFormat.Hint(bad.Value) + " Pass --time-format with the strftime pattern of your timestamps (e.g. %Y-%m-%d %H:%M:%S), or --time-column.");
+            }
+
+            // %Q on seconds reads 1.7e9 as 1970-01-20: valid, but surely not meant.
+            if (first && format.Epoch == EpochUnit.Milliseconds && timeValues.Length > 0
+                && double.TryParse(timeValues[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var epoch) && Math.Abs(epoch) < 1e11)
+            {
+                format.TryParse(timeValues[0].Value, out var instant);
+                warnings.Add(
+                    $"{file} line {timeValues[0].Line}: --time-format=%Q reads '{timeValues[0].Value}' as milliseconds since 1970, which is " +
+                    $"{instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC (1970). If the times are seconds since 1970, pass --time-format=%s.");
             }
         }
 
@@ -309,11 +339,11 @@ public static class DatasetInspector
             var odd = timeValues.First(v => !firstFormat.TryParse(v.Value, out _));
             throw new DatasetException(
                 $"{file} line {odd.Line}: time '{Clip(odd.Value)}' is not in the format of the rows before it ('{firstFormat.Pattern}', e.g. '{values[0]}' " +
-                $"on line {timeValues[0].Line}). One time axis needs one format: write every time the same way, or pass --time-format.");
+                $"on line {timeValues[0].Line}).{TimeFormat.Hint(odd.Value)} One time axis needs one format: write every time the same way, or pass --time-format.");
         }
 
         throw new DatasetException(
-            $"{file} line {timeValues[0].Line}: cannot parse time column '{column}' value '{Clip(values[0])}' with any known format. " +
+            $"{file} line {timeValues[0].Line}: cannot parse time column '{column}' value '{Clip(values[0])}' with any known format.{TimeFormat.Hint(values[0])} " +
             "Pass --time-format with its strftime pattern (e.g. --time-format=\"%d/%m/%Y %H:%M:%S\"), or --time-column if time is in another column.");
     }
 
@@ -375,9 +405,7 @@ public static class DatasetInspector
             {
                 if (!format.TryParse(text, out var instant))
                 {
-                    throw new DatasetException(
-                        $"{file} line {line}: time '{Clip(text)}' does not match the time format '{format.Pattern}' of the rows before it. " +
-                        "One time axis needs one format: fix the value, or pass --time-format.");
+                    throw TimeMismatch(file, line, text, format);
                 }
 
                 time = instant.UtcTicks;
@@ -427,6 +455,32 @@ public static class DatasetInspector
 
         return new SeriesFileSummary(file, rows, first!, previousText!);
     }
+
+    /// <summary>A time that does not parse in the file's format: where, and (a leap second, the other epoch unit) why.</summary>
+    internal static DatasetException TimeMismatch(string file, long line, string text, TimeFormat format) => new(
+        $"{file} line {line}: time '{Clip(text)}' does not match the time format '{format.Pattern}' of the rows before it.{TimeFormat.Hint(text)} " +
+        "One time axis needs one format: fix the value, or pass --time-format.");
+
+    /// <summary>The error for a file of only spaces, tabs and line breaks; null when it holds anything else.</summary>
+    private static DatasetException? OnlyWhitespace(string file)
+    {
+        using var reader = OpenText(file);
+        var buffer = new char[8192];
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (buffer.AsSpan(0, read).ContainsAnyExcept(" \t\r\n\f\v"))
+            {
+                return null;
+            }
+        }
+
+        return new DatasetException(
+            $"{file}: the file holds only whitespace ({new FileInfo(file).Length:N0} bytes of spaces, tabs or blank lines), no header and no rows: " +
+            "it is empty. Write the series into it (a header row, then one row per time) or delete it.");
+    }
+
+    private static string Printable(string name) => new(name.Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     private static bool IsNumber(string cell) =>
         double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)

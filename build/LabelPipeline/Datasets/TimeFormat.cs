@@ -57,6 +57,9 @@ public sealed class TimeFormat
         "%Y-%m-%dT%H:%M:%S.%L",
         "%Y-%m-%dT%H:%M:%SZ",
         "%Y-%m-%dT%H:%M:%S.%LZ",
+        "%Y-%m-%d %H:%M:%S.%f",
+        "%Y-%m-%dT%H:%M:%S.%f",
+        "%Y-%m-%dT%H:%M:%S.%fZ",
         "%Y-%m-%dT%H:%M:%S%Z",
         "%Y-%m-%d %H:%M:%S%Z",
         "%Y-%m-%d %H:%M",
@@ -294,6 +297,33 @@ public sealed class TimeFormat
 
         value = new DateTimeOffset(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks + fractionTicks, TimeSpan.Zero);
         return true;
+    }
+
+    /// <summary>Whether the pattern reads an offset (<c>%Z</c>): its values may carry one (<c>+02:00</c>, <c>Z</c>) or not.</summary>
+    public bool HasOffsetDirective => Pattern.Contains("%Z", StringComparison.Ordinal);
+
+    /// <summary>For a pattern with <c>%Z</c>: whether this value (which parses) carries an offset; a wall-clock time does not.</summary>
+    public bool ValueHasOffset(ReadOnlySpan<char> text) =>
+        HasOffsetDirective
+        && DateTime.TryParseExact(text.Trim(), _dotNetPattern.AsSpan(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
+        && parsed.Kind != DateTimeKind.Unspecified;
+
+    /// <summary>
+    /// Why a value that does not parse may still be what the user meant, for the error message: a leap second
+    /// (<c>23:59:60</c>), or epoch numbers of the other unit. Empty when there is nothing more to say.
+    /// </summary>
+    public static string Hint(string text)
+    {
+        var leap = System.Text.RegularExpressions.Regex.Match(text, @"(\d{1,2}):(\d{2}):60(?!\d)");
+        if (leap.Success)
+        {
+            return $" '{leap.Value}' is a leap second, which Label Studio's editor and .NET cannot represent: " +
+                   $"write it as {leap.Groups[1].Value}:{leap.Groups[2].Value}:59 (or :59.999), or drop the row.";
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && Math.Abs(number) >= 1e11 && Math.Abs(number) < 1e14
+            ? " It looks like unix milliseconds: pass --time-format=%Q."
+            : string.Empty;
     }
 
     /// <summary>Formats a UTC instant the way the editor serializes region bounds.</summary>

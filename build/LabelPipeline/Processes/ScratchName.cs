@@ -30,7 +30,7 @@ public static class ScratchName
         }
 
         var pattern = new Regex(
-            "^" + Regex.Escape(prefix) + @"p(\d{1,10})-[0-9a-f]{32}" + Regex.Escape(suffix) + "(" + string.Join('|', extraSuffixes.Select(Regex.Escape)) + ")$",
+            "^" + Regex.Escape(prefix) + @"p(\d{1,10})-[0-9a-f]{32}" + Regex.Escape(suffix) + "(?:" + string.Join('|', extraSuffixes.Prepend(string.Empty).Select(Regex.Escape)) + ")$",
             RegexOptions.CultureInvariant);
         var removed = new List<string>();
         foreach (var path in Directory.EnumerateFileSystemEntries(directory, prefix + "p*").Order(StringComparer.Ordinal).ToArray())

@@ -52,7 +52,7 @@ public sealed class CommandLineBatteryTests : IDisposable
     {
         var tree = await PipelineRunner.RunAsync(["--target=ConvertExport", "--tree"]);
         Assert.True(tree.ExitCode == 0, tree.ToString());
-        Assert.True(tree.Output.IndexOf("Prepare", StringComparison.Ordinal) > tree.Output.IndexOf("ConvertExport", StringComparison.Ordinal), tree.Output);
+        Assert.Contains("ConvertExport\n└─Prepare\n", tree.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
 
         var run = await PipelineRunner.RunAsync(
             ["--target=ConvertExport", $"--export-file={_temp.Write("e.json", Export("Anomaly"))}", $"--datasets-dir={DatasetsDir}", "--dataset=ds", $"--output={Path.Combine(_temp.Path, "out")}"]);
