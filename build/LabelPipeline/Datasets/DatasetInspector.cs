@@ -329,6 +329,18 @@ public static class DatasetInspector
         {
             if (values.All(v => format.TryParse(v, out _)))
             {
+                // '12/09/2024' is 12 September or 9 December: when another format reads every value too, but as other
+                // times, taking either would be a guess that can be silently wrong.
+                var rival = candidates.FirstOrDefault(other => other != format && values.All(v => other.TryParse(v, out _)) && values.Any(v => Differ(format, other, v)));
+                if (rival is not null)
+                {
+                    var example = timeValues.First(v => Differ(format, rival, v.Value));
+                    throw new DatasetException(
+                        $"{file} line {example.Line}: time '{example.Value}' can be read as '{format.Pattern}' or as '{rival.Pattern}' " +
+                        $"(day and month are both 12 or less in the first {values.Length} rows). Pass the one the file uses: " +
+                        $"--time-format=\"{format.Pattern}\" or --time-format=\"{rival.Pattern}\".");
+                }
+
                 return format;
             }
         }
@@ -346,6 +358,9 @@ public static class DatasetInspector
             $"{file} line {timeValues[0].Line}: cannot parse time column '{column}' value '{Clip(values[0])}' with any known format.{TimeFormat.Hint(values[0])} " +
             "Pass --time-format with its strftime pattern (e.g. --time-format=\"%d/%m/%Y %H:%M:%S\"), or --time-column if time is in another column.");
     }
+
+    private static bool Differ(TimeFormat a, TimeFormat b, string value) =>
+        a.TryParse(value, out var x) && b.TryParse(value, out var y) && x != y;
 
     private static SeriesFileSummary CheckRows(string file, SeriesSchema schema, InputLimits limits, List<string> warnings)
     {

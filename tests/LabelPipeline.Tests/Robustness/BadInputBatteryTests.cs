@@ -126,6 +126,19 @@ public sealed class BadInputBatteryTests : IDisposable
     }
 
     [Fact]
+    public void Dates_that_read_as_day_month_and_month_day_are_refused_not_guessed()
+    {
+        // Found by the detection property: every day is 12 or less, so %d/%m/%Y and %m/%d/%Y both read the file.
+        Source("us.csv", "time,v\n12/09/2024 10:00,1\n12/10/2024 10:00,2\n");
+        var error = Assert.Throws<DatasetException>(() => Run());
+        Assert.Contains("us.csv line 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--time-format=\"%m/%d/%Y %H:%M\"", error.Message, StringComparison.Ordinal);
+
+        Run(new PrepareOptions { TimeFormat = "%m/%d/%Y %H:%M" });
+        Assert.Equal("time,v\n2024-12-09 10:00:00,1\n2024-12-10 10:00:00,2\n", Task("us.csv"));
+    }
+
+    [Fact]
     public void A_leap_second_is_named_as_one()
     {
         Source("leap.csv", "time,v\n2016-12-31 23:59:59,1\n2016-12-31 23:59:60,2\n2017-01-01 00:00:00,3\n");
