@@ -14,6 +14,11 @@ namespace LabelPipeline.Datasets;
 public static class DatasetInspector
 {
     private static readonly char[] SeparatorCandidates = [',', ';', '\t', '|'];
+
+    // Control characters a column name cannot carry into the labeling config (XML); tab and line breaks inside quotes
+    // are valid CSV and become '_' (ColumnNames).
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters =
+        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 32).Select(c => (char)c).Where(c => c is not ('\t' or '\r' or '\n')), '\u007f']);
     private const int DetectionSampleRows = 200;
 
     /// <param name="timeColumn">Column name to use as time; null = the first column.</param>
@@ -120,7 +125,7 @@ public static class DatasetInspector
                 $"{file} line 1: the first line is blank. The header row (column names) must be the first line: delete the blank lines above it.");
         }
 
-        var separator = DetectSeparator(headerLine);
+        var separator = DetectSeparator(headerLine, FirstDataLines(file, limits));
         using var csv = OpenCsv(file, separator, limits);
         if (!csv.Read())
         {
@@ -172,7 +177,7 @@ public static class DatasetInspector
         // A NUL or another control character in a name is a damaged or UTF-16 file; it would break the labeling config (XML).
         for (var i = 0; i < header.Length; i++)
         {
-            var at = header[i].AsSpan().IndexOfAnyInRange('\0', '\u001f');
+            var at = header[i].AsSpan().IndexOfAny(ControlCharacters);
             if (at >= 0)
             {
                 var control = header[i][at];
@@ -642,6 +647,69 @@ public static class DatasetInspector
             carried = length - i;
             buffer.AsSpan(i, carried).CopyTo(buffer);
         }
+    }
+
+    /// <summary>Up to five non-blank lines after the header (each cut at the line limit), to confirm the separator.</summary>
+    private static List<string> FirstDataLines(string file, InputLimits limits)
+    {
+        var lines = new List<string>();
+        using var reader = OpenText(file);
+        reader.ReadLine();
+        while (lines.Count < 5 && reader.ReadLine() is { } line)
+        {
+            if (line.Length > limits.MaxLineCharacters)
+            {
+                break; // CheckLineLength reports it with its line
+            }
+
+            if (line.Trim().Length > 0)
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// The separator: of ',' ';' tab '|', the one that splits the header and the first data lines into the same number
+    /// of fields (a name like 'pressure (bar, abs)' in a ';' file must not make it ','), then the one used most.
+    /// </summary>
+    internal static char DetectSeparator(string headerLine, IReadOnlyList<string> dataLines)
+    {
+        var best = DetectSeparator(headerLine);
+        var bestScore = (Consistent: false, Count: 0);
+        foreach (var candidate in SeparatorCandidates)
+        {
+            var count = CountUnquoted(headerLine, candidate);
+            var score = (Consistent: count > 0 && dataLines.Count > 0 && dataLines.All(l => CountUnquoted(l, candidate) == count), Count: count);
+            if (score.Consistent && (!bestScore.Consistent || score.Count > bestScore.Count))
+            {
+                best = candidate;
+                bestScore = score;
+            }
+        }
+
+        return best;
+    }
+
+    private static int CountUnquoted(string line, char separator)
+    {
+        var count = 0;
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == separator && !quoted)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     internal static char DetectSeparator(string headerLine)

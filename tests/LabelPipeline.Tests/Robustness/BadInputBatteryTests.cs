@@ -139,6 +139,16 @@ public sealed class BadInputBatteryTests : IDisposable
     }
 
     [Fact]
+    public void A_name_with_a_comma_in_a_semicolon_file_keeps_the_semicolon()
+    {
+        // Found by the Prepare property: one ',' in a name and one ';' between the columns tied, and ',' won.
+        Source("eu.csv", "time;pressure (bar, abs)\n2024-01-01 00:00:00;1.5\n2024-01-01 00:01:00;2.5\n");
+        var result = Run();
+        Assert.Equal(';', result.SourceSchema.Separator);
+        Assert.Equal("time,pressure (bar_ abs)\n2024-01-01 00:00:00,1.5\n2024-01-01 00:01:00,2.5\n", Task("eu.csv"));
+    }
+
+    [Fact]
     public void A_leap_second_is_named_as_one()
     {
         Source("leap.csv", "time,v\n2016-12-31 23:59:59,1\n2016-12-31 23:59:60,2\n2017-01-01 00:00:00,3\n");
