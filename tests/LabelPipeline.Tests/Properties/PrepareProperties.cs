@@ -131,5 +131,5 @@ public sealed class PrepareProperties(ITestOutputHelper output)
             Assert.Equal(expected, lines.Skip(1));
             Assert.Equal(result.PreparedSchema.Columns.Count, lines[0].Split(',').Length); // every name is one field
             Assert.Equal(source.Rows.Length, result.Manifest.Sources.Single().Fixes.RowsRead);
-        }, output, cases: 150);
+        }, output, cases: 100);
 }
