@@ -718,20 +718,7 @@ public static class DatasetInspector
         var bestCount = 0;
         foreach (var candidate in SeparatorCandidates)
         {
-            var count = 0;
-            var quoted = false;
-            foreach (var c in headerLine)
-            {
-                if (c == '"')
-                {
-                    quoted = !quoted;
-                }
-                else if (c == candidate && !quoted)
-                {
-                    count++;
-                }
-            }
-
+            var count = CountUnquoted(headerLine, candidate);
             if (count > bestCount)
             {
                 best = candidate;
