@@ -48,6 +48,17 @@ public sealed class TimeFormat
     /// <summary>Set for <c>%s</c> (unix seconds) and <c>%Q</c> (unix milliseconds).</summary>
     public EpochUnit Epoch { get; }
 
+    /// <summary>
+    /// With <c>%Z</c>: the zone a value without an offset is a wall-clock time of (<c>--time-zone</c>), so every value
+    /// reads as its true UTC instant; null reads such values as UTC. See <see cref="InZone"/>.
+    /// </summary>
+    public TimeZoneInfo? WallClockZone { get; private init; }
+
+    /// <summary>This format, reading values without an offset in <paramref name="zone"/> (only a <c>%Z</c> pattern mixes them).</summary>
+    public TimeFormat InZone(TimeZoneInfo? zone) => !HasOffsetDirective || zone is null || zone == TimeZoneInfo.Utc
+        ? this
+        : new TimeFormat(Pattern, _dotNetPattern, Epoch) { WallClockZone = zone };
+
     /// <summary>The formats tried, in order, when detecting the time format of a column.</summary>
     public static IReadOnlyList<string> Candidates { get; } =
     [
@@ -172,6 +183,17 @@ public sealed class TimeFormat
                 CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
                 out value):
+                if (WallClockZone is { } zone && !ValueHasOffset(text))
+                {
+                    var wall = DateTime.SpecifyKind(value.UtcDateTime, DateTimeKind.Unspecified);
+                    if (zone.IsInvalidTime(wall))
+                    {
+                        return false; // skipped by a daylight-saving change: Prepare names it
+                    }
+
+                    value = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(wall, zone));
+                }
+
                 return true;
             default:
                 value = default;

@@ -170,7 +170,9 @@ public static class DatasetPreparer
         WriteIfChanged(Path.Combine(preparedDirectory, ReportFileName), Report(manifest, warnings));
         var files = names.Keys.Order(StringComparer.Ordinal).Select(n => Path.Combine(preparedDirectory, n)).ToArray();
         var prepared = new Dataset(source.Name, source.Version, Path.GetFullPath(preparedDirectory), files);
-        return new PrepareResult(source, schema, prepared, preparedSchema, manifest, warnings, unchanged, removed);
+        // The snapshot reads the sources again (dense labels, the report): a %Z file's wall-clock values in the zone too.
+        var sourceSchema = schema with { TimeFormat = schema.TimeFormat?.InZone(zone) };
+        return new PrepareResult(source, sourceSchema, prepared, preparedSchema, manifest, warnings, unchanged, removed);
     }
 
     /// <summary>The prepare report: every fix per source and in total, deterministic (no clock), beside the manifest.</summary>

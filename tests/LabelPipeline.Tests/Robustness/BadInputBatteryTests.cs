@@ -55,7 +55,31 @@ public sealed class BadInputBatteryTests : IDisposable
         Assert.Equal(1, result.Manifest.Sources.Single().Fixes.TimesShiftedToUtc);
         Assert.Contains(result.Warnings, w => w.Contains("line 3", StringComparison.Ordinal) && w.Contains("without an offset", StringComparison.Ordinal) && w.Contains("Europe/Berlin", StringComparison.Ordinal));
         Assert.Contains("without an offset", ReportWarnings(result), StringComparison.Ordinal);
+
+        // The snapshot agrees: a region over the first two rows (task file times, UTC) labels exactly those source rows.
+        var config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), result.PreparedSchema, ["Anomaly"]);
+        var export = _temp.Write("export.json", ExportOfOneRegion("mixed.csv", "2023-12-31 23:00:00", "2024-01-01 01:00:00"));
+        var snapshot = Path.Combine(_temp.Path, "out", "ds", "v1");
+        SnapshotBuilder.Build(export, SnapshotOptionsFor(result, config), snapshot, CancellationToken.None);
+        Assert.Equal("2023-12-31T23:00:00.000000,2024-01-01T01:00:00.000000\n", File.ReadAllText(Path.Combine(snapshot, SnapshotLayout.LookoutLabels)));
+        Assert.Equal([1, 1, 0], File.ReadAllLines(Path.Combine(snapshot, SnapshotLayout.DenseFolder, "mixed.csv")).Skip(1).Select(l => l.Split(',')[2] == "1" ? 1 : 0));
     }
+
+    private static string ExportOfOneRegion(string taskFile, string start, string end) => new JArray(new JObject
+    {
+        ["id"] = 1, ["project"] = 1,
+        ["data"] = new JObject { ["csv"] = $"/data/local-files/?d=.prepared/ds/v1/{taskFile}" },
+        ["annotations"] = new JArray(new JObject
+        {
+            ["id"] = 1, ["completed_by"] = 1, ["was_cancelled"] = false, ["ground_truth"] = false,
+            ["created_at"] = "2024-01-02T00:00:00Z", ["updated_at"] = "2024-01-02T00:00:00Z",
+            ["result"] = new JArray(new JObject
+            {
+                ["id"] = "r1", ["from_name"] = "label", ["to_name"] = "ts", ["type"] = "timeserieslabels",
+                ["value"] = new JObject { ["start"] = start, ["end"] = end, ["instant"] = false, ["timeserieslabels"] = new JArray("Anomaly") },
+            }),
+        }),
+    }).ToString();
 
     [Fact]
     public void Microsecond_times_are_detected_and_written_in_milliseconds()
@@ -193,21 +217,7 @@ public sealed class BadInputBatteryTests : IDisposable
 
         // Export end: a region on the task the storage made from a_b.csv lands on the source a?b.csv.
         var config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), result.PreparedSchema, ["Anomaly"]);
-        var export = _temp.Write("export.json", new JArray(new JObject
-        {
-            ["id"] = 1, ["project"] = 1,
-            ["data"] = new JObject { ["csv"] = "/data/local-files/?d=.prepared/ds/v1/a_b.csv" },
-            ["annotations"] = new JArray(new JObject
-            {
-                ["id"] = 1, ["completed_by"] = 1, ["was_cancelled"] = false, ["ground_truth"] = false,
-                ["created_at"] = "2024-01-02T00:00:00Z", ["updated_at"] = "2024-01-02T00:00:00Z",
-                ["result"] = new JArray(new JObject
-                {
-                    ["id"] = "r1", ["from_name"] = "label", ["to_name"] = "ts", ["type"] = "timeserieslabels",
-                    ["value"] = new JObject { ["start"] = "2024-01-01 00:00:00", ["end"] = "2024-01-01 00:01:00", ["instant"] = false, ["timeserieslabels"] = new JArray("Anomaly") },
-                }),
-            }),
-        }).ToString());
+        var export = _temp.Write("export.json", ExportOfOneRegion("a_b.csv", "2024-01-01 00:00:00", "2024-01-01 00:01:00"));
         var summary = SnapshotBuilder.Build(export, SnapshotOptionsFor(result, config), Path.Combine(_temp.Path, "out", "ds", "v1"), CancellationToken.None);
         Assert.Equal(1, summary.LookoutRows);
         Assert.True(File.Exists(Path.Combine(_temp.Path, "out", "ds", "v1", SnapshotLayout.DenseFolder, "a?b.csv")));
