@@ -1,17 +1,16 @@
-using Cake.Common.Diagnostics;
 using Cake.Frosting;
-using LabelPipeline.Export;
 
 namespace Build.Tasks;
 
 [TaskName(nameof(ConvertExport))]
-[TaskDescription("Builds the label snapshot from a saved Label Studio JSON export (--export-file), without a server")]
-[IsDependentOn(typeof(Prepare))] // the snapshot maps regions on task files back to the sources through Prepare's manifest
+[TaskDescription("Builds the label snapshot from a saved Label Studio JSON export (--export-file), without a server; with --upload, copies it like PublishSnapshot")]
+[IsDependentOn(typeof(Prepare))]
 public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
         var settings = context.Settings;
+        var ct = context.Services.CancellationToken;
         var exportFile = settings.ExportFile ?? throw new ArgumentException(
             $"--{Arguments.ExportFile}=<path> is required: a JSON export saved from Label Studio (Export > JSON) or a snapshot's source/export.json.");
         if (!File.Exists(exportFile))
@@ -19,26 +18,15 @@ public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
             throw new FileNotFoundException($"--{Arguments.ExportFile}: {exportFile} does not exist.");
         }
 
-        context.PrepareDataset();
-        var config = settings.LabelConfigFile is { } file ? await File.ReadAllTextAsync(file, context.CancellationToken) : await context.GenerateLabelConfigAsync();
-        SnapshotSummary summary;
-        try
+        var config = settings.LabelConfigFile is { } file
+            ? await File.ReadAllTextAsync(file, ct)
+            : await ProvisionProjectStage.GenerateLabelConfigAsync(BuildContext.Need(context.Prepared, nameof(Prepare)), settings.ProjectStage, ct);
+        context.Snapshot = ExportLabelsStage.Convert(
+            exportFile, context.SnapshotRules(), config, settings.SnapshotDirectory, ct, generatedFromLabels: settings.LabelConfigFile is null ? settings.Labels : null);
+        SnapshotReport.Log(context, context.Snapshot);
+        if (context.S3.UploadSnapshot)
         {
-            summary = SnapshotBuilder.Build(
-                exportFile,
-                context.SnapshotOptions(config, new SnapshotSource("export-file", null, null, null, null)),
-                settings.SnapshotDirectory,
-                context.CancellationToken);
+            await PublishSnapshot.RunAsync(context, context.Snapshot);
         }
-        catch (ExportException e) when (settings.LabelConfigFile is null && e.Message.Contains("label '", StringComparison.Ordinal))
-        {
-            // Offline there is no project to read the config from: it was generated here, from --labels.
-            throw new ExportException(
-                $"{e.Message} The labeling config was generated from the dataset with --{Arguments.Labels}={string.Join(',', settings.Labels)}: " +
-                $"pass the labels the export was made with (--{Arguments.Labels}=...), or the project's own config (--{Arguments.LabelConfigFile}=<file.xml>).");
-        }
-
-        SnapshotReport.Log(context, summary);
-        await SnapshotReport.UploadAsync(context, summary);
     }
 }

@@ -1,5 +1,6 @@
 using CsCheck;
 using LabelPipeline.Export;
+using LabelPipeline.TimeSeries;
 using Xunit.Abstractions;
 
 namespace LabelPipeline.Tests.Properties;

@@ -114,7 +114,7 @@ public sealed class PrepareProperties(ITestOutputHelper output)
             Directory.CreateDirectory(folder);
             File.WriteAllText(Path.Combine(folder, "s.csv"), Csv(source), new UTF8Encoding(source.Bom));
             var expected = Expected(source);
-            PrepareResult result;
+            PreparedDataset result;
             try
             {
                 result = DatasetPreparer.Run(Dataset.Open("ds", "v1", folder), new PrepareOptions(), Path.Combine(temp.Path, "prepared"), CancellationToken.None);
@@ -129,7 +129,7 @@ public sealed class PrepareProperties(ITestOutputHelper output)
             Assert.NotNull(expected);
             var lines = File.ReadAllLines(Path.Combine(temp.Path, "prepared", "s.csv"));
             Assert.Equal(expected, lines.Skip(1));
-            Assert.Equal(result.PreparedSchema.Columns.Count, lines[0].Split(',').Length); // every name is one field
+            Assert.Equal(result.TaskSchema.Columns.Count, lines[0].Split(',').Length); // every name is one field
             Assert.Equal(source.Rows.Length, result.Manifest.Sources.Single().Fixes.RowsRead);
         }, output, cases: 100);
 }

@@ -3,6 +3,7 @@ using CsCheck;
 using LabelPipeline.Datasets;
 using LabelPipeline.Export;
 using LabelPipeline.Prepare;
+using LabelPipeline.TimeSeries;
 using Xunit.Abstractions;
 
 namespace LabelPipeline.Tests.Properties;

@@ -33,14 +33,14 @@ public sealed class BadInputBatteryTests : IDisposable
         return path;
     }
 
-    private PrepareResult Run(PrepareOptions? options = null) =>
+    private PreparedDataset Run(PrepareOptions? options = null) =>
         DatasetPreparer.Run(Dataset.Open("ds", "v1", Folder), options ?? new PrepareOptions(), Prepared, CancellationToken.None);
 
     private string Task(string name) => File.ReadAllText(Path.Combine(Prepared, name));
 
-    private static JObject Report(PrepareResult result) => JObject.Parse(File.ReadAllText(result.ReportPath));
+    private static JObject Report(PreparedDataset result) => JObject.Parse(File.ReadAllText(result.ReportPath));
 
-    private static string ReportWarnings(PrepareResult result) => string.Join("\n", Report(result)["warnings"]?.Values<string>() ?? []);
+    private static string ReportWarnings(PreparedDataset result) => string.Join("\n", Report(result)["warnings"]?.Values<string>() ?? []);
 
     private static PrepareOptions Zone(string id) => new() { TimeZone = PrepareOptions.ParseTimeZone(id) };
 
@@ -57,7 +57,7 @@ public sealed class BadInputBatteryTests : IDisposable
         Assert.Contains("without an offset", ReportWarnings(result), StringComparison.Ordinal);
 
         // The snapshot agrees: a region over the first two rows (task file times, UTC) labels exactly those source rows.
-        var config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), result.PreparedSchema, ["Anomaly"]);
+        var config = LabelConfigGenerator.Generate(File.ReadAllText(Repository.Template), result.TaskSchema, ["Anomaly"]);
         var export = _temp.Write("export.json", ExportOfOneRegion("mixed.csv", "2023-12-31 23:00:00", "2024-01-01 01:00:00"));
         var snapshot = Path.Combine(_temp.Path, "out", "ds", "v1");
         SnapshotBuilder.Build(export, SnapshotOptionsFor(result, config), snapshot, CancellationToken.None);
@@ -211,19 +211,19 @@ public sealed class BadInputBatteryTests : IDisposable
     {
         Source("a?b.csv", "time,v\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,2\n");
         var result = Run();
-        var task = Assert.Single(result.Prepared.Files);
+        var task = Assert.Single(result.TaskFiles.Files);
         Assert.Equal("a_b.csv", Path.GetFileName(task));
         Assert.Equal("a?b.csv", result.Manifest.FindTask("a_b.csv")!.Value.Source.File);
 
         // Export end: a region on the task the storage made from a_b.csv lands on the source a?b.csv.
-        var config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), result.PreparedSchema, ["Anomaly"]);
+        var config = LabelConfigGenerator.Generate(File.ReadAllText(Repository.Template), result.TaskSchema, ["Anomaly"]);
         var export = _temp.Write("export.json", ExportOfOneRegion("a_b.csv", "2024-01-01 00:00:00", "2024-01-01 00:01:00"));
         var summary = SnapshotBuilder.Build(export, SnapshotOptionsFor(result, config), Path.Combine(_temp.Path, "out", "ds", "v1"), CancellationToken.None);
         Assert.Equal(1, summary.LookoutRows);
         Assert.True(File.Exists(Path.Combine(_temp.Path, "out", "ds", "v1", SnapshotLayout.DenseFolder, "a?b.csv")));
     }
 
-    private static SnapshotOptions SnapshotOptionsFor(PrepareResult result, string config, Action<string>? progress = null) => new()
+    private static SnapshotOptions SnapshotOptionsFor(PreparedDataset result, string config, Action<string>? progress = null) => new()
     {
         Dataset = result.Source,
         Schema = result.SourceSchema,
@@ -239,7 +239,7 @@ public sealed class BadInputBatteryTests : IDisposable
     {
         Source("a.csv", "time,v\n2024-01-01 00:00:00,1\n2024-01-01 00:01:00,2\n");
         var result = Run();
-        var config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), result.PreparedSchema, ["Anomaly"]);
+        var config = LabelConfigGenerator.Generate(File.ReadAllText(Repository.Template), result.TaskSchema, ["Anomaly"]);
         var export = _temp.Write("export.json", "[]");
         var snapshot = Path.Combine(_temp.Path, "out", "ds", "v1");
         SnapshotBuilder.Build(export, SnapshotOptionsFor(result, config), snapshot, CancellationToken.None);
@@ -293,7 +293,7 @@ public sealed class BadInputBatteryTests : IDisposable
     {
         Source("a.csv", "time,v\n2024-01-01 00:00:00,1\n");
         var result = Run();
-        var config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), result.PreparedSchema, ["Anomaly"]);
+        var config = LabelConfigGenerator.Generate(File.ReadAllText(Repository.Template), result.TaskSchema, ["Anomaly"]);
         var parent = Path.Combine(_temp.Path, "out", "ds");
         Directory.CreateDirectory(parent);
         var deadPid = DeadProcessId();
