@@ -54,9 +54,7 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
         aws.Roles[RoleArn] = (roleKeyId, roleSecret);
         var bucket = await s3.CreateBucketAsync();
 
-        // The engine records the gateway, or (when docker0 existed before it started) only the subnet, whose first address it is.
-        var ipam = (await DockerAsync("network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}} {{(index .IPAM.Config 0).Subnet}}")).Trim();
-        var gateway = ipam.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, _] ? first : FirstAddress(ipam);
+        var gateway = (await DockerEngineApi.BridgeGatewayAsync(engine.DockerHost, CancellationToken.None)).ToString();
         await using var labelStudio = await EmulatorServer.StartAsync(
             new EmulatorOptions { ListenAddress = IPAddress.Parse(gateway), LegacyToken = credentials.Token, UserEmail = credentials.Username, OpenApiSpecPath = Repository.OpenApiSpec },
             CancellationToken.None);
@@ -217,13 +215,6 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
             {
             }
         }
-    }
-
-    private static string FirstAddress(string subnet)
-    {
-        var bytes = IPAddress.Parse(subnet.Split('/')[0]).GetAddressBytes();
-        bytes[^1]++;
-        return new IPAddress(bytes).ToString();
     }
 
     private async Task<string> DockerAsync(params string[] arguments)
