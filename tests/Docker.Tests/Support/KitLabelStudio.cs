@@ -34,26 +34,23 @@ public static class KitLabelStudio
         await Once.WaitAsync();
         try
         {
-            var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in new[]
-                     {
-                         "-c", "set -euo pipefail; only=$(mktemp); sed '/^# ---- 5\\. /,$d' \"$0\" > \"$only\"; bash \"$only\" \"$1\"; rm -f \"$only\"",
-                         script, Path.Combine(kit, "src"),
-                     })
+            // A fresh CI machine runs the real-server suite's install at the same time (dotnet test runs the assemblies in
+            // parallel): apt's lock then fails one of them; a bounded retry waits for the other.
+            for (var attempt = 1; ; attempt++)
             {
-                start.ArgumentList.Add(argument);
-            }
+                var (exitCode, text) = await RunInstallAsync(script, kit);
+                output.WriteLine(text);
+                if (exitCode == 0)
+                {
+                    break;
+                }
 
-            start.Environment["LS_PREFIX"] = Prefix;
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
-            await process.WaitForExitAsync(timeout.Token);
-            output.WriteLine(await stdout + await stderr);
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"Installing the kit into {Prefix} failed:\n{await stdout}{await stderr}");
+                if (attempt == 3)
+                {
+                    throw new InvalidOperationException($"Installing the kit into {Prefix} failed:\n{text}");
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(30));
             }
         }
         finally
@@ -62,5 +59,26 @@ public static class KitLabelStudio
         }
 
         return Path.Combine(Prefix, "venv", "bin", "label-studio");
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunInstallAsync(string script, string kit)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+                 {
+                     "-c", "set -euo pipefail; only=$(mktemp); sed '/^# ---- 5\\. /,$d' \"$0\" > \"$only\"; bash \"$only\" \"$1\"; rm -f \"$only\"",
+                     script, Path.Combine(kit, "src"),
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["LS_PREFIX"] = Prefix;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
     }
 }
