@@ -135,7 +135,7 @@ public static class RangeExtractor
         return path.Split('?')[0].TrimEnd('/').Split('/')[^1];
     }
 
-    private static string? Annotator(JToken? completedBy) => completedBy switch
+    internal static string? Annotator(JToken? completedBy) => completedBy switch
     {
         JObject user => user["email"]?.ToString() ?? user["id"]?.ToString(),
         null => null,

@@ -20,6 +20,9 @@ public sealed record SnapshotOptions
     /// <summary>Prepare's manifest when the tasks are prepared files: regions are mapped back to the source series (<see cref="WindowMapping"/>).</summary>
     public Prepare.PreparedManifest? Prepared { get; init; }
 
+    /// <summary>Write quality/agreement.csv and quality/detector.csv when there is something to score (off only to measure their cost).</summary>
+    public bool Quality { get; init; } = true;
+
     /// <summary>Where the annotations came from, recorded in the manifest (not part of the reproducible content).</summary>
     public required SnapshotSource Source { get; init; }
 }
