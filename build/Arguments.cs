@@ -87,6 +87,14 @@ public static class Arguments
     /// <summary>Seconds (or time-axis units): flagged runs at most this far apart are merged.</summary>
     public const string MergeGap = "merge-gap";
 
+    // Label-quality gates (Export, ConvertExport): off unless given.
+
+    /// <summary>The lowest mean point F1 between annotators; below it the run fails.</summary>
+    public const string MinAgreement = "min-agreement";
+
+    /// <summary>The lowest point F1 of a model version against the expert labels; below it the run fails.</summary>
+    public const string MinDetectorF1 = "min-detector-f1";
+
     /// <summary>The environment variable that can carry a setting instead of the command line.</summary>
     public static string EnvironmentVariable(string name) => "LABELPIPELINE_" + name.ToUpperInvariant().Replace('-', '_');
 }

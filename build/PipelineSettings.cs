@@ -67,6 +67,11 @@ public sealed record PipelineSettings
 
     /// <summary>How per-timestamp scores become intervals.</summary>
     public required LabelPipeline.Predictions.ScoreIntervalOptions ScoreIntervals { get; init; }
+
+    /// <summary>The label-quality gates (0 to 1); null: off.</summary>
+    public double? MinAgreement { get; init; }
+
+    public double? MinDetectorF1 { get; init; }
     /// <summary>Where Prepare writes task files: one folder per dataset version below it.</summary>
     public required string PreparedRoot { get; init; }
 
@@ -194,6 +199,23 @@ public sealed record PipelineSettings
             errors.Add($"--{Arguments.ModelVersion}: give the predictions a model version of 1 to 255 characters (default: the --predictions file name).");
         }
 
+        double? Fraction(string name)
+        {
+            var text = get(name);
+            if (text is null or { Length: 0 })
+            {
+                return null;
+            }
+
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1)
+            {
+                return value;
+            }
+
+            errors.Add($"--{name}={text}: expected a number from 0 to 1, e.g. 0.8.");
+            return null;
+        }
+
         var predictionLabel = Text(Arguments.PredictionLabel, anomalyLabels.FirstOrDefault() ?? labels[0]);
 
         var datasetsDirectory = FullPath(Arguments.DatasetsDir, Paths.DefaultDatasetsDirectory);
@@ -245,6 +267,8 @@ public sealed record PipelineSettings
             PredictionsFile = predictionsFile,
             ModelVersion = modelVersion,
             PredictionLabel = predictionLabel,
+            MinAgreement = Fraction(Arguments.MinAgreement),
+            MinDetectorF1 = Fraction(Arguments.MinDetectorF1),
             ScoreIntervals = new LabelPipeline.Predictions.ScoreIntervalOptions(
                 threshold,
                 TimeSpan.FromSeconds(Seconds(Arguments.MinDuration, 0)),

@@ -27,5 +27,6 @@ public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
             context.CancellationToken);
         SnapshotReport.Log(context, summary);
         await SnapshotReport.UploadAsync(context, summary);
+        SnapshotReport.Gate(context, summary);
     }
 }

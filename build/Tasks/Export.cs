@@ -22,5 +22,6 @@ public sealed class Export : AsyncFrostingTask<BuildContext>
             context.CancellationToken);
         SnapshotReport.Log(context, summary);
         await SnapshotReport.UploadAsync(context, summary);
+        SnapshotReport.Gate(context, summary);
     }
 }
