@@ -61,5 +61,9 @@ public sealed class ImportPredictions : AsyncFrostingTask<BuildContext>
             summary.Unchanged,
             summary.Deleted,
             summary.ModelVersion);
+        if (summary.ScoreTab is { } tab)
+        {
+            context.Information("Annotators who label from the Data Manager tab '{0}' (id {1}) see the highest-scored tasks first.", LabelPipeline.Predictions.ScoreTab.Title, tab);
+        }
     }
 }
