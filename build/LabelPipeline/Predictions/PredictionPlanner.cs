@@ -40,7 +40,7 @@ public sealed record PredictionPlanOptions
 /// <summary>One task's prediction: the Label Studio result list and the prediction's score.</summary>
 /// <param name="Series">The task file it belongs to (a window or overview of a source, or the series file itself).</param>
 /// <param name="Result">timeserieslabels results, one per region, each with a unique id, as CONTRACT §5.3 asks.</param>
-/// <param name="Score">The highest region score, a region without one counting as 1 (null only without regions).</param>
+/// <param name="Score">The highest region score, or 1 when no region has one.</param>
 public sealed record SeriesPrediction(string Series, JArray Result, double? Score);
 
 /// <summary>
@@ -196,9 +196,10 @@ public static class PredictionPlanner
             result.Add(item);
         }
 
-        // The task's score orders the Data Manager's "Likely anomalies first" tab: the highest region score, an interval
-        // the model gave no score counting as 1 (it was flagged outright).
-        return new SeriesPrediction(series, result, regions.Count == 0 ? null : regions.Max(r => r.Score ?? 1));
+        // The task's score orders the Data Manager's "Likely anomalies first" tab: the highest region score, or 1 when the
+        // model gave its intervals none (they were flagged outright).
+        var scores = regions.Where(r => r.Score is not null).Select(r => r.Score!.Value).ToList();
+        return new SeriesPrediction(series, result, scores.Count > 0 ? scores.Max() : 1);
     }
 
     /// <summary>Stable across runs (a re-import gives the same ids, so the review can match regions by id).</summary>

@@ -156,17 +156,17 @@ public sealed partial class ContractValidator
                     break;
                 case OperationErratum e:
                     var paths = (JsonObject)spec["paths"]!;
-                    if (paths[e.PathTemplate] is not JsonObject item)
+                    if (paths[e.PathTemplate] is not JsonObject pathItem)
                     {
-                        paths[e.PathTemplate] = item = new JsonObject();
+                        paths[e.PathTemplate] = pathItem = new JsonObject();
                     }
 
-                    if (item[e.Method.ToLowerInvariant()] is not null)
+                    if (pathItem[e.Method.ToLowerInvariant()] is not null)
                     {
                         throw new InvalidOperationException($"Spec erratum adds {e.Method} {e.PathTemplate}, which the spec has: make it a ResponseErratum.");
                     }
 
-                    item[e.Method.ToLowerInvariant()] = JsonNode.Parse(e.Operation);
+                    pathItem[e.Method.ToLowerInvariant()] = JsonNode.Parse(e.Operation);
                     break;
                 case ResponseErratum e:
                     var operation = spec["paths"]?[e.PathTemplate]?[e.Method.ToLowerInvariant()] as JsonObject

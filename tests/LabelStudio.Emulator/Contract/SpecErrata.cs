@@ -143,18 +143,15 @@ public static class SpecErrata
             "task validation raises a DRF ValidationError, so the body is the error envelope (CONTRACT §1.3), not a bare string"),
 
         // ---- Data Manager tabs (the "Likely anomalies first" tab) and the labeling stream ---------------------------
-        new OperationErratum("GET", "/api/dm/views/", $$$"""
-            {"parameters": [{"name": "project", "in": "query", "required": true, "schema": {"type": "integer"}}],
-             "responses": {"200": {"content": {"application/json": {"schema": {"type": "array", "items": {{{View}}}}}}}}}
-            """, DataManagerViews),
-        new OperationErratum("POST", "/api/dm/views/", $$$"""
-            {"requestBody": {"required": true, "content": {"application/json": {"schema": {{{ViewRequest}}}}}},
-             "responses": {"201": {"content": {"application/json": {"schema": {{{View}}}}}}}}
-            """, DataManagerViews),
-        new OperationErratum("PATCH", "/api/dm/views/{id}/", $$$"""
-            {"requestBody": {"required": true, "content": {"application/json": {"schema": {{{ViewRequest}}}}}},
-             "responses": {"200": {"content": {"application/json": {"schema": {{{View}}}}}}}}
-            """, DataManagerViews),
+        new OperationErratum("GET", "/api/dm/views/",
+            """{"parameters": [{"name": "project", "in": "query", "required": true, "schema": {"type": "integer"}}], "responses": {"200": {"content": {"application/json": {"schema": {"type": "array", "items": """
+            + View + "}}}}}}", DataManagerViews),
+        new OperationErratum("POST", "/api/dm/views/",
+            """{"requestBody": {"required": true, "content": {"application/json": {"schema": """ + ViewRequest
+            + """}}}, "responses": {"201": {"content": {"application/json": {"schema": """ + View + "}}}}}", DataManagerViews),
+        new OperationErratum("PATCH", "/api/dm/views/{id}/",
+            """{"requestBody": {"required": true, "content": {"application/json": {"schema": """ + ViewRequest
+            + """}}}, "responses": {"200": {"content": {"application/json": {"schema": """ + View + "}}}}}", DataManagerViews),
         new OperationErratum("GET", "/api/projects/{id}/next", """
             {"parameters": [{"name": "view", "in": "query", "required": false, "schema": {"type": "integer"}}],
              "responses": {"200": {"content": {"application/json": {"schema": {"type": "object", "required": ["id", "data", "queue"],
