@@ -35,9 +35,9 @@ public sealed class QualityCollector(LabelConfigInfo config, SnapshotOptions opt
         var annotated = options.Annotations.Select(task.Annotations).Any();
         var predictions = task.Predictions.OfType<JObject>().ToList();
         var annotators = live.GroupBy(AnnotatorOf, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        if (annotators.Count < 2 && predictions.Count == 0)
+        if (annotators.Count < 2 && predictions.Count == 0 && !annotated)
         {
-            return;
+            return; // an annotated task counts even without predictions: what the detector missed there is judged too
         }
 
         var taskFile = RangeExtractor.SeriesFileName(task.Data[config.DataKey]?.ToString() ?? task.StorageFilename ?? $"task-{task.Id}");

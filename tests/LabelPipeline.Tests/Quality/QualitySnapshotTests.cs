@@ -23,7 +23,7 @@ public sealed class QualitySnapshotTests : IDisposable
 
     public QualitySnapshotTests()
     {
-        foreach (var name in new[] { "a", "b", "c" })
+        foreach (var name in new[] { "a", "b", "c", "d" })
         {
             _temp.Write($"ds/v1/{name}.csv", "timestamp,v\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"{T(i)},{i % 7}\n")));
         }
@@ -72,6 +72,7 @@ public sealed class QualitySnapshotTests : IDisposable
         ],
         [new(103, "det-v1", [new(4.5, 7, "Spike"), new(15, 16, "Anomaly")])]),
         new(3, "c.csv", [], [new(104, "det-v2", [new(0, 29, "Anomaly")])]), // not annotated: not judged
+        new(4, "d.csv", [new(41, "alice@example.com", false, [new(9, 14, "Anomaly")])], []), // annotated, nothing predicted: a missed event
     ];
 
     private static JObject Result(Region r, int n) => new()
