@@ -220,13 +220,14 @@ internal sealed class Bench(Arguments args)
 
         _results.Add(new Measurement(workload, size, unit, items, net, null, check));
         _results.Add(new Measurement(workload + " without the quality files (peer)", size, unit, items, peer, null,
-            $"quality files add {100 * (Median(net) / Median(peer) - 1):F1} % (median work time)"));
+            $"quality files add {100 * (Median(net, s => s.Seconds) / Median(peer, s => s.Seconds) - 1):F1} % work time, "
+            + $"{100 * (Median(net, s => s.CpuSeconds) / Median(peer, s => s.CpuSeconds) - 1):F1} % CPU time (medians)"));
     }
 
-    private static double Median(List<Sample> samples)
+    private static double Median(List<Sample> samples, Func<Sample, double> value)
     {
-        var seconds = samples.Select(s => s.Seconds).Order().ToArray();
-        return seconds[seconds.Length / 2];
+        var values = samples.Select(value).Order().ToArray();
+        return values[values.Length / 2];
     }
 
     private static void RunAlternating((Func<Sample> Run, List<Sample> Into)[] sides, int rep)
