@@ -2,8 +2,34 @@ using LabelPipeline.Export;
 
 namespace LabelPipeline.Quality;
 
-/// <summary>A time interval (both ends inclusive) belonging to one track: an annotator's regions, a model version's, a task's extent.</summary>
-public readonly record struct TrackInterval(int Track, RangeBound Start, RangeBound End);
+/// <summary>
+/// A time interval (both ends inclusive) belonging to one track: an annotator's regions, a model version's, a task's
+/// extent. Bounds are held as order-preserving 64-bit keys (<see cref="Key"/>): a snapshot holds every multiply-labeled
+/// and predicted interval of the export until its series is written, and a key is a fifth of a <see cref="RangeBound"/>.
+/// </summary>
+public readonly record struct TrackInterval(int Track, long Start, long End)
+{
+    public TrackInterval(int track, RangeBound start, RangeBound end)
+        : this(track, Key(start), Key(end))
+    {
+    }
+
+    /// <summary>
+    /// Orders like <see cref="RangeBound.CompareTo"/> within one series (all times, or all numbers): UTC ticks, or the
+    /// double's bits with negative numbers flipped so they order as signed integers.
+    /// </summary>
+    public static long Key(RangeBound bound)
+    {
+        if (bound.Time is { } time)
+        {
+            return time.UtcTicks;
+        }
+
+        var value = bound.Number ?? double.NaN;
+        var bits = BitConverter.DoubleToInt64Bits(value == 0 ? 0.0 : value); // -0 and +0 are one value
+        return bits < 0 ? bits ^ long.MaxValue : bits;
+    }
+}
 
 /// <summary>
 /// Turns time intervals into row runs while a series' rows stream past (fed row by row from the dense labels' pass, so
@@ -24,6 +50,7 @@ public sealed class RowSweep
     private int _next;
     private long _row = -1;
     private RangeBound? _previous;
+    private long _previousKey;
 
     public RowSweep(IEnumerable<TrackInterval> intervals, int tracks)
     {
@@ -39,9 +66,10 @@ public sealed class RowSweep
     /// <summary>The next row's time.</summary>
     public void Observe(RangeBound time)
     {
+        var key = TrackInterval.Key(time);
         _row++;
         _changed.Clear();
-        if (_previous is { } p && time < p)
+        if (_previous is not null && key < _previousKey)
         {
             foreach (var i in _active)
             {
@@ -53,7 +81,7 @@ public sealed class RowSweep
             _next = 0;
         }
 
-        while (_next < _byStart.Length && _byStart[_next].Start <= time)
+        while (_next < _byStart.Length && _byStart[_next].Start <= key)
         {
             _active.Add(_next);
             _count[_byStart[_next].Track]++;
@@ -62,7 +90,7 @@ public sealed class RowSweep
 
         for (var i = _active.Count - 1; i >= 0; i--)
         {
-            if (_byStart[_active[i]].End < time)
+            if (_byStart[_active[i]].End < key)
             {
                 var track = _byStart[_active[i]].Track;
                 _count[track]--;
@@ -89,6 +117,7 @@ public sealed class RowSweep
         }
 
         _previous = time;
+        _previousKey = key;
     }
 
     /// <summary>Each track's rows, normalized; call once, after the last row.</summary>

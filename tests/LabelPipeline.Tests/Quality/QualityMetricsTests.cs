@@ -175,7 +175,7 @@ public sealed class QualityMetricsTests
             var runs = sweep.Finish();
             for (var track = 0; track < 4; track++)
             {
-                var expected = times.Select(t => intervals.Any(i => i.Track == track && i.Start.Number <= t && t <= i.End.Number)).ToArray();
+                var expected = times.Select(t => raw.Any(r => r.Item1 == track && r.Item2 <= t && t <= r.Item2 + r.Item3)).ToArray();
                 Assert.Equal(Runs(expected), runs[track]);
                 foreach (var run in runs[track])
                 {
@@ -183,5 +183,20 @@ public sealed class QualityMetricsTests
                     Assert.Equal(times[run.Last], sweep.TimeOf(run.Last)!.Value.Number);
                 }
             }
+        });
+
+    [Fact]
+    public void Interval_keys_order_as_bounds_do() =>
+        Gen.Select(Gen.Double, Gen.Double, Gen.Long[0, DateTimeOffset.MaxValue.UtcTicks].Array[2]).Sample(x =>
+        {
+            var (a, b, ticks) = x;
+            if (double.IsNaN(a) || double.IsNaN(b))
+            {
+                return;
+            }
+
+            Assert.Equal(Math.Sign(RangeBound.At(a).CompareTo(RangeBound.At(b))), Math.Sign(TrackInterval.Key(RangeBound.At(a)).CompareTo(TrackInterval.Key(RangeBound.At(b)))));
+            var (s, t) = (RangeBound.At(new DateTimeOffset(ticks[0], TimeSpan.Zero)), RangeBound.At(new DateTimeOffset(ticks[1], TimeSpan.Zero)));
+            Assert.Equal(Math.Sign(s.CompareTo(t)), Math.Sign(TrackInterval.Key(s).CompareTo(TrackInterval.Key(t))));
         });
 }
