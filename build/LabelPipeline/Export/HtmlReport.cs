@@ -4,6 +4,7 @@ using System.Text;
 using LabelPipeline.Datasets;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.Quality;
+using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Export;
 

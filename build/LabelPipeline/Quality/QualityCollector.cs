@@ -1,5 +1,6 @@
 using LabelPipeline.Datasets;
 using LabelPipeline.Export;
+using LabelPipeline.TimeSeries;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.LabelStudio;
 using LabelPipeline.Prepare;
@@ -40,7 +41,7 @@ public sealed class QualityCollector(LabelConfigInfo config, SnapshotOptions opt
             return; // an annotated task counts even without predictions: what the detector missed there is judged too
         }
 
-        var taskFile = RangeExtractor.SeriesFileName(task.Data[config.DataKey]?.ToString() ?? task.StorageFilename ?? $"task-{task.Id}");
+        var taskFile = SeriesNames.FromUrl(task.Data[config.DataKey]?.ToString() ?? task.StorageFilename ?? $"task-{task.Id}");
         var found = options.Prepared?.FindTask(taskFile);
         var state = State(found?.Source.File ?? taskFile);
         var span = found is { Index: >= 0 } window

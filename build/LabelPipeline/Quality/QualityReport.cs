@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LabelPipeline.Export;
+using LabelPipeline.TimeSeries;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Quality;

@@ -1,4 +1,5 @@
 using LabelPipeline.Export;
+using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Quality;
 

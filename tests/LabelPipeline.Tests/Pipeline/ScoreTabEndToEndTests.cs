@@ -39,7 +39,7 @@ public sealed class ScoreTabEndToEndTests() : EmulatorPipelineTest(scratchDatase
         var names = new List<string>();
         await foreach (var task in Client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None, viewId: view.Id))
         {
-            names.Add(LabelPipeline.Export.RangeExtractor.SeriesFileName(task.Data["csv"]!.ToString()));
+            names.Add(LabelPipeline.TimeSeries.SeriesNames.FromUrl(task.Data["csv"]!.ToString()));
         }
 
         // Scored tasks by score, highest first; the three without a prediction after them (by id).
@@ -48,7 +48,7 @@ public sealed class ScoreTabEndToEndTests() : EmulatorPipelineTest(scratchDatase
         Assert.Equal([0.4, 0.7, 0.95], predictions.Select(p => p.Score!.Value).Order()); // each task's highest region score
 
         var next = await Client.NextTaskAsync(project.Id, view.Id, CancellationToken.None);
-        Assert.Equal("2021-03.csv", LabelPipeline.Export.RangeExtractor.SeriesFileName(next.Data["csv"]!.ToString()));
+        Assert.Equal("2021-03.csv", LabelPipeline.TimeSeries.SeriesNames.FromUrl(next.Data["csv"]!.ToString()));
 
         // Someone sorts the tab by id in the UI; a re-run puts the score order back, in the same tab.
         await Client.UpdateViewAsync(view.Id, new DataManagerViewRequest { Project = project.Id, Data = new JObject { ["title"] = ScoreTab.Title, ["ordering"] = new JArray("tasks:id") } }, CancellationToken.None);

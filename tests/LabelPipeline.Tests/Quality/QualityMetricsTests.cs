@@ -1,6 +1,7 @@
 using CsCheck;
 using LabelPipeline.Export;
 using LabelPipeline.Quality;
+using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Tests.Quality;
 

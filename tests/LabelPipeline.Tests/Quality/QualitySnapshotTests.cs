@@ -30,7 +30,7 @@ public sealed class QualitySnapshotTests : IDisposable
 
         _dataset = Dataset.Open("ds", "v1", Path.Combine(_temp.Path, "ds", "v1"));
         _schema = DatasetInspector.Inspect(_dataset).Schema;
-        _config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), _schema, ["Anomaly", "Spike", "Normal"]);
+        _config = LabelConfigGenerator.Generate(File.ReadAllText(Repository.Template), _schema, ["Anomaly", "Spike", "Normal"]);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -48,7 +48,7 @@ public sealed class QualityWindowTests : IDisposable
         File.WriteAllText(source, "time,a\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"{M(i)},{i}\n")));
         var dataset = Dataset.Open("ds", "v1", Path.GetDirectoryName(source)!);
         var prepared = DatasetPreparer.Run(dataset, new PrepareOptions { MaxPointsPerTask = 4 }, Path.Combine(_temp.Path, "prepared", "ds", "v1"), CancellationToken.None);
-        Assert.Equal(3, prepared.Prepared.Files.Count);
+        Assert.Equal(3, prepared.TaskFiles.Files.Count);
 
         var export = Path.Combine(_temp.Path, "export.json");
         File.WriteAllText(export, new JArray(

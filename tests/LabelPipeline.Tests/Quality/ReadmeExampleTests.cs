@@ -83,7 +83,7 @@ public sealed class ReadmeExampleTests : IDisposable
         {
             Dataset = dataset,
             Schema = schema,
-            LabelConfig = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), schema, ["Anomaly"]),
+            LabelConfig = LabelConfigGenerator.Generate(File.ReadAllText(Repository.Template), schema, ["Anomaly"]),
             AnomalyLabels = new HashSet<string> { "Anomaly" },
             Source = new SnapshotSource("export-file", null, null, null, null),
         }, snapshot, CancellationToken.None);
