@@ -88,6 +88,15 @@ public sealed class ReadmeExampleTests : IDisposable
             Source = new SnapshotSource("export-file", null, null, null, null),
         }, snapshot, CancellationToken.None);
 
+        // The picture: under January's chart, the rows the two disagree on (Bob's first two, Alice's last ten) and each
+        // detector's strip; June (one annotator) has no disagreement.
+        var html = File.ReadAllText(Path.Combine(snapshot, "report.html"));
+        Assert.Contains("<title>annotators disagree: 2021-01-18T03:00:00.000000 – 2021-01-18T03:10:00.000000</title>", html);
+        Assert.Contains("<title>annotators disagree: 2021-01-18T10:10:00.000000 – 2021-01-18T11:50:00.000000</title>", html);
+        Assert.Contains("<title>predicted by detector-v1: 2021-01-18T04:00:00.000000 – 2021-01-18T06:00:00.000000</title>", html);
+        Assert.Contains("<title>predicted by detector-v2: 2021-06-14T09:30:00.000000 – 2021-06-15T17:10:00.000000</title>", html);
+        Assert.DoesNotContain("annotators disagree: 2021-06", html);
+
         var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
         foreach (var file in new[] { "agreement.csv", "detector.csv" })
         {
