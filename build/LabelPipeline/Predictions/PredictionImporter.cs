@@ -86,7 +86,7 @@ public sealed class PredictionImporter(LabelStudioClient client, ILogger logger)
             logger.LogInformation("Project {Project} now shows predictions of model version '{Version}' to annotators.", projectId, modelVersion);
         }
 
-        int? tab = predictions.Count > 0 ? (await new ScoreTab(client, logger).EnsureAsync(projectId, ct).ConfigureAwait(false)).Id : null;
+        int? tab = predictions.Count > 0 ? await new ScoreTab(client, logger).EnsureAsync(projectId, ct).ConfigureAwait(false) : null;
         return new PredictionImportSummary(modelVersion, created, unchanged, toDelete.Count, predictions.Sum(p => p.Result.Count), updated, tab);
     }
 

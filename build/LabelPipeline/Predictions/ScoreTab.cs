@@ -17,8 +17,8 @@ public sealed class ScoreTab(LabelStudioClient client, ILogger logger)
     /// <summary>Label Studio's ordering key: the prediction score column, descending.</summary>
     public const string Ordering = "-tasks:predictions_score";
 
-    /// <returns>The tab's id, and whether it was created or changed.</returns>
-    public async Task<(int Id, bool Changed)> EnsureAsync(int projectId, CancellationToken ct)
+    /// <returns>The tab's id.</returns>
+    public async Task<int> EnsureAsync(int projectId, CancellationToken ct)
     {
         var views = await client.ListViewsAsync(projectId, ct).ConfigureAwait(false);
         var mine = views.Where(v => v.Title == Title).OrderBy(v => v.Id).FirstOrDefault();
@@ -26,18 +26,18 @@ public sealed class ScoreTab(LabelStudioClient client, ILogger logger)
         {
             var created = await client.CreateViewAsync(new DataManagerViewRequest { Project = projectId, Data = Data(null) }, ct).ConfigureAwait(false);
             logger.LogInformation("Project {Project}: Data Manager tab '{Title}' created (tasks by prediction score, highest first).", projectId, Title);
-            return (created.Id, true);
+            return created.Id;
         }
 
         if (mine.Ordering.SequenceEqual([Ordering]))
         {
-            return (mine.Id, false);
+            return mine.Id;
         }
 
         // Someone re-sorted the tab in the UI: put the score order back, keeping its filters and columns.
         await client.UpdateViewAsync(mine.Id, new DataManagerViewRequest { Project = projectId, Data = Data(mine.Data) }, ct).ConfigureAwait(false);
         logger.LogInformation("Project {Project}: Data Manager tab '{Title}' orders by prediction score again.", projectId, Title);
-        return (mine.Id, true);
+        return mine.Id;
     }
 
     private static JObject Data(JObject? existing)
