@@ -76,8 +76,14 @@ public static class PredictionFileReader
                 Intern(names, Required(r, series, path)),
                 Required(r, time, path),
                 Number(r, score, path, required: true)!.Value,
-                new RowSource(path, r.Line))).ToList();
-            return new PredictionFile(path, PredictionFileKind.Scores, [], samples);
+                new RowSource(path, r.Line)));
+            // A score file runs to millions of rows: checked here in one pass, then read again (streaming) by whoever
+            // plans it, never held. JSON files are held already (their rows are parsed whole).
+            foreach (var _ in samples)
+            {
+            }
+
+            return new PredictionFile(path, PredictionFileKind.Scores, [], input.Rows is IReadOnlyList<Row> ? samples.ToList() : samples);
         }
 
         throw new PredictionException(
