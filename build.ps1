@@ -4,7 +4,7 @@
 # `dotnet run`'s MSBuild pass (about 4 s). LABELPIPELINE_REBUILD=1 builds regardless. Same logic as build.sh.
 $ErrorActionPreference = 'Stop'
 Set-Location -LiteralPath $PSScriptRoot
-$program = 'build/bin/Debug/net10.0/Build.dll'
+$program = 'build/bin/Release/net10.0/Build.dll'
 $stamp = 'build/bin/.built-from-sources'
 function Test-Stale {
     if ($env:LABELPIPELINE_REBUILD -eq '1' -or -not (Test-Path $program) -or -not (Test-Path $stamp)) { return $true }
@@ -19,7 +19,7 @@ if (Test-Stale) {
         ForEach-Object { New-Item -ItemType Directory -Force -Path (Join-Path $_.DirectoryName 'bin'), (Join-Path $_.DirectoryName 'obj') | Out-Null }
     Set-Content -Path "$stamp.next" -Value '' # taken before the build: a file saved while it runs is newer, so the next call builds again
     Write-Host 'build.ps1: building the pipeline (its sources changed since the last build) ...'
-    $log = dotnet build ./build/Build.csproj --verbosity quiet --nologo 2>&1
+    $log = dotnet build ./build/Build.csproj --configuration Release --verbosity quiet --nologo 2>&1
     if ($LASTEXITCODE -ne 0) { $log | Write-Host; exit $LASTEXITCODE }
     Move-Item -Force "$stamp.next" $stamp
 }

@@ -2,11 +2,12 @@
 # Runs the LabelPipeline Cake host: ./build.sh --target=Export [--dataset=synthetic --dataset-version=v1 ...]
 # The host is built only when a source is newer than the last build (build/**, Directory.*.props, global.json,
 # NuGet.config; a deleted or renamed file changes its folder's time): then the built program runs directly, without
-# `dotnet run`'s MSBuild pass (about 4 s). LABELPIPELINE_REBUILD=1 builds regardless.
+# `dotnet run`'s MSBuild pass (about 4 s). Release: optimised code (Prepare takes about 20 % less CPU than with Debug).
+# LABELPIPELINE_REBUILD=1 builds regardless.
 set -euo pipefail
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" &>/dev/null && pwd)
 cd "$SCRIPT_DIR"
-program=build/bin/Debug/net10.0/Build.dll
+program=build/bin/Release/net10.0/Build.dll
 stamp=build/bin/.built-from-sources
 sources=(build Directory.*.props global.json)
 [ -e NuGet.config ] && sources+=(NuGet.config)
@@ -16,7 +17,7 @@ if [ "${LABELPIPELINE_REBUILD:-0}" = 1 ] || [ ! -e "$program" ] || [ ! -e "$stam
   find build -name '*.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | while read -r project; do mkdir -p "$(dirname "$project")/bin" "$(dirname "$project")/obj"; done
   touch "$stamp.next" # taken before the build: a file saved while it runs is newer, so the next call builds again
   echo "build.sh: building the pipeline (its sources changed since the last build) ..." >&2
-  if ! log=$(dotnet build ./build/Build.csproj --verbosity quiet --nologo 2>&1); then
+  if ! log=$(dotnet build ./build/Build.csproj --configuration Release --verbosity quiet --nologo 2>&1); then
     echo "$log" >&2
     exit 1
   fi
