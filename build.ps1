@@ -23,5 +23,8 @@ if (Test-Stale) {
     if ($LASTEXITCODE -ne 0) { $log | Write-Host; exit $LASTEXITCODE }
     Move-Item -Force "$stamp.next" $stamp
 }
+# The runtime sizes its first GC generation from the CPU cache (tens of MB on large-L3 servers); 16 MB keeps the
+# pipeline's peak memory about 50 MB lower for a few % more CPU. Only settable from the environment.
+if (-not $env:DOTNET_GCgen0size) { $env:DOTNET_GCgen0size = '0x1000000' }
 dotnet $program $args
 exit $LASTEXITCODE

@@ -23,4 +23,7 @@ if [ "${LABELPIPELINE_REBUILD:-0}" = 1 ] || [ ! -e "$program" ] || [ ! -e "$stam
   fi
   mv "$stamp.next" "$stamp"
 fi
+# The runtime sizes its first GC generation from the CPU cache (tens of MB on large-L3 servers); 16 MB keeps the
+# pipeline's peak memory about 50 MB lower for a few % more CPU. Only settable from the environment.
+export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x1000000}"
 exec dotnet "$program" "$@"

@@ -23,8 +23,7 @@ PYTHON="${BENCH_PYTHON:-/usr/bin/python3}"
 "$PYTHON" -c 'import pandas' 2>/dev/null || { echo "pandas is missing for $PYTHON: sudo apt-get install python3-pandas (or set BENCH_PYTHON)" >&2; exit 1; }
 
 dotnet build benchmarks/Prepare.Benchmark/Prepare.Benchmark.csproj -c Release --nologo -v quiet >/dev/null
-./build.sh --dryrun >/dev/null # builds the pipeline program as a user's first call would
-program=build/bin/Release/net10.0/Build.dll
+./build.sh --dryrun >/dev/null # builds the pipeline program as a user's first call would; later calls run it directly
 generate() { dotnet benchmarks/Prepare.Benchmark/bin/Release/net10.0/Prepare.Benchmark.dll generate "$@"; }
 
 mkdir -p "$data"
@@ -45,7 +44,7 @@ measure() { # label, command...: appends "label wall cpu peakMB" to $runs
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 {
-  echo "Prepare: pipeline program ($program, as build.sh runs it) vs pandas_prepare.py vs cat; $(date -u +%F), $cpus cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "Prepare: the pipeline through ./build.sh vs pandas_prepare.py vs cat; $(date -u +%F), $cpus cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo
   echo "| dataset | size | side | wall s | CPU s | MB per CPU s | × pandas (CPU) | peak MB | load avg |"
   echo "|---|--:|---|--:|--:|--:|--:|--:|--:|"
@@ -65,8 +64,8 @@ run_dataset() { # name, series, rows each, with pandas (1/0)
     [ "$with_pandas" = 1 ] || sides=(dotnet)
     for side in "${sides[@]}"; do
       if [ "$side" = dotnet ]; then
-        measure dotnet dotnet "$program" --target=Prepare --exclusive --datasets-dir="$root" --dataset="$name" --dataset-version=v1 --verbosity=quiet
-        measure rerun dotnet "$program" --target=Prepare --exclusive --datasets-dir="$root" --dataset="$name" --dataset-version=v1 --verbosity=quiet
+        measure dotnet ./build.sh --target=Prepare --exclusive --datasets-dir="$root" --dataset="$name" --dataset-version=v1 --verbosity=quiet
+        measure rerun ./build.sh --target=Prepare --exclusive --datasets-dir="$root" --dataset="$name" --dataset-version=v1 --verbosity=quiet
       else
         measure pandas "$PYTHON" benchmarks/pandas_prepare.py "$folder" "$root/pandas" --rows-per-task 20000
       fi
