@@ -115,7 +115,7 @@ public static class DatasetPreparer
         };
         var sources = new List<PreparedSource>();
         var unchanged = new List<string>();
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
         // Every source is written to staging first; only when all succeeded do the task files move in place, so a
         // failure leaves the folder as the last successful run left it.
