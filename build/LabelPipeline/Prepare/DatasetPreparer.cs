@@ -1,26 +1,27 @@
-using System.Security.Cryptography;
 using System.Text;
 using LabelPipeline.Datasets;
+using LabelPipeline.IO;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Prepare;
 
 /// <summary>What Prepare produced: the source dataset and the task files Label Studio imports, with their schemas.</summary>
-/// <param name="Prepared">The task files (one folder per dataset version), sorted by name.</param>
-/// <param name="PreparedSchema">What the labeling config is generated from: ',' separator, safe names, UTC time format.</param>
+/// <param name="Source">The source dataset (never changed).</param>
+/// <param name="TaskFiles">The task files Label Studio imports (one folder per dataset version), sorted by name.</param>
+/// <param name="TaskSchema">The task files' schema, what the labeling config is generated from: ',' separator, safe names, UTC time format.</param>
 /// <param name="Unchanged">Source files whose task files were already there, unchanged.</param>
 /// <param name="Removed">Task files of an earlier run that no source produces any more, deleted.</param>
-public sealed record PrepareResult(
+public sealed record PreparedDataset(
     Dataset Source,
     SeriesSchema SourceSchema,
-    Dataset Prepared,
-    SeriesSchema PreparedSchema,
+    Dataset TaskFiles,
+    SeriesSchema TaskSchema,
     PreparedManifest Manifest,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<string> Unchanged,
     IReadOnlyList<string> Removed)
 {
-    public string ReportPath => Path.Combine(Prepared.Directory, DatasetPreparer.ReportFileName);
+    public string ReportPath => Path.Combine(TaskFiles.Directory, DatasetPreparer.ReportFileName);
 
     /// <summary>Source and task files whose bytes had to be read and hashed; the others' file stamps were unchanged.</summary>
     public int FilesHashed { get; init; }
@@ -44,7 +45,7 @@ public static class DatasetPreparer
     });
 
     /// <param name="progress">Told how far each source is read; null: silent.</param>
-    public static PrepareResult Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null, PrepareProgress? progress = null)
+    public static PreparedDataset Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null, PrepareProgress? progress = null)
     {
         limits ??= InputLimits.Default;
         var (schema, warnings) = DatasetInspector.DetectSchema(source, options.TimeColumn, options.TimeFormat, limits);
@@ -89,12 +90,12 @@ public static class DatasetPreparer
 
         var settings = new PreparedSettings(
             options.MaxPointsPerTask, rowsPerTask, options.WindowOverlap, PrepareOptions.ToArgument(options.OnUnsorted), PrepareOptions.ToArgument(options.OnDuplicate), options.Overview);
-        var fingerprint = Sha256Hex(Utf8.GetBytes(new JObject
+        var fingerprint = Hashes.Sha256(new JObject
         {
             ["format"] = PreparedManifest.CurrentFormat,
             ["schema"] = JObject.FromObject(manifestSchema),
             ["settings"] = JObject.FromObject(settings),
-        }.ToString(Newtonsoft.Json.Formatting.None)));
+        }.ToString(Newtonsoft.Json.Formatting.None));
 
         Directory.CreateDirectory(preparedDirectory);
         var manifestPath = Path.Combine(preparedDirectory, PreparedManifest.FileName);
@@ -199,7 +200,7 @@ public static class DatasetPreparer
         WriteIfChanged(Path.Combine(preparedDirectory, FileStampCache.FileName), stamps.Render());
         var files = names.Keys.Order(StringComparer.Ordinal).Select(n => Path.Combine(preparedDirectory, n)).ToArray();
         var prepared = new Dataset(source.Name, source.Version, Path.GetFullPath(preparedDirectory), files);
-        return new PrepareResult(source, schema, prepared, preparedSchema, manifest, warnings, unchanged, removed) { FilesHashed = stamps.Hashed };
+        return new PreparedDataset(source, schema, prepared, preparedSchema, manifest, warnings, unchanged, removed) { FilesHashed = stamps.Hashed };
     }
 
     /// <summary>The prepare report: every fix per source and in total, deterministic (no clock), beside the manifest.</summary>
@@ -281,7 +282,7 @@ public static class DatasetPreparer
         {
             var final = window == overview ? $"{stem}.overview.csv"
                 : windows.Count == 1 ? name : $"{stem}.w{window.Window.ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture)}.csv";
-            var hash = Sha256File(window.TempPath);
+            var hash = Hashes.Sha256File(window.TempPath);
             var bytes = new FileInfo(window.TempPath).Length;
             var destination = Path.Combine(preparedDirectory, final);
             if (!stamps.TaskFileIs(destination, bytes, hash))
@@ -374,9 +375,7 @@ public static class DatasetPreparer
             return;
         }
 
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, content, Utf8);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, content);
     }
 
     private static int IndexOf(IReadOnlyList<string> list, string value)
@@ -392,28 +391,4 @@ public static class DatasetPreparer
         return -1;
     }
 
-    public static string Sha256File(string path)
-    {
-        // A pooled 64 KB block, not a 1 MB stream buffer: that would be a large-object allocation per file, which only
-        // full collections free, and with thousands of sources the process grew by hundreds of MB.
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var block = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
-        try
-        {
-            int read;
-            while ((read = stream.Read(block, 0, block.Length)) > 0)
-            {
-                hash.AppendData(block, 0, read);
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(block);
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static string Sha256Hex(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 }

@@ -159,7 +159,7 @@ internal sealed class FileStampCache
 
         if (sha is null)
         {
-            sha = DatasetPreparer.Sha256File(path);
+            sha = IO.Hashes.Sha256File(path);
             Interlocked.Increment(ref _hashed);
         }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LabelPipeline.Datasets;
-using LabelPipeline.Export;
+using LabelPipeline.TimeSeries;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.Predictions;
 using LabelPipeline.Tests.Support;

@@ -35,7 +35,7 @@ public sealed class PrepareParallelTests : IDisposable
         }
     }
 
-    private PrepareResult Run(string output, int workers, PrepareOptions? options = null) =>
+    private PreparedDataset Run(string output, int workers, PrepareOptions? options = null) =>
         DatasetPreparer.Run(Dataset.Open("ds", "v1", Folder), (options ?? new PrepareOptions { MaxPointsPerTask = 300 }) with { Workers = workers }, output, CancellationToken.None);
 
     /// <summary>Every file of a prepared folder but the stamp cache (it records inodes, which differ between folders).</summary>
@@ -51,10 +51,10 @@ public sealed class PrepareParallelTests : IDisposable
         var one = Run(Path.Combine(_temp.Path, "one"), 1);
         var four = Run(Path.Combine(_temp.Path, "four"), 4);
 
-        Assert.True(one.Prepared.Files.Count > 60, "some sources are split into windows");
+        Assert.True(one.TaskFiles.Files.Count > 60, "some sources are split into windows");
         Assert.Equal(Contents(Path.Combine(_temp.Path, "one")), Contents(Path.Combine(_temp.Path, "four")));
         Assert.Equal(one.Manifest.ToJson(), four.Manifest.ToJson());
-        Assert.Equal(one.Prepared.Files.Select(Path.GetFileName), four.Prepared.Files.Select(Path.GetFileName));
+        Assert.Equal(one.TaskFiles.Files.Select(Path.GetFileName), four.TaskFiles.Files.Select(Path.GetFileName));
 
         // Again, with one source changed: only it is prepared again, in either mode.
         File.AppendAllText(Path.Combine(Folder, "s007.csv"), "2024-01-02 00:00:00,1,1,x\n");
