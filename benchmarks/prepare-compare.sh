@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Prepare through the built pipeline program against a chunked pandas script (pandas_prepare.py) and `cat` (the I/O
 # floor), on the same sources, whole processes: wall and CPU seconds (user + system) and peak memory (max RSS).
-#   benchmarks/prepare-compare.sh                        # 3,000 series × 600 rows, one 5,000,000-row series; 3 runs each
+#   benchmarks/prepare-compare.sh                        # 3,000 series × 600 rows, one 3,000,000-row series; 3 runs each
 #   benchmarks/prepare-compare.sh --many 3000x600 --long 5000000 --huge 40000000 --reps 3
 # --huge N adds one N-row source prepared by the pipeline only (memory at size; pandas would take an hour).
 # Besides the cold run it times the pipeline's re-run on unchanged sources (the stamp check). The outputs of both sides
 # must be byte-identical (every task file): the script fails when they differ. Table: $BENCH_DATA/prepare-compare.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-many=3000x600 long=5000000 huge=0 reps=3 channels=10
+many=3000x600 long=3000000 huge=0 reps=3 channels=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --many) many=$2; shift 2 ;;
