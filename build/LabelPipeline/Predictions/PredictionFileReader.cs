@@ -77,13 +77,15 @@ public static class PredictionFileReader
                 Required(r, time, path),
                 Number(r, score, path, required: true)!.Value,
                 new RowSource(path, r.Line)));
-            // A score file runs to millions of rows: checked here in one pass, then read again (streaming) by whoever
-            // plans it, never held. JSON files are held already (their rows are parsed whole).
-            foreach (var _ in samples)
+            if (input.Rows is IReadOnlyList<Row>)
             {
+                return new PredictionFile(path, PredictionFileKind.Scores, [], samples.ToList()); // JSON: parsed whole already
             }
 
-            return new PredictionFile(path, PredictionFileKind.Scores, [], input.Rows is IReadOnlyList<Row> ? samples.ToList() : samples);
+            // A CSV score file runs to millions of rows: every row checked now (file and line), none held; whoever plans
+            // it streams the file again.
+            _ = samples.Count();
+            return new PredictionFile(path, PredictionFileKind.Scores, [], samples);
         }
 
         throw new PredictionException(

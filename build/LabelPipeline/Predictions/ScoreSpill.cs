@@ -5,8 +5,8 @@ namespace LabelPipeline.Predictions;
 /// <summary>
 /// Per-timestamp scores of every series, sorted per series by time (equal times in the order they were added) without
 /// holding them: samples collect in a fixed buffer; a full buffer is sorted and written to a run file in a temporary
-/// folder; each series is then read back as a merge of its part of every run. Held at once: the buffer (24 bytes a
-/// sample plus the series number) and one read buffer per run.
+/// folder; each series is then read back as a merge of its part of every run. Held at once: the buffer (32 bytes a
+/// sample; 24 on disk) and one 64 KB read buffer per run.
 /// </summary>
 internal sealed class ScoreSpill : IDisposable
 {
