@@ -189,7 +189,7 @@ public sealed class RealServerDeploymentTests(DockerEngineFixture engine, ITestO
         }
         finally
         {
-            await scope.Runner.RunAsync("docker", ["rm", "--force", server], CancellationToken.None);
+            await scope.Runner.RunAsync("docker", ["rm", "--force", "--volumes", server], CancellationToken.None); // its anonymous data volume too
         }
     }
 
