@@ -24,8 +24,7 @@ internal static class Workloads
         var clock = Stopwatch.StartNew();
         var config = LabelConfigValidator.Read(File.ReadAllText(args.Required("config")));
         long regions = 0, anomalous = 0;
-        var ranges = ExportFileReader.ReadTasks(export)
-            .SelectMany(task => RangeExtractor.Extract(task, config, AnnotationSelection.All))
+        var ranges = ExportReader.ReadRanges(export, config)
             .Select(range =>
             {
                 regions++;
@@ -55,8 +54,7 @@ internal static class Workloads
         var clock = Stopwatch.StartNew();
         var config = LabelConfigValidator.Read(File.ReadAllText(args.Required("config")));
         var name = Path.GetFileName(series);
-        var ranges = ExportFileReader.ReadTasks(export)
-            .SelectMany(task => RangeExtractor.Extract(task, config, AnnotationSelection.All))
+        var ranges = ExportReader.ReadRanges(export, config)
             .Where(r => r.SeriesFile == name)
             .ToArray();
         DenseLabels.Write(series, SchemaOf(series, config.TimeFormat), ranges, anomalyLabels, output);

@@ -68,29 +68,37 @@ public static class SnapshotBuilder
 
         File.WriteAllText(Path.Combine(directory, SnapshotLayout.LabelConfig), options.LabelConfig, Utf8);
 
-        var reviewer = new PredictionReviewer(config, options.PredictionModelVersion, options.Annotations);
+        var reviewer = new PredictionReviewer(options.PredictionModelVersion, options.Annotations);
         var seriesNames = options.Dataset.Files.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
         int tasks = 0, annotations = 0, regions, lookoutRows;
         IReadOnlyDictionary<string, int> perLabel;
         var warnings = new List<string>();
+        IReadOnlyList<string> readerWarnings;
 
         // The regions go to disk (the store's folder is deleted before the manifest lists the snapshot's files).
-        using (var store = new SortedRangeStore(Path.Combine(directory, SpillFolder)))
+        var spill = Path.Combine(directory, SpillFolder);
+        using (var store = new SortedRangeStore(spill))
         {
             (LabeledRange Range, string Series)? unknown = null;
-            foreach (var task in ExportFileReader.ReadTasks(exportFile)) // the user's path, so errors name the file they gave
+            var reader = new ExportReader(config, spill);
+            foreach (var task in reader.ReadTasks(exportFile)) // the user's path, so errors name the file they gave
             {
                 ct.ThrowIfCancellationRequested();
-                tasks++;
+                tasks += task.Repeated ? 0 : 1;
                 annotations += options.Annotations.Select(task.Annotations).Count();
-                foreach (var range in reviewer.Review(task, RangeExtractor.Extract(task, config, options.Annotations)))
+
+                // A Prepare task file's regions are written for its source series (WindowMapping, below).
+                var series = options.Prepared?.FindTask(task.SeriesFile)?.Source.File ?? task.SeriesFile;
+                var known = seriesNames.Contains(series);
+                foreach (var range in reviewer.Review(task, task.Ranges(options.Annotations)))
                 {
-                    // A Prepare task file's regions are written for its source series (WindowMapping, below).
-                    var series = options.Prepared?.FindTask(range.SeriesFile)?.Source.File ?? range.SeriesFile;
-                    unknown ??= seriesNames.Contains(series) ? null : (range, series);
+                    unknown ??= known ? null : (range, series);
                     store.Add(series, range);
                 }
             }
+
+            readerWarnings = reader.Warnings;
+            warnings.AddRange(readerWarnings);
 
             if (unknown is { } u)
             {
@@ -124,7 +132,7 @@ public static class SnapshotBuilder
             perLabel = CountLabels(store.All());
         }
 
-        WriteManifest(directory, options, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null);
+        WriteManifest(directory, options, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null, readerWarnings);
         return new SnapshotSummary(directory, tasks, annotations, regions, lookoutRows, perLabel)
         {
             Warnings = warnings,
@@ -254,7 +262,7 @@ public static class SnapshotBuilder
 
     private static void WriteManifest(
         string directory, SnapshotOptions options, LabelConfigInfo config, int tasks, int annotations, int regions, int lookoutRows,
-        IReadOnlyDictionary<string, int> perLabel, JObject? predictionReview = null)
+        IReadOnlyDictionary<string, int> perLabel, JObject? predictionReview, IReadOnlyList<string> warnings)
     {
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
@@ -301,6 +309,12 @@ public static class SnapshotBuilder
         if (predictionReview is not null)
         {
             manifest.Property("files")!.AddBeforeSelf(new JProperty("prediction_review", predictionReview));
+        }
+
+        if (warnings.Count > 0)
+        {
+            // What the export held that the snapshot leaves out on purpose (a control the config lacks, a repeated task).
+            manifest.Property("files")!.AddBeforeSelf(new JProperty("warnings", new JArray(warnings)));
         }
 
         if (options.Prepared is { } prepared)

@@ -234,7 +234,7 @@ internal sealed class SortedRangeStore : IDisposable
         Score = r.ReadBoolean() ? r.ReadDouble() : null,
     };
 
-    private static void WriteBound(BinaryWriter w, RangeBound bound)
+    internal static void WriteBound(BinaryWriter w, RangeBound bound)
     {
         w.Write(bound.Time.HasValue);
         w.Write(bound.Time?.Ticks ?? 0);
@@ -243,7 +243,7 @@ internal sealed class SortedRangeStore : IDisposable
         w.Write(bound.Number ?? 0);
     }
 
-    private static RangeBound ReadBound(BinaryReader r)
+    internal static RangeBound ReadBound(BinaryReader r)
     {
         var hasTime = r.ReadBoolean();
         var ticks = r.ReadInt64();

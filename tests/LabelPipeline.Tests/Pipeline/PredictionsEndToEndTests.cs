@@ -32,7 +32,7 @@ public sealed class PredictionsEndToEndTests() : EmulatorPipelineTest(scratchDat
         return (await Client.GetProjectAsync(project.Id, CancellationToken.None), tasks);
     }
 
-    private static string RangeExtractorName(LabelStudioTask task) => LabelPipeline.Export.RangeExtractor.SeriesFileName(task.Data["csv"]!.ToString());
+    private static string RangeExtractorName(LabelStudioTask task) => LabelPipeline.Export.ExportReader.SeriesFileName(task.Data["csv"]!.ToString());
 
     private const string Intervals =
         "series,start,end,label,score\n" +

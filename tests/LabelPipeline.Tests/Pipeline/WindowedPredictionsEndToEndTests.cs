@@ -22,7 +22,7 @@ public sealed class WindowedPredictionsEndToEndTests() : EmulatorPipelineTest(sc
         var tasks = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var task in Client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
         {
-            tasks[LabelPipeline.Export.RangeExtractor.SeriesFileName(task.Data["csv"]!.ToString())] = task.Id;
+            tasks[LabelPipeline.Export.ExportReader.SeriesFileName(task.Data["csv"]!.ToString())] = task.Id;
         }
 
         return (project.Id, tasks);
