@@ -13,10 +13,7 @@ public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
         var settings = context.Settings;
         var exportFile = settings.ExportFile ?? throw new ArgumentException(
             $"--{Arguments.ExportFile}=<path> is required: a JSON export saved from Label Studio (Export > JSON) or a snapshot's source/export.json.");
-        if (!File.Exists(exportFile))
-        {
-            throw new FileNotFoundException($"--{Arguments.ExportFile}: {exportFile} does not exist.");
-        }
+        ExportReader.CheckFile(exportFile); // a folder gets its own message
 
         context.PrepareDataset();
         var config = settings.LabelConfigFile is { } file ? await File.ReadAllTextAsync(file, context.CancellationToken) : await context.GenerateLabelConfigAsync();

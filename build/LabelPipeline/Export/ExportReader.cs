@@ -84,7 +84,8 @@ public sealed class ExportReader(LabelConfigInfo config, string? spillFolder = n
         return path.Split('?')[0].TrimEnd('/').Split('/')[^1];
     }
 
-    private static JsonTokenStream Open(string path)
+    /// <summary>Fails unless <paramref name="path"/> is a file (a folder, e.g. the downloads folder, gets a message of its own).</summary>
+    public static void CheckFile(string path)
     {
         if (Directory.Exists(path))
         {
@@ -98,7 +99,11 @@ public sealed class ExportReader(LabelConfigInfo config, string? spillFolder = n
         {
             throw new ExportException($"{path} does not exist.");
         }
+    }
 
+    private static JsonTokenStream Open(string path)
+    {
+        CheckFile(path);
         var stream = new JsonTokenStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan));
         if (stream.PeekFirst() != '[')
         {
@@ -114,6 +119,10 @@ public sealed class ExportReader(LabelConfigInfo config, string? spillFolder = n
         try
         {
             return json.Read();
+        }
+        catch (JsonFileException e) when (e.Problem == JsonFileProblem.Truncated)
+        {
+            throw new ExportException($"{_path}: the export ends before its closing ']': the file is truncated."); // between two tasks
         }
         catch (JsonFileException e)
         {

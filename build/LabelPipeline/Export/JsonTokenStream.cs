@@ -198,6 +198,11 @@ internal sealed class JsonTokenStream : IDisposable
             return new JsonFileException(JsonFileProblem.Truncated, location, "the file ends in the middle of the JSON");
         }
 
+        if (_final && e.Message.Contains("end of data", StringComparison.Ordinal))
+        {
+            return new JsonFileException(JsonFileProblem.Truncated, location, Clean(e.Message));
+        }
+
         var ahead = rest[next..];
         foreach (var literal in NonFinite)
         {
@@ -212,10 +217,14 @@ internal sealed class JsonTokenStream : IDisposable
             return new JsonFileException(JsonFileProblem.TooDeep, location, e.Message);
         }
 
-        // The reader's own position is relative to the current buffer: ours replaces it.
-        var message = e.Message;
+        return new JsonFileException(JsonFileProblem.Invalid, location, Clean(e.Message));
+    }
+
+    /// <summary>The reader's message without its position, which is relative to the current buffer (ours replaces it).</summary>
+    private static string Clean(string message)
+    {
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return new JsonFileException(JsonFileProblem.Invalid, location, (cut > 0 ? message[..cut] : message).TrimEnd('.', ' '));
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 
     private static readonly string[] NonFinite = ["NaN", "-Infinity", "Infinity"];

@@ -58,6 +58,7 @@ public static class SnapshotBuilder
     /// <summary>Builds into <paramref name="directory"/> (which must not exist): used by Build and by Verify.</summary>
     public static SnapshotSummary BuildInto(string exportFile, SnapshotOptions options, string directory, CancellationToken ct)
     {
+        ExportReader.CheckFile(exportFile);
         Directory.CreateDirectory(Path.Combine(directory, "source"));
         var config = LabelConfigValidator.Read(options.LabelConfig);
         var exportCopy = Path.Combine(directory, SnapshotLayout.Export);
