@@ -17,6 +17,9 @@ public sealed record SnapshotSummary(string Directory, int Tasks, int Annotation
 
     /// <summary>How annotators treated predicted regions; null when no task had predictions.</summary>
     public PredictionReviewCounts? PredictionReview { get; init; }
+
+    /// <summary>The snapshot already held these inputs' labels: nothing was rebuilt, no file touched (<see cref="SnapshotReuse"/>).</summary>
+    public bool Unchanged { get; init; }
 }
 
 /// <summary>
@@ -39,6 +42,12 @@ public static class SnapshotBuilder
     /// <param name="snapshotDirectory"><c>&lt;output&gt;/&lt;dataset&gt;/&lt;version&gt;</c>.</param>
     public static SnapshotSummary Build(string exportFile, SnapshotOptions options, string snapshotDirectory, CancellationToken ct)
     {
+        ExportReader.CheckFile(exportFile);
+        if (SnapshotReuse.TryReuse(exportFile, options, snapshotDirectory) is { } unchanged)
+        {
+            return unchanged;
+        }
+
         var staging = StagingDirectory(snapshotDirectory);
         try
         {
@@ -261,6 +270,30 @@ public static class SnapshotBuilder
         return json;
     }
 
+    internal static JObject SourceJson(SnapshotSource source) => new()
+    {
+        ["kind"] = source.Kind,
+        ["label_studio_version"] = source.LabelStudioVersion,
+        ["project_id"] = source.ProjectId,
+        ["export_id"] = source.ExportId,
+        ["export_method"] = source.ExportMethod,
+    };
+
+    internal static JObject RulesJson(SnapshotOptions options, LabelConfigInfo config) => new()
+    {
+        ["annotations"] = options.Annotations.ToArgument(),
+        ["anomaly_labels"] = new JArray(options.AnomalyLabels.Order(StringComparer.Ordinal)),
+        ["time_zone"] = config.TimeFormat is null ? "none (numeric time axis)" : "UTC; timestamps without an offset are UTC, as Label Studio's editor reads them",
+        ["time_format"] = config.TimeFormat?.Pattern,
+        ["inclusive"] = "start and end inclusive: a sample at t is labeled when start <= t <= end",
+        ["instant_width_seconds"] = options.InstantWidth?.TotalSeconds,
+        ["lookout_merge"] = "overlapping and touching anomaly ranges merged across annotators and series",
+    };
+
+    internal static string PreparedSha256(Prepare.PreparedManifest prepared) => Convert.ToHexStringLower(SHA256.HashData(Utf8.GetBytes(prepared.ToJson())));
+
+    internal static string LabelConfigSha256(string labelConfig) => Convert.ToHexStringLower(SHA256.HashData(Utf8.GetBytes(labelConfig)));
+
     private static void WriteManifest(
         string directory, SnapshotOptions options, LabelConfigInfo config, int tasks, int annotations, int regions, int lookoutRows,
         IReadOnlyDictionary<string, int> perLabel, JObject? predictionReview, IReadOnlyList<string> warnings)
@@ -277,26 +310,10 @@ public static class SnapshotBuilder
             ["format"] = "labelpipeline-snapshot/1",
             ["tool"] = new JObject { ["name"] = "LabelPipeline", ["version"] = ToolVersion },
             ["dataset"] = new JObject { ["name"] = options.Dataset.Name, ["version"] = options.Dataset.Version },
-            ["source"] = new JObject
-            {
-                ["kind"] = options.Source.Kind,
-                ["label_studio_version"] = options.Source.LabelStudioVersion,
-                ["project_id"] = options.Source.ProjectId,
-                ["export_id"] = options.Source.ExportId,
-                ["export_method"] = options.Source.ExportMethod,
-            },
-            ["label_config_sha256"] = Convert.ToHexStringLower(SHA256.HashData(Utf8.GetBytes(options.LabelConfig))),
+            ["source"] = SourceJson(options.Source),
+            ["label_config_sha256"] = LabelConfigSha256(options.LabelConfig),
             ["series"] = new JArray(), // streamed below, like files
-            ["rules"] = new JObject
-            {
-                ["annotations"] = options.Annotations.ToArgument(),
-                ["anomaly_labels"] = new JArray(options.AnomalyLabels.Order(StringComparer.Ordinal)),
-                ["time_zone"] = config.TimeFormat is null ? "none (numeric time axis)" : "UTC; timestamps without an offset are UTC, as Label Studio's editor reads them",
-                ["time_format"] = config.TimeFormat?.Pattern,
-                ["inclusive"] = "start and end inclusive: a sample at t is labeled when start <= t <= end",
-                ["instant_width_seconds"] = options.InstantWidth?.TotalSeconds,
-                ["lookout_merge"] = "overlapping and touching anomaly ranges merged across annotators and series",
-            },
+            ["rules"] = RulesJson(options, config),
             ["counts"] = new JObject
             {
                 ["tasks"] = tasks,
@@ -323,7 +340,7 @@ public static class SnapshotBuilder
             // The exact task files the labels were drawn on, and the source each came from.
             manifest["prepared"] = new JObject
             {
-                ["manifest_sha256"] = Convert.ToHexStringLower(SHA256.HashData(Utf8.GetBytes(prepared.ToJson()))),
+                ["manifest_sha256"] = PreparedSha256(prepared),
                 ["fingerprint"] = prepared.Fingerprint,
                 ["time_format"] = prepared.Schema.TimeFormat,
                 ["time_zone"] = prepared.Schema.TimeZone,

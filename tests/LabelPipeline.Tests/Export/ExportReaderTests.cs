@@ -56,11 +56,11 @@ public sealed class ExportReaderTests : IDisposable
     public void A_NaN_bound_is_an_error_naming_the_region_not_1970()
     {
         // Label Studio's Python writes a NaN float as a bare NaN; Newtonsoft read it as 0 ms: 1970-01-01, labeled up to the end.
-        var error = Assert.Throws<ExportException>(() => Build(Export(Task(1, Region("r1", "\"2021-01-01 00:10:00\"", "NaN")))));
+        var error = Assert.Throws<ExportException>(() => Build(Export(Task(1, Region("r1", "NaN", "\"2021-01-01 00:20:00\"")))));
         Assert.Contains("export.json line 2", error.Message);
         Assert.Contains("task 1, annotation 11", error.Message);
-        Assert.Contains("value.end is NaN, which is not a time", error.Message);
-        Assert.Contains("move that region's end one point inwards", error.Message);
+        Assert.Contains("value.start is NaN, which is not a time", error.Message);
+        Assert.Contains("move that region's start one point inwards", error.Message);
         Assert.False(Directory.Exists(Output));
     }
 
