@@ -97,6 +97,19 @@ internal static class Workloads
         return 0;
     }
 
+    /// <summary>Generates one input set (or reuses it) and prints its folder: series/, export.json, label-config.xml.</summary>
+    public static int Inputs(Arguments args)
+    {
+        var data = Path.GetFullPath(args.Required("data"));
+        var template = File.ReadAllText(args.Required("template"));
+        var channels = args.Int("channels", 10);
+        var set = args.Int("rows", 0) is var rows and > 0
+            ? DataGenerator.EnsureDense(data, template, rows, channels, args.Int("regions", 0) is var regions and > 0 ? regions : null)
+            : DataGenerator.EnsureExport(data, template, args.Int("tasks", 3000), args.Int("regions-per-task", 40), channels);
+        Console.WriteLine(set.Directory);
+        return 0;
+    }
+
     /// <summary>
     /// The schema as CreateProject records it, from the header (comma-separated, time first, channels after) and the
     /// config's timeFormat. Not <see cref="DatasetInspector.Inspect"/>: that validates every row, a separate cost.

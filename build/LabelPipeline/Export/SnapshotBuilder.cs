@@ -117,7 +117,10 @@ public static class SnapshotBuilder
                     $"({options.Dataset.Directory}). Was the export made from another dataset version?");
             }
 
-            store.Sort(series => options.Prepared is { } prepared ? WindowMapping.Apply(series, prepared) : series, Compare);
+            store.Sort(
+                series => options.Prepared is { } prepared ? WindowMapping.Apply(series, prepared) : series,
+                Compare,
+                range => options.Prepared is { } prepared ? WindowMapping.Alone(range, prepared) : range);
             regions = store.Count;
 
             var lookout = LookoutLabels.Merge(WidenInstants(store.All(), options.InstantWidth), options.AnomalyLabels);
