@@ -38,15 +38,31 @@ public static class WindowMapping
             var source = group.First().Source;
             var open = new List<(LabeledRange Range, int Window)>();
 
-            // Only entries of the window before can take a region: keep their places in `open` (in order), not scan it all.
+            // Only entries of the window before that reach its end can take a region (instants: the same instant), and
+            // only a region that starts by the end of the window before can be taken: no scan of everything open.
             List<int> before = [], current = [];
+            Dictionary<RangeBound, Queue<int>> instantsBefore = [];
             var currentWindow = int.MinValue;
+            RangeBound lastOfPrevious = default, reachOfPrevious = default, firstOfThis = default;
             foreach (var (range, _, window) in group.OrderBy(m => m.Window).ThenBy(m => m.Range.Start).ThenBy(m => m.Range.End))
             {
                 if (window != currentWindow)
                 {
                     current.Sort();
-                    (before, current) = (window == currentWindow + 1 ? current : [], []);
+                    var adjacent = window == currentWindow + 1 && window > 0;
+                    if (adjacent)
+                    {
+                        lastOfPrevious = Bound(source.Tasks[window - 1].End, format, zone);
+                        reachOfPrevious = Bound(source.Tasks[window - 1].EndReachable ?? source.Tasks[window - 1].End, format, zone);
+                        firstOfThis = Bound(source.Tasks[window].Start, format, zone);
+                    }
+
+                    var reach = reachOfPrevious <= firstOfThis ? reachOfPrevious : firstOfThis;
+                    before = adjacent ? current.Where(i => !open[i].Range.Instant && open[i].Range.End >= reach).ToList() : [];
+                    instantsBefore = adjacent
+                        ? current.Where(i => open[i].Range.Instant).GroupBy(i => open[i].Range.Start).ToDictionary(g => g.Key, g => new Queue<int>(g))
+                        : [];
+                    current = [];
                     currentWindow = window;
                 }
 
@@ -54,24 +70,20 @@ public static class WindowMapping
                 if (window > 0 && range.Instant)
                 {
                     // The same instant on both sides of an overlap (a prediction in the overlap is on both windows) is one.
-                    var twin = before.FindIndex(i => open[i].Window == window - 1 && open[i].Range.Instant && open[i].Range.Start == range.Start);
-                    if (twin >= 0)
+                    if (instantsBefore.TryGetValue(range.Start, out var twins) && twins.TryDequeue(out var twin))
                     {
-                        merged = before[twin];
+                        merged = twin;
                         open[merged] = (Merge(open[merged].Range, range), window);
                     }
                 }
-                else if (window > 0)
+                else if (window > 0 && (range.Start <= firstOfThis || range.Start <= lastOfPrevious))
                 {
-                    var lastOfPrevious = Bound(source.Tasks[window - 1].End, format, zone);
-                    var reachOfPrevious = Bound(source.Tasks[window - 1].EndReachable ?? source.Tasks[window - 1].End, format, zone);
-                    var firstOfThis = Bound(source.Tasks[window].Start, format, zone);
                     foreach (var i in before)
                     {
                         var (previous, previousWindow) = open[i];
-                        if (previousWindow != window - 1 || previous.Instant)
+                        if (previousWindow != window - 1)
                         {
-                            continue;
+                            continue; // taken by an earlier region of this window
                         }
 
                         var acrossGap = previous.End >= reachOfPrevious && range.Start <= firstOfThis;
