@@ -49,9 +49,9 @@ measure() {
   echo "$name $wall $(echo "$user + $sys" | bc) $((rss / 1024)) $load" >> "$scratch/samples"
 }
 
-convert() { # convert <set> <output>
-  $pipeline --target=ConvertExport --export-file="$1/export.json" --label-config-file="$1/label-config.xml" \
-    --datasets-dir="$1/datasets" --dataset=bench --dataset-version=v1 --output="$2" --anomaly-labels=Anomaly --verbosity=minimal
+convert() { # convert <set> <output>: the ConvertExport command line, in $command
+  command=($pipeline --target=ConvertExport --export-file="$1/export.json" --label-config-file="$1/label-config.xml"
+    --datasets-dir="$1/datasets" --dataset=bench --dataset-version=v1 --output="$2" --anomaly-labels=Anomaly --verbosity=minimal)
 }
 
 listing() { (cd "$1" && find . -type f -printf '%p %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort); }
@@ -67,13 +67,13 @@ for rep in $(seq 1 "$reps"); do
   # Alternate which side goes first.
   for side in $( [ $((rep % 2)) = 1 ] && echo "net pandas" || echo "pandas net"); do
     if [ $side = net ]; then
-      rm -rf "$scratch/u1"; measure U1.net convert "$export_set" "$scratch/u1"
+      rm -rf "$scratch/u1"; convert "$export_set" "$scratch/u1"; measure U1.net "${command[@]}"
       listing "$scratch/u1" > "$scratch/before"; sleep 1
-      measure U2.net convert "$export_set" "$scratch/u1"
+      measure U2.net "${command[@]}"
       listing "$scratch/u1" > "$scratch/after"
       grep -q "is up to date" "$scratch/out.log" || { echo "U2: the re-run did not report the snapshot up to date" >&2; exit 1; }
       cmp -s "$scratch/before" "$scratch/after" || { echo "U2: the unchanged re-run touched files" >&2; diff "$scratch/before" "$scratch/after" | head >&2; exit 1; }
-      rm -rf "$scratch/u3"; measure U3.net convert "$dense_set" "$scratch/u3"
+      rm -rf "$scratch/u3"; convert "$dense_set" "$scratch/u3"; measure U3.net "${command[@]}"
     else
       measure U1.pandas "$python" benchmarks/pandas_reference.py export --export "$export_set/export.json" --config "$export_set/label-config.xml" --out "$scratch/u1.pandas.csv"
       measure U3.pandas "$python" benchmarks/pandas_reference.py dense --export "$dense_set/export.json" --config "$dense_set/label-config.xml" --series "$dense_set/series/series.csv" --out "$scratch/u3.pandas.csv"
@@ -82,7 +82,7 @@ for rep in $(seq 1 "$reps"); do
   cmp "$scratch/u1/bench/v1/lookout/labels.csv" "$scratch/u1.pandas.csv" || { echo "U1: labels.csv differs from pandas'" >&2; exit 1; }
   cmp "$scratch/u3/bench/v1/dense/series.csv" "$scratch/u3.pandas.csv" || { echo "U3: dense/series.csv differs from pandas'" >&2; exit 1; }
 done
-rm -rf "$scratch/u4"; measure U4.net convert "$big_set" "$scratch/u4"
+rm -rf "$scratch/u4"; convert "$big_set" "$scratch/u4"; measure U4.net "${command[@]}"
 
 # The table: medians of wall and CPU, the largest peak, the load average (1 min) before the runs.
 awk -v tasks="$tasks" -v regions="$regions" -v rows="$rows" -v big="$big" '

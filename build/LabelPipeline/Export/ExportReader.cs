@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LabelPipeline.LabelConfig;
+using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Export;
 
@@ -75,13 +76,6 @@ public sealed class ExportReader(LabelConfigInfo config, string? spillFolder = n
                 $"(its TimeSeriesLabels is '{config.LabelsControlName}'); the first is {first}. Were they drawn with another labeling config? " +
                 "Convert with the project's own config (--label-config-file) to include them.");
         }
-    }
-
-    /// <summary>The file name at the end of a storage URL: <c>/data/local-files/?d=ds/v1/a.csv</c>, <c>s3://b/p/a.csv</c>.</summary>
-    public static string SeriesFileName(string url)
-    {
-        var path = url.Contains("?d=", StringComparison.Ordinal) ? Uri.UnescapeDataString(url[(url.IndexOf("?d=", StringComparison.Ordinal) + 3)..]) : url;
-        return path.Split('?')[0].TrimEnd('/').Split('/')[^1];
     }
 
     /// <summary>Fails unless <paramref name="path"/> is a file (a folder, e.g. the downloads folder, gets a message of its own).</summary>
@@ -179,7 +173,7 @@ public sealed class ExportReader(LabelConfigInfo config, string? spillFolder = n
             throw new ExportException($"{_path} line {task.Line}: task {index} has no integer 'id'.");
         }
 
-        var series = SeriesFileName(task.Data ?? task.StorageFilename ?? $"task-{id}");
+        var series = SeriesNames.FromUrl(task.Data ?? task.StorageFilename ?? $"task-{id}");
         var repeated = !_seenTasks.Add(id);
         var annotations = new List<(int Ordinal, ExportedAnnotation Annotation)>();
         var repeats = new List<int>();

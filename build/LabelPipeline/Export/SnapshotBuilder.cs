@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using CsvHelper;
+using LabelPipeline.IO;
 using LabelPipeline.LabelConfig;
+using LabelPipeline.TimeSeries;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -168,7 +169,7 @@ public static class SnapshotBuilder
     /// <summary>
     /// Regions that cover no sample of their series: valid (Label Studio stored them, and they stay in the interval
     /// table and labels.csv) but labeling nothing, e.g. a series replaced by a shorter one. Inverted or unparsable
-    /// bounds never get here: they are errors already (RangeExtractor).
+    /// bounds never get here: they are errors already (ExportReader).
     /// </summary>
     private static IEnumerable<string> OutsideTheSeries(string file, IEnumerable<LabeledRange> ranges, (RangeBound First, RangeBound Last)? span)
     {
@@ -189,12 +190,6 @@ public static class SnapshotBuilder
 
     public static string StagingDirectory(string snapshotDirectory) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!, $".{Path.GetFileName(snapshotDirectory)}.{Guid.NewGuid():N}.tmp");
-
-    public static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
 
     private static int Compare(LabeledRange a, LabeledRange b)
     {
@@ -293,10 +288,6 @@ public static class SnapshotBuilder
         ["lookout_merge"] = "overlapping and touching anomaly ranges merged across annotators and series",
     };
 
-    internal static string PreparedSha256(Prepare.PreparedManifest prepared) => Convert.ToHexStringLower(SHA256.HashData(Utf8.GetBytes(prepared.ToJson())));
-
-    internal static string LabelConfigSha256(string labelConfig) => Convert.ToHexStringLower(SHA256.HashData(Utf8.GetBytes(labelConfig)));
-
     private static void WriteManifest(
         string directory, SnapshotOptions options, LabelConfigInfo config, int tasks, int annotations, int regions, int lookoutRows,
         IReadOnlyDictionary<string, int> perLabel, JObject? predictionReview, IReadOnlyList<string> warnings)
@@ -305,16 +296,16 @@ public static class SnapshotBuilder
             .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
             .Where(f => f != SnapshotLayout.Manifest)
             .Order(StringComparer.Ordinal)
-            .Select(f => new JObject { ["path"] = f, ["bytes"] = new FileInfo(Path.Combine(directory, f)).Length, ["sha256"] = Sha256(Path.Combine(directory, f)) });
+            .Select(f => new JObject { ["path"] = f, ["bytes"] = new FileInfo(Path.Combine(directory, f)).Length, ["sha256"] = Hashes.Sha256File(Path.Combine(directory, f)) });
         var sources = options.Dataset.Files
-            .Select(f => new JObject { ["file"] = Path.GetFileName(f), ["bytes"] = new FileInfo(f).Length, ["sha256"] = Sha256(f) });
+            .Select(f => new JObject { ["file"] = Path.GetFileName(f), ["bytes"] = new FileInfo(f).Length, ["sha256"] = Hashes.Sha256File(f) });
         var manifest = new JObject
         {
             ["format"] = "labelpipeline-snapshot/1",
             ["tool"] = new JObject { ["name"] = "LabelPipeline", ["version"] = ToolVersion },
             ["dataset"] = new JObject { ["name"] = options.Dataset.Name, ["version"] = options.Dataset.Version },
             ["source"] = SourceJson(options.Source),
-            ["label_config_sha256"] = LabelConfigSha256(options.LabelConfig),
+            ["label_config_sha256"] = Hashes.Sha256(options.LabelConfig),
             ["series"] = new JArray(), // streamed below, like files
             ["rules"] = RulesJson(options, config),
             ["counts"] = new JObject
@@ -343,7 +334,7 @@ public static class SnapshotBuilder
             // The exact task files the labels were drawn on, and the source each came from.
             manifest["prepared"] = new JObject
             {
-                ["manifest_sha256"] = PreparedSha256(prepared),
+                ["manifest_sha256"] = Hashes.Sha256(prepared.ToJson()),
                 ["fingerprint"] = prepared.Fingerprint,
                 ["time_format"] = prepared.Schema.TimeFormat,
                 ["time_zone"] = prepared.Schema.TimeZone,

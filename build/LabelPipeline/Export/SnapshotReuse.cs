@@ -1,3 +1,4 @@
+using LabelPipeline.IO;
 using LabelPipeline.LabelConfig;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -37,7 +38,7 @@ internal static class SnapshotReuse
         if ((string?)manifest["tool"]?["version"] != SnapshotBuilder.ToolVersion
             || (string?)manifest["dataset"]?["name"] != options.Dataset.Name
             || (string?)manifest["dataset"]?["version"] != options.Dataset.Version
-            || (string?)manifest["label_config_sha256"] != SnapshotBuilder.LabelConfigSha256(options.LabelConfig)
+            || (string?)manifest["label_config_sha256"] != Hashes.Sha256(options.LabelConfig)
             || !JToken.DeepEquals(manifest["rules"], SnapshotBuilder.RulesJson(options, config))
             || (string?)manifest["prediction_review"]?["model_version"] != (manifest["prediction_review"] is null ? null : options.PredictionModelVersion)
             || !PreparedMatches(manifest["prepared"], options.Prepared)
@@ -59,7 +60,7 @@ internal static class SnapshotReuse
         }
 
         var export = files.FirstOrDefault(f => (string?)f["path"] == SnapshotLayout.Export);
-        if (export is null || new FileInfo(exportFile).Length != (long)export["bytes"]! || SnapshotBuilder.Sha256(exportFile) != (string?)export["sha256"])
+        if (export is null || new FileInfo(exportFile).Length != (long)export["bytes"]! || Hashes.Sha256File(exportFile) != (string?)export["sha256"])
         {
             return null;
         }
@@ -81,7 +82,7 @@ internal static class SnapshotReuse
 
         for (var i = 0; i < series.Count; i++)
         {
-            if (SnapshotBuilder.Sha256(options.Dataset.Files[i]) != (string?)series[i]["sha256"])
+            if (Hashes.Sha256File(options.Dataset.Files[i]) != (string?)series[i]["sha256"])
             {
                 return null;
             }
@@ -125,5 +126,5 @@ internal static class SnapshotReuse
 
     private static bool PreparedMatches(JToken? recorded, Prepare.PreparedManifest? prepared) => prepared is null
         ? recorded is null
-        : recorded is JObject block && (string?)block["manifest_sha256"] == SnapshotBuilder.PreparedSha256(prepared) && (string?)block["fingerprint"] == prepared.Fingerprint;
+        : recorded is JObject block && (string?)block["manifest_sha256"] == Hashes.Sha256(prepared.ToJson()) && (string?)block["fingerprint"] == prepared.Fingerprint;
 }

@@ -1,7 +1,4 @@
-using LabelPipeline.Datasets;
 using LabelPipeline.Export;
-using LabelPipeline.LabelConfig;
-using LabelPipeline.Tests.Support;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Tests.Export;
@@ -10,36 +7,13 @@ namespace LabelPipeline.Tests.Export;
 /// The export defects of issue 13, each through the snapshot (what ConvertExport and Export run): every one of these
 /// gave wrong labels, a raw .NET exception or silence before the one-pass reader.
 /// </summary>
-public sealed class ExportReaderTests : IDisposable
+public sealed class ExportReaderTests() : SnapshotTestBase(
+    ("a.csv", "timestamp,v\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"2021-01-01 0{i / 6}:{i % 6}0:00,{i}\n"))))
 {
-    private readonly TempDirectory _temp = new();
-    private readonly Dataset _dataset;
-    private readonly SeriesSchema _schema;
-    private readonly string _config;
-
-    public ExportReaderTests()
-    {
-        _temp.Write("ds/v1/a.csv", "timestamp,v\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"2021-01-01 0{i / 6}:{i % 6}0:00,{i}\n")));
-        _dataset = Dataset.Open("ds", "v1", Path.Combine(_temp.Path, "ds", "v1"));
-        _schema = DatasetInspector.Inspect(_dataset).Schema;
-        _config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), _schema, ["Anomaly", "Normal"]);
-    }
-
-    public void Dispose() => _temp.Dispose();
-
-    private SnapshotOptions Options => new()
-    {
-        Dataset = _dataset,
-        Schema = _schema,
-        LabelConfig = _config,
-        AnomalyLabels = new HashSet<string> { "Anomaly" },
-        Source = new SnapshotSource("export-file", null, null, null, null),
-    };
-
-    private string Output => Path.Combine(_temp.Path, "out", "ds", "v1");
+    private string Output => Path.Combine(Temp.Path, "out", "ds", "v1");
 
     private SnapshotSummary Build(string exportText) =>
-        SnapshotBuilder.Build(_temp.Write("export.json", exportText), Options, Output, CancellationToken.None);
+        SnapshotBuilder.Build(Temp.Write("export.json", exportText), Options(), Output, CancellationToken.None);
 
     private static string Region(string id, string start, string end, string fromName = "label") =>
         $$"""{"value": {"start": {{start}}, "end": {{end}}, "instant": false, "timeserieslabels": ["Anomaly"]}, "id": "{{id}}", "from_name": "{{fromName}}", "to_name": "ts", "type": "timeserieslabels", "origin": "manual"}""";
@@ -133,10 +107,10 @@ public sealed class ExportReaderTests : IDisposable
     [Fact]
     public void A_folder_given_as_the_export_file_says_it_is_a_folder()
     {
-        var folder = Path.Combine(_temp.Path, "downloads");
+        var folder = Path.Combine(Temp.Path, "downloads");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "project-1-at-2021.json"), "[]");
-        var error = Assert.Throws<ExportException>(() => SnapshotBuilder.Build(folder, Options, Output, CancellationToken.None));
+        var error = Assert.Throws<ExportException>(() => SnapshotBuilder.Build(folder, Options(), Output, CancellationToken.None));
         Assert.Contains($"{folder} is a folder", error.Message);
         Assert.Contains("project-1-at-2021.json", error.Message);
     }
@@ -147,5 +121,15 @@ public sealed class ExportReaderTests : IDisposable
         var error = Assert.Throws<ExportException>(() => Build("[\n  {\"id\": 1, \"annotations\": [}\n]"));
         Assert.Contains("export.json line 2, position", error.Message);
         Assert.Contains("not valid JSON", error.Message);
+    }
+
+    [Fact]
+    public void Values_longer_than_the_read_buffer_are_read_whole()
+    {
+        var note = new string('n', 300_000) + "\u00e9";
+        var text = $$"""{"value": {"text": ["{{note}}"]}, "id": "r1", "from_name": "note", "to_name": "ts", "type": "textarea"}""";
+        Build(Export(Task(1, Region("r1", "\"2021-01-01 00:10:00\"", "\"2021-01-01 00:20:00\""), text)));
+        var row = File.ReadAllLines(Path.Combine(Output, "intervals.jsonl")).Single();
+        Assert.Equal(new string('n', 300_000) + "\u00e9", (string?)JObject.Parse(row)["text"]);
     }
 }

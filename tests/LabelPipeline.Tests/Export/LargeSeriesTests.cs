@@ -2,6 +2,7 @@ using System.Globalization;
 using CsCheck;
 using LabelPipeline.Export;
 using LabelPipeline.Prepare;
+using LabelPipeline.TimeSeries;
 using LabelPipeline.Tests.Support;
 
 namespace LabelPipeline.Tests.Export;

@@ -1,27 +1,18 @@
-using LabelPipeline.Datasets;
 using LabelPipeline.Export;
-using LabelPipeline.LabelConfig;
-using LabelPipeline.Tests.Support;
+using LabelPipeline.IO;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Tests.Export;
 
 /// <summary>A snapshot whose inputs have not changed is not rebuilt: same files, same times; any changed input rebuilds it.</summary>
-public sealed class SnapshotReuseTests : IDisposable
+public sealed class SnapshotReuseTests : SnapshotTestBase
 {
-    private readonly TempDirectory _temp = new();
-    private readonly Dataset _dataset;
-    private readonly SeriesSchema _schema;
-    private readonly string _config;
     private readonly string _export;
 
     public SnapshotReuseTests()
+        : base(("a.csv", "timestamp,v\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"2021-01-01 0{i / 6}:{i % 6}0:00,{i}\n"))))
     {
-        _temp.Write("ds/v1/a.csv", "timestamp,v\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"2021-01-01 0{i / 6}:{i % 6}0:00,{i}\n")));
-        _dataset = Dataset.Open("ds", "v1", Path.Combine(_temp.Path, "ds", "v1"));
-        _schema = DatasetInspector.Inspect(_dataset).Schema;
-        _config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), _schema, ["Anomaly", "Normal"]);
-        _export = _temp.Write("export.json", """
+        _export = Temp.Write("export.json", """
             [{"id": 1, "annotations": [{"id": 11, "completed_by": 1, "was_cancelled": false, "result": [
               {"value": {"start": "2021-01-01 00:10:00", "end": "2021-01-01 00:30:00", "instant": false, "timeserieslabels": ["Anomaly"]},
                "id": "r1", "from_name": "label", "to_name": "ts", "type": "timeserieslabels", "origin": "manual"}]}],
@@ -29,21 +20,16 @@ public sealed class SnapshotReuseTests : IDisposable
             """);
     }
 
-    public void Dispose() => _temp.Dispose();
-
-    private SnapshotOptions Options(int? exportId = null, string[]? anomalyLabels = null) => new()
+    private SnapshotOptions Options(int? exportId = null, string[]? anomalyLabels = null) => base.Options() with
     {
-        Dataset = _dataset,
-        Schema = _schema,
-        LabelConfig = _config,
         AnomalyLabels = (anomalyLabels ?? ["Anomaly"]).ToHashSet(),
         Source = new SnapshotSource("label-studio", "1.23.0", 1, exportId ?? 5, "snapshot"),
     };
 
-    private string Output => Path.Combine(_temp.Path, "out", "ds", "v1");
+    private string Output => Path.Combine(Temp.Path, "out", "ds", "v1");
 
     private Dictionary<string, (DateTime, string)> Files() => Directory.GetFiles(Output, "*", SearchOption.AllDirectories)
-        .ToDictionary(f => f, f => (File.GetLastWriteTimeUtc(f), SnapshotBuilder.Sha256(f)));
+        .ToDictionary(f => f, f => (File.GetLastWriteTimeUtc(f), Hashes.Sha256File(f)));
 
     [Fact]
     public void An_unchanged_rebuild_touches_no_file_and_says_so()
@@ -72,7 +58,7 @@ public sealed class SnapshotReuseTests : IDisposable
         Assert.Equal(before.Where(f => f.Key != manifest), Files().Where(f => f.Key != manifest));
 
         // The rewritten manifest is the one a full build writes.
-        var rebuilt = Path.Combine(_temp.Path, "rebuilt");
+        var rebuilt = Path.Combine(Temp.Path, "rebuilt");
         SnapshotBuilder.Build(_export, Options(exportId: 6), rebuilt, CancellationToken.None);
         Assert.Equal(File.ReadAllText(Path.Combine(rebuilt, SnapshotLayout.Manifest)), File.ReadAllText(manifest));
     }
@@ -86,7 +72,7 @@ public sealed class SnapshotReuseTests : IDisposable
         File.Delete(Path.Combine(Output, SnapshotLayout.LookoutLabels));
         Assert.False(SnapshotBuilder.Build(_export, Options(anomalyLabels: ["Anomaly", "Normal"]), Output, CancellationToken.None).Unchanged);
 
-        File.AppendAllText(_dataset.Files[0], "2021-01-01 02:00:00,12\n");
+        File.AppendAllText(Dataset.Files[0], "2021-01-01 02:00:00,12\n");
         Assert.False(SnapshotBuilder.Build(_export, Options(anomalyLabels: ["Anomaly", "Normal"]), Output, CancellationToken.None).Unchanged);
 
         File.WriteAllText(_export, File.ReadAllText(_export).Replace("00:30:00", "00:40:00", StringComparison.Ordinal));
