@@ -51,7 +51,7 @@ measure() {
 
 convert() { # convert <set> <output>: the ConvertExport command line, in $command
   command=($pipeline --target=ConvertExport --export-file="$1/export.json" --label-config-file="$1/label-config.xml"
-    --datasets-dir="$1/datasets" --dataset=bench --dataset-version=v1 --output="$2" --anomaly-labels=Anomaly --verbosity=minimal)
+    --datasets-dir="$1/datasets" --dataset=bench --dataset-version=v1 --output="$2" --anomaly-labels=Anomaly --verbosity=normal)
 }
 
 listing() { (cd "$1" && find . -type f -printf '%p %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort); }

@@ -588,7 +588,6 @@ public sealed class ExportReader(LabelConfigInfo config, string? spillFolder = n
     private ResultRead ReadResult(JsonTokenStream json, TaskState task, bool readBounds)
     {
         var result = new ResultRead();
-        var depth = json.Depth;
         while (json.Read() && json.TokenType != JsonTokenType.EndObject)
         {
             if (json.ValueEquals("id"u8))
@@ -742,9 +741,9 @@ public sealed class ExportReader(LabelConfigInfo config, string? spillFolder = n
         task.Field = null;
         var bound = json.TokenType switch
         {
-            JsonTokenType.String => new BoundRead(BoundKind.String, keep ? json.GetString() : string.Empty, json.ValueIsEscaped),
-            JsonTokenType.Number => new BoundRead(BoundKind.Number, json.NumberText, false),
-            _ => new BoundRead(BoundKind.Other, TypeName(json), false),
+            JsonTokenType.String => new BoundRead(BoundKind.String, keep ? json.GetString() : string.Empty),
+            JsonTokenType.Number => new BoundRead(BoundKind.Number, json.NumberText),
+            _ => new BoundRead(BoundKind.Other, TypeName(json)),
         };
         json.Skip();
         return bound;
@@ -844,7 +843,7 @@ public sealed class ExportReader(LabelConfigInfo config, string? spillFolder = n
     }
 
     /// <summary>A bound as read: a string (decoded), a number (its JSON text), or another kind (its name).</summary>
-    private readonly record struct BoundRead(BoundKind Kind, string Text, bool Escaped);
+    private readonly record struct BoundRead(BoundKind Kind, string Text);
 
     private sealed class ResultRead
     {

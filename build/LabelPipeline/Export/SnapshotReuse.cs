@@ -39,7 +39,7 @@ internal static class SnapshotReuse
             || (string?)manifest["dataset"]?["name"] != options.Dataset.Name
             || (string?)manifest["dataset"]?["version"] != options.Dataset.Version
             || (string?)manifest["label_config_sha256"] != Hashes.Sha256(options.LabelConfig)
-            || !JToken.DeepEquals(manifest["rules"], SnapshotBuilder.RulesJson(options, config))
+            || !SameJson(manifest["rules"], SnapshotBuilder.RulesJson(options, config))
             || (string?)manifest["prediction_review"]?["model_version"] != (manifest["prediction_review"] is null ? null : options.PredictionModelVersion)
             || !PreparedMatches(manifest["prepared"], options.Prepared)
             || manifest["files"] is not JArray files
@@ -89,7 +89,7 @@ internal static class SnapshotReuse
         }
 
         var source = SnapshotBuilder.SourceJson(options.Source);
-        if (!JToken.DeepEquals(manifest["source"], source))
+        if (!SameJson(manifest["source"], source))
         {
             // Same labels from a new export (Export creates one each run): only the provenance changes.
             manifest["source"] = source;
@@ -123,6 +123,9 @@ internal static class SnapshotReuse
             Unchanged = true,
         };
     }
+
+    /// <summary>Compared as written: a null string is a String token in a built block but a Null token once read back.</summary>
+    private static bool SameJson(JToken? recorded, JToken built) => recorded?.ToString(Formatting.None) == built.ToString(Formatting.None);
 
     private static bool PreparedMatches(JToken? recorded, Prepare.PreparedManifest? prepared) => prepared is null
         ? recorded is null

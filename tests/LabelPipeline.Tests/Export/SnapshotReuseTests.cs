@@ -34,12 +34,14 @@ public sealed class SnapshotReuseTests : SnapshotTestBase
     [Fact]
     public void An_unchanged_rebuild_touches_no_file_and_says_so()
     {
-        var first = SnapshotBuilder.Build(_export, Options(), Output, CancellationToken.None);
+        // ConvertExport's provenance: no server, no export id.
+        var options = Options() with { Source = new SnapshotSource("export-file", null, null, null, null) };
+        var first = SnapshotBuilder.Build(_export, options, Output, CancellationToken.None);
         Assert.False(first.Unchanged);
         var before = Files();
         Thread.Sleep(20); // a rewrite would get a later time stamp
 
-        var second = SnapshotBuilder.Build(_export, Options(), Output, CancellationToken.None);
+        var second = SnapshotBuilder.Build(_export, options, Output, CancellationToken.None);
         Assert.True(second.Unchanged);
         Assert.Equal((first.Tasks, first.Annotations, first.Regions, first.LookoutRows), (second.Tasks, second.Annotations, second.Regions, second.LookoutRows));
         Assert.Equal(first.RegionsPerLabel, second.RegionsPerLabel);
