@@ -60,7 +60,7 @@ public static class DenseLabels
             }
 
             previous = time;
-            while (next < byStart.Length && byStart[next].Start <= time)
+            while (next < byStart.Count && byStart[next].Start <= time)
             {
                 active.Add(byStart[next++]);
                 changed = true;
@@ -96,7 +96,7 @@ public static class DenseLabels
     /// <summary>What the sweep needs of a region: bounds and labels (shared between regions with the same labels), in start order.</summary>
     private readonly record struct Region(RangeBound Start, RangeBound End, string[] Labels);
 
-    private static Region[] ByStart(IEnumerable<LabeledRange> ranges)
+    private static List<Region> ByStart(IEnumerable<LabeledRange> ranges)
     {
         var distinct = new List<string[]>();
         var regions = new List<Region>();
@@ -118,7 +118,7 @@ public static class DenseLabels
         }
 
         // Regions from the snapshot's store come sorted already; OrderBy is stable, as the sweep's ties need.
-        return sorted ? regions.ToArray() : regions.OrderBy(r => r.Start).ToArray();
+        return sorted ? regions : regions.OrderBy(r => r.Start).ToList();
     }
 
     private static string Suffix(SortedSet<string> labels, IReadOnlySet<string> anomalyLabels, char separator) =>
