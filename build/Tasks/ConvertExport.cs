@@ -16,8 +16,10 @@ public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
         var config = settings.LabelConfigFile is { } file
             ? await File.ReadAllTextAsync(file, ct)
             : await ProvisionProjectStage.GenerateLabelConfigAsync(BuildContext.Need(context.Prepared, nameof(Prepare)), settings.ProjectStage, ct);
-        context.Snapshot = ExportLabelsStage.Convert(exportFile, context.SnapshotRules(), config, settings.SnapshotDirectory, ct);
+        context.Snapshot = ExportLabelsStage.Convert(
+            exportFile, context.SnapshotRules(), config, settings.SnapshotDirectory, ct, generatedFromLabels: settings.LabelConfigFile is null ? settings.Labels : null);
         SnapshotReport.Log(context, context.Snapshot);
+        SnapshotReport.Gate(context, context.Snapshot); // below a quality gate: written here, not published
         if (context.S3.UploadSnapshot)
         {
             await PublishSnapshot.RunAsync(context, context.Snapshot);

@@ -51,7 +51,7 @@ public static class PredictionReview
             return (annotated, [], 0);
         }
 
-        var predicted = chosen.SelectMany(p => p.Problem is { } problem ? throw new ExportException(problem) : p.Ranges).ToList();
+        var predicted = PredictedRanges(chosen).ToList();
         var predictedById = predicted.Where(p => p.RegionId.Length > 0).ToLookup(p => p.RegionId, StringComparer.Ordinal);
         var result = new List<LabeledRange>(annotated.Count);
         var reviews = new List<PredictedRegionReview>();
@@ -152,6 +152,10 @@ public static class PredictionReview
         ["rejected"] = counts.Rejected,
         ["added"] = counts.Added,
     };
+
+    /// <summary>The regions of the given predictions, read like annotation regions (a prediction's first unreadable region fails here).</summary>
+    internal static IEnumerable<LabeledRange> PredictedRanges(IEnumerable<ExportedPrediction> predictions) =>
+        predictions.SelectMany(p => p.Problem is { } problem ? throw new ExportException(problem) : p.Ranges);
 
     private static bool SameValue(LabeledRange a, LabeledRange b) =>
         a.Start.CompareTo(b.Start) == 0 && a.End.CompareTo(b.End) == 0 && a.Labels.Order(StringComparer.Ordinal).SequenceEqual(b.Labels.Order(StringComparer.Ordinal), StringComparer.Ordinal);

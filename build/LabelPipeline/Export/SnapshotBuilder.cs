@@ -4,6 +4,7 @@ using System.Text;
 using CsvHelper;
 using LabelPipeline.IO;
 using LabelPipeline.LabelConfig;
+using LabelPipeline.Quality;
 using LabelPipeline.TimeSeries;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -21,6 +22,9 @@ public sealed record SnapshotSummary(string Directory, int Tasks, int Annotation
 
     /// <summary>The snapshot already held these inputs' labels: nothing was rebuilt, no file touched (<see cref="SnapshotReuse"/>).</summary>
     public bool Unchanged { get; init; }
+
+    /// <summary>Annotator agreement and the detectors against the labels (<see cref="QualityReport"/>); null when quality is off.</summary>
+    public QualityReport? Quality { get; init; }
 }
 
 /// <summary>
@@ -43,6 +47,7 @@ public static class SnapshotBuilder
     /// <param name="snapshotDirectory"><c>&lt;output&gt;/&lt;dataset&gt;/&lt;version&gt;</c>.</param>
     public static SnapshotSummary Build(string exportFile, SnapshotOptions options, string snapshotDirectory, CancellationToken ct)
     {
+        RemoveLeftovers(snapshotDirectory);
         ExportReader.CheckFile(exportFile);
         if (SnapshotReuse.TryReuse(exportFile, options, snapshotDirectory) is { } unchanged)
         {
@@ -53,6 +58,7 @@ public static class SnapshotBuilder
         try
         {
             var summary = BuildInto(exportFile, options, staging, ct);
+            ct.ThrowIfCancellationRequested(); // Ctrl-C during the build: the previous snapshot stays
             Commit(staging, snapshotDirectory);
             return summary with { Directory = snapshotDirectory };
         }
@@ -85,6 +91,8 @@ public static class SnapshotBuilder
         IReadOnlyDictionary<string, int> perLabel;
         var warnings = new List<string>();
         IReadOnlyList<string> readerWarnings;
+        var quality = options.Quality ? new QualityCollector(options) : null;
+        QualityReport? qualityReport = null;
 
         // The regions go to disk (the store's folder is deleted before the manifest lists the snapshot's files).
         var spill = Path.Combine(directory, SpillFolder);
@@ -101,7 +109,15 @@ public static class SnapshotBuilder
                 // A Prepare task file's regions are written for its source series (WindowMapping, below).
                 var series = options.Prepared?.FindTask(task.SeriesFile)?.Source.File ?? task.SeriesFile;
                 var known = seriesNames.Contains(series);
-                foreach (var range in reviewer.Review(task, task.Ranges(options.Annotations)))
+                var extracted = task.Ranges(options.Annotations);
+                if (quality is not null)
+                {
+                    var list = extracted.ToList(); // quality looks at a task's regions twice: only then are they held
+                    quality.AddTask(task, list);
+                    extracted = list;
+                }
+
+                foreach (var range in reviewer.Review(task, extracted))
                 {
                     unknown ??= known ? null : (range, series);
                     store.Add(series, range);
@@ -126,14 +142,18 @@ public static class SnapshotBuilder
 
             var lookout = LookoutLabels.Merge(WidenInstants(store.All(), options.InstantWidth), options.AnomalyLabels);
             lookoutRows = lookout.Count;
+            options.Progress?.Invoke(SnapshotLayout.LookoutLabels);
             Write(directory, SnapshotLayout.LookoutLabels, LookoutLabels.Render(lookout));
+            options.Progress?.Invoke(SnapshotLayout.IntervalsCsv);
             WriteIntervals(directory, store.All(), options);
             foreach (var file in options.Dataset.Files)
             {
                 ct.ThrowIfCancellationRequested();
                 var name = Path.GetFileName(file);
                 var mine = store.OfSeries(name);
-                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name));
+                options.Progress?.Invoke($"{SnapshotLayout.DenseFolder}/{name}");
+                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name), quality?.BeginSeries(name, mine.ToList()));
+                quality?.EndSeries();
                 warnings.AddRange(OutsideTheSeries(file, mine, span));
             }
 
@@ -142,15 +162,20 @@ public static class SnapshotBuilder
                 Write(directory, SnapshotLayout.PredictionReview, PredictionReview.RenderCsv(reviewer.Predicted));
             }
 
-            HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, store.All(), store.OfSeries);
+            qualityReport = quality?.Finish();
+            QualityFiles.Write(directory, qualityReport);
+            options.Progress?.Invoke(HtmlReport.FileName);
+            HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, store.All(), store.OfSeries, qualityReport);
             perLabel = CountLabels(store.All());
         }
 
-        WriteManifest(directory, options, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null, readerWarnings);
+        options.Progress?.Invoke(SnapshotLayout.Manifest);
+        WriteManifest(directory, options, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null, readerWarnings, qualityReport);
         return new SnapshotSummary(directory, tasks, annotations, regions, lookoutRows, perLabel)
         {
             Warnings = warnings,
             PredictionReview = reviewer.HasPredictions ? reviewer.Counts : null,
+            Quality = qualityReport,
         };
     }
 
@@ -188,8 +213,24 @@ public static class SnapshotBuilder
         }
     }
 
+    /// <summary>A folder beside the snapshot to build it in, named with this process's id (see <see cref="RemoveLeftovers"/>).</summary>
     public static string StagingDirectory(string snapshotDirectory) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!, $".{Path.GetFileName(snapshotDirectory)}.{Guid.NewGuid():N}.tmp");
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!, Processes.ScratchName.Mine($".{Path.GetFileName(snapshotDirectory)}.", ".tmp"));
+
+    /// <summary>A file beside the snapshot to download the export into, named with this process's id.</summary>
+    public static string ExportDownloadPath(string snapshotDirectory) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!, Processes.ScratchName.Mine(".export-", ".json"));
+
+    /// <summary>
+    /// Removes what a killed Export or ConvertExport left beside this snapshot: its staging folders (and a swapped-out
+    /// previous snapshot) and downloaded exports. Only those whose process is gone: a run still going keeps its own.
+    /// </summary>
+    private static void RemoveLeftovers(string snapshotDirectory)
+    {
+        var parent = Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!;
+        Processes.ScratchName.RemoveDead(parent, $".{Path.GetFileName(snapshotDirectory)}.", ".tmp", ".previous");
+        Processes.ScratchName.RemoveDead(parent, ".export-", ".json");
+    }
 
     private static int Compare(LabeledRange a, LabeledRange b)
     {
@@ -290,7 +331,7 @@ public static class SnapshotBuilder
 
     private static void WriteManifest(
         string directory, SnapshotOptions options, LabelConfigInfo config, int tasks, int annotations, int regions, int lookoutRows,
-        IReadOnlyDictionary<string, int> perLabel, JObject? predictionReview, IReadOnlyList<string> warnings)
+        IReadOnlyDictionary<string, int> perLabel, JObject? predictionReview, IReadOnlyList<string> warnings, QualityReport? quality)
     {
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
@@ -321,6 +362,14 @@ public static class SnapshotBuilder
         if (predictionReview is not null)
         {
             manifest.Property("files")!.AddBeforeSelf(new JProperty("prediction_review", predictionReview));
+        }
+
+        foreach (var (name, block) in new[] { ("agreement", quality?.AgreementJson()), ("detector", quality?.DetectorJson()) })
+        {
+            if (block is not null)
+            {
+                manifest.Property("files")!.AddBeforeSelf(new JProperty(name, block));
+            }
         }
 
         if (warnings.Count > 0)

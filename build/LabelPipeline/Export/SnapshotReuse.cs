@@ -13,11 +13,11 @@ namespace LabelPipeline.Export;
 /// </summary>
 internal static class SnapshotReuse
 {
-    /// <summary>The existing snapshot's summary when it is current; null when it must be built.</summary>
+    /// <summary>The existing snapshot's summary when it is current; null when it must be built (always with the quality files, whose summary is not in the manifest).</summary>
     public static SnapshotSummary? TryReuse(string exportFile, SnapshotOptions options, string snapshotDirectory)
     {
         var manifestPath = Path.Combine(snapshotDirectory, SnapshotLayout.Manifest);
-        if (!File.Exists(manifestPath))
+        if (options.Quality || !File.Exists(manifestPath))
         {
             return null;
         }

@@ -19,7 +19,10 @@ public static class WindowMapping
     public static List<LabeledRange> Apply(IReadOnlyList<LabeledRange> ranges, PreparedManifest manifest)
     {
         var format = manifest.Schema.TimeFormat is { } pattern ? TimeFormat.Parse(pattern) : null;
-        var zone = manifest.Schema.TimeZone == "UTC" ? null : TimeZoneInfo.FindSystemTimeZoneById(manifest.Schema.TimeZone);
+        // A source with offsets (%Z) has UTC instants as its time base (its wall-clock values were read in the zone).
+        var zone = manifest.Schema.TimeZone == "UTC" || manifest.Schema.SourceTimeFormat?.Contains("%Z", StringComparison.Ordinal) == true
+            ? null
+            : TimeZoneInfo.FindSystemTimeZoneById(manifest.Schema.TimeZone);
         var mapped = new List<(LabeledRange Range, PreparedSource Source, int Window)>();
         var passThrough = new List<LabeledRange>();
         foreach (var range in ranges)
@@ -172,7 +175,7 @@ public static class WindowMapping
         Text = a.Text ?? b.Text,
     };
 
-    private static RangeBound Bound(string text, TimeFormat? format, TimeZoneInfo? zone)
+    internal static RangeBound Bound(string text, TimeFormat? format, TimeZoneInfo? zone)
     {
         if (format is null)
         {
@@ -185,7 +188,7 @@ public static class WindowMapping
     }
 
     /// <summary>A UTC instant as the source wrote it: the wall clock of the source's zone (read as UTC, like every source time).</summary>
-    private static RangeBound ToSource(RangeBound bound, TimeZoneInfo? zone) => zone is null || bound.Time is not { } t
+    internal static RangeBound ToSource(RangeBound bound, TimeZoneInfo? zone) => zone is null || bound.Time is not { } t
         ? bound
         : RangeBound.At(new DateTimeOffset(DateTime.SpecifyKind(TimeZoneInfo.ConvertTimeFromUtc(t.UtcDateTime, zone), DateTimeKind.Utc)));
 }
