@@ -13,11 +13,11 @@ namespace LabelPipeline.Export;
 /// </summary>
 internal static class SnapshotReuse
 {
-    /// <summary>The existing snapshot's summary when it is current; null when it must be built (always with the quality files, whose summary is not in the manifest).</summary>
+    /// <summary>The existing snapshot's summary when it is current; null when it must be built.</summary>
     public static SnapshotSummary? TryReuse(string exportFile, SnapshotOptions options, string snapshotDirectory)
     {
         var manifestPath = Path.Combine(snapshotDirectory, SnapshotLayout.Manifest);
-        if (options.Quality || !File.Exists(manifestPath))
+        if (!File.Exists(manifestPath))
         {
             return null;
         }
@@ -45,6 +45,14 @@ internal static class SnapshotReuse
             || manifest["files"] is not JArray files
             || manifest["series"] is not JArray series
             || manifest["counts"] is not JObject counts)
+        {
+            return null;
+        }
+
+        // Quality files from a run with --quality when this one turned it off: rebuild. (The other way round cannot be
+        // told from the manifest, as quality writes files only when the export has what they measure.) Then every file
+        // still there at its size (cheap); the export by content.
+        if (!options.Quality && files.Any(f => ((string?)f["path"])?.StartsWith("quality/", StringComparison.Ordinal) == true))
         {
             return null;
         }
