@@ -57,6 +57,14 @@ internal static class SnapshotReuse
             return null;
         }
 
+        // The quality figures (agreement, detector) are not kept in a form the run's gates can read again: a snapshot
+        // that has them is rebuilt. Nor is a folder holding files its manifest does not list (the rebuild removes them).
+        if ((options.Quality && (manifest["agreement"] is not null || manifest["detector"] is not null))
+            || Directory.EnumerateFiles(snapshotDirectory, "*", SearchOption.AllDirectories).Count() != files.Count + 1)
+        {
+            return null;
+        }
+
         // Every file still there at its size (cheap); the export by content.
         foreach (var file in files)
         {
