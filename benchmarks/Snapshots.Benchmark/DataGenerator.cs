@@ -91,14 +91,14 @@ internal static class DataGenerator
     /// Workload (b): one series of <paramref name="rows"/> rows at 1 s (timestamp + <paramref name="channels"/> numeric
     /// channels), and an export with one task whose two annotators drew rows/2,500 regions (up to 20 minutes each).
     /// </summary>
-    public static InputSet EnsureDense(string root, string template, long rows, int channels)
+    public static InputSet EnsureDense(string root, string template, long rows, int channels, long? regionCount = null)
     {
-        var directory = Path.Combine(root, $"dense-{rows}x{channels}");
-        var regions = Math.Max(2, rows / 2500);
+        var directory = Path.Combine(root, regionCount is null ? $"dense-{rows}x{channels}" : $"dense-{rows}x{channels}-{regionCount}regions");
+        var regions = regionCount ?? Math.Max(2, rows / 2500);
         var set = new InputSet(
             directory, Path.Combine(directory, "series"), Path.Combine(directory, "export.json"), Path.Combine(directory, "label-config.xml"),
             regions, rows);
-        var stamp = Stamp(template, "dense", rows, channels);
+        var stamp = regionCount is null ? Stamp(template, "dense", rows, channels) : Stamp(template, "dense", rows, channels, regions);
         if (IsCurrent(directory, stamp))
         {
             return set;

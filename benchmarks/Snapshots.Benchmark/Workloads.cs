@@ -24,8 +24,7 @@ internal static class Workloads
         var clock = Stopwatch.StartNew();
         var config = LabelConfigValidator.Read(File.ReadAllText(args.Required("config")));
         long regions = 0, anomalous = 0;
-        var ranges = ExportFileReader.ReadTasks(export)
-            .SelectMany(task => RangeExtractor.Extract(task, config, AnnotationSelection.All))
+        var ranges = ExportReader.ReadRanges(export, config)
             .Select(range =>
             {
                 regions++;
@@ -55,8 +54,7 @@ internal static class Workloads
         var clock = Stopwatch.StartNew();
         var config = LabelConfigValidator.Read(File.ReadAllText(args.Required("config")));
         var name = Path.GetFileName(series);
-        var ranges = ExportFileReader.ReadTasks(export)
-            .SelectMany(task => RangeExtractor.Extract(task, config, AnnotationSelection.All))
+        var ranges = ExportReader.ReadRanges(export, config)
             .Where(r => r.SeriesFile == name)
             .ToArray();
         DenseLabels.Write(series, SchemaOf(series, config.TimeFormat), ranges, anomalyLabels, output);
@@ -97,6 +95,19 @@ internal static class Workloads
             ["regions"] = summary.Regions,
             ["lookout_rows"] = summary.LookoutRows,
         });
+        return 0;
+    }
+
+    /// <summary>Generates one input set (or reuses it) and prints its folder: series/, export.json, label-config.xml.</summary>
+    public static int Inputs(Arguments args)
+    {
+        var data = Path.GetFullPath(args.Required("data"));
+        var template = File.ReadAllText(args.Required("template"));
+        var channels = args.Int("channels", 10);
+        var set = args.Int("rows", 0) is var rows and > 0
+            ? DataGenerator.EnsureDense(data, template, rows, channels, args.Int("regions", 0) is var regions and > 0 ? regions : null)
+            : DataGenerator.EnsureExport(data, template, args.Int("tasks", 3000), args.Int("regions-per-task", 40), channels);
+        Console.WriteLine(set.Directory);
         return 0;
     }
 

@@ -13,11 +13,6 @@ public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
         var ct = context.Services.CancellationToken;
         var exportFile = settings.ExportFile ?? throw new ArgumentException(
             $"--{Arguments.ExportFile}=<path> is required: a JSON export saved from Label Studio (Export > JSON) or a snapshot's source/export.json.");
-        if (!File.Exists(exportFile))
-        {
-            throw new FileNotFoundException($"--{Arguments.ExportFile}: {exportFile} does not exist.");
-        }
-
         var config = settings.LabelConfigFile is { } file
             ? await File.ReadAllTextAsync(file, ct)
             : await ProvisionProjectStage.GenerateLabelConfigAsync(BuildContext.Need(context.Prepared, nameof(Prepare)), settings.ProjectStage, ct);

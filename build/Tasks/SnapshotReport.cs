@@ -19,6 +19,11 @@ internal static class SnapshotReport
 
     public static void Log(BuildContext context, SnapshotSummary summary)
     {
+        if (summary.Unchanged)
+        {
+            context.Information("Snapshot {0} is up to date: its manifest records the same export, labeling config, series and rules; nothing rebuilt, no file touched.", summary.Directory);
+        }
+
         context.Information(
             "Snapshot {0}: {1} regions from {2} annotations on {3} tasks; {4} rows in {5}",
             summary.Directory,

@@ -1,5 +1,3 @@
-using LabelPipeline.LabelStudio;
-
 namespace LabelPipeline.Export;
 
 /// <summary>Which annotations count when several people labeled the same task (<c>--annotations</c>).</summary>
@@ -33,7 +31,7 @@ public static class AnnotationSelections
     };
 
     /// <summary>The annotations of one task that count under <paramref name="selection"/>.</summary>
-    public static IEnumerable<Annotation> Select(this AnnotationSelection selection, IEnumerable<Annotation> annotations)
+    public static IEnumerable<ExportedAnnotation> Select(this AnnotationSelection selection, IEnumerable<ExportedAnnotation> annotations)
     {
         var live = annotations.Where(a => !a.WasCancelled).ToArray();
         var latest = live.OrderByDescending(a => a.UpdatedAt ?? a.CreatedAt).ThenByDescending(a => a.Id).Take(1);

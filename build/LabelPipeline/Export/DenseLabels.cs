@@ -14,15 +14,16 @@ public static class DenseLabels
 {
     /// <param name="onRow">Also given each row's time, in file order (the quality files align regions to rows in the same pass).</param>
     /// <returns>The series' earliest and latest time (null for a series without rows), to tell regions that label no row.</returns>
+    /// <param name="ranges">The series' regions (enumerated once; they may stream from disk, hundreds of thousands of them).</param>
     public static (RangeBound First, RangeBound Last)? Write(
-        string sourceFile, SeriesSchema schema, IReadOnlyList<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels, string destination, Action<RangeBound>? onRow = null)
+        string sourceFile, SeriesSchema schema, IEnumerable<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels, string destination, Action<RangeBound>? onRow = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         var timeIndex = schema.Columns.ToList().IndexOf(schema.TimeColumn);
         var separator = schema.Separator;
-        var byStart = ranges.OrderBy(r => r.Start).ToArray();
+        var byStart = ByStart(ranges);
         var next = 0;
-        var active = new List<LabeledRange>();
+        var active = new List<Region>();
 
         // 8 K buffers stay off the large object heap (64 K ones cost gen-2 collections for every small series).
         using var reader = new StreamReader(sourceFile, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 13);
@@ -62,7 +63,7 @@ public static class DenseLabels
             }
 
             previous = time;
-            while (next < byStart.Length && byStart[next].Start <= time)
+            while (next < byStart.Count && byStart[next].Start <= time)
             {
                 active.Add(byStart[next++]);
                 changed = true;
@@ -93,6 +94,34 @@ public static class DenseLabels
         }
 
         return first is { } from && last is { } to ? (from, to) : null;
+    }
+
+    /// <summary>What the sweep needs of a region: bounds and labels (shared between regions with the same labels), in start order.</summary>
+    private readonly record struct Region(RangeBound Start, RangeBound End, string[] Labels);
+
+    private static List<Region> ByStart(IEnumerable<LabeledRange> ranges)
+    {
+        var distinct = new List<string[]>();
+        var regions = new List<Region>();
+        var sorted = true;
+        foreach (var range in ranges)
+        {
+            var labels = distinct.Find(d => d.AsSpan().SequenceEqual(range.Labels as string[] ?? range.Labels.ToArray()));
+            if (labels is null)
+            {
+                labels = range.Labels.ToArray();
+                if (distinct.Count < 64)
+                {
+                    distinct.Add(labels);
+                }
+            }
+
+            sorted &= regions.Count == 0 || regions[^1].Start <= range.Start;
+            regions.Add(new Region(range.Start, range.End, labels));
+        }
+
+        // Regions from the snapshot's store come sorted already; OrderBy is stable, as the sweep's ties need.
+        return sorted ? regions : regions.OrderBy(r => r.Start).ToList();
     }
 
     private static string Suffix(SortedSet<string> labels, IReadOnlySet<string> anomalyLabels, char separator) =>

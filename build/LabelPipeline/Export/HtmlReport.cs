@@ -22,9 +22,9 @@ public static class HtmlReport
     private const int StripHeight = 14;
 
     /// <param name="ranges">Every region (enumerated once, so it can stream from disk).</param>
-    /// <param name="rangesOf">One series' regions, by file name.</param>
+    /// <param name="rangesOf">One series' regions, by file name (enumerated once per call, so they can stream from disk).</param>
     /// <param name="quality">Agreement and detector tables, and per series the predicted rows and the rows annotators disagree on.</param>
-    public static void Write(string path, SnapshotOptions options, IEnumerable<LabeledRange> ranges, Func<string, IReadOnlyList<LabeledRange>> rangesOf, QualityReport? quality = null)
+    public static void Write(string path, SnapshotOptions options, IEnumerable<LabeledRange> ranges, Func<string, IEnumerable<LabeledRange>> rangesOf, QualityReport? quality = null)
     {
         var html = new StringBuilder();
         var title = $"Labels: {options.Dataset.Name} {options.Dataset.Version}";
@@ -51,9 +51,15 @@ public static class HtmlReport
         html.Append("</table>\n<h2>Series</h2>\n<table><tr><th>series</th><th>regions</th><th>annotations</th></tr>\n");
         foreach (var file in options.Dataset.Files.Select(Path.GetFileName))
         {
-            var mine = rangesOf(file!);
-            html.Append("<tr><td>").Append(E(file!)).Append("</td><td>").Append(mine.Count).Append("</td><td>")
-                .Append(mine.Select(r => r.AnnotationId).Distinct().Count()).Append("</td></tr>\n");
+            var (regions, annotations) = (0, new HashSet<int>());
+            foreach (var range in rangesOf(file!))
+            {
+                regions++;
+                annotations.Add(range.AnnotationId);
+            }
+
+            html.Append("<tr><td>").Append(E(file!)).Append("</td><td>").Append(regions).Append("</td><td>")
+                .Append(annotations.Count).Append("</td></tr>\n");
         }
 
         html.Append("</table>\n");
@@ -65,7 +71,7 @@ public static class HtmlReport
         {
             var name = Path.GetFileName(file);
             html.Append("<h3>").Append(E(name)).Append("</h3>\n");
-            AppendChart(html, file, options, rangesOf(name), quality?.Overlays.GetValueOrDefault(name));
+            AppendChart(html, writer, file, options, rangesOf(name), quality?.Overlays.GetValueOrDefault(name));
             writer.Write(html);
             html.Clear();
         }
@@ -121,7 +127,8 @@ public static class HtmlReport
 
     private static string Cell(double? value) => value is null ? "undefined" : QualityReport.Number(value);
 
-    private static void AppendChart(StringBuilder html, string file, SnapshotOptions options, IReadOnlyList<LabeledRange> ranges, SeriesOverlay? overlay = null)
+    /// <param name="writer">Where <paramref name="html"/> goes: written out now and then while a series with many regions is drawn.</param>
+    private static void AppendChart(StringBuilder html, TextWriter writer, string file, SnapshotOptions options, IEnumerable<LabeledRange> ranges, SeriesOverlay? overlay = null)
     {
         var schema = options.Schema;
         var timeIndex = schema.Columns.ToList().IndexOf(schema.TimeColumn);
@@ -210,6 +217,11 @@ public static class HtmlReport
                 .Append("\" fill=\"").Append(LabelColor(range.Labels.FirstOrDefault() ?? string.Empty, options)).Append("\" fill-opacity=\"0.25\"><title>")
                 .Append(E($"{string.Join(", ", range.Labels)}: {range.StartRaw} – {range.EndRaw} (annotation {range.AnnotationId})"))
                 .Append("</title></rect>\n");
+            if (html.Length > 1 << 16)
+            {
+                writer.Write(html);
+                html.Clear();
+            }
         }
 
         for (var c = 0; c < channelIndexes.Length; c++)
@@ -248,7 +260,21 @@ public static class HtmlReport
     private static string[] Split(string line, char separator) =>
         line.Contains('"') ? Enumerable.Range(0, line.Count(ch => ch == separator) + 1).Select(i => DenseLabels.Field(line, separator, i)).ToArray() : line.Split(separator);
 
-    private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+    /// <summary>A coordinate, already rounded to tenths, as "0.#" writes it; whole and one-decimal values without the general formatter.</summary>
+    internal static string F(double value)
+    {
+        var tenths = Math.Round(value * 10);
+        if (Math.Abs(tenths) < 1e9 && tenths / 10 == value && (tenths != 0 || !double.IsNegative(value)))
+        {
+            var whole = (long)tenths / 10;
+            var fraction = Math.Abs((long)tenths % 10);
+            return fraction == 0
+                ? (tenths < 0 && whole == 0 ? "-0" : whole.ToString(CultureInfo.InvariantCulture))
+                : (tenths < 0 && whole == 0 ? "-0." : whole.ToString(CultureInfo.InvariantCulture) + ".") + (char)('0' + fraction);
+        }
+
+        return value.ToString("0.#", CultureInfo.InvariantCulture);
+    }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }

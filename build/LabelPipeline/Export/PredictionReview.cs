@@ -1,6 +1,4 @@
 using System.Globalization;
-using LabelPipeline.LabelConfig;
-using LabelPipeline.LabelStudio;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Export;
@@ -43,17 +41,17 @@ public static class PredictionReview
     /// </summary>
     /// <param name="modelVersion">The model version to compare against; null: the version of the task's newest prediction.</param>
     public static (IReadOnlyList<LabeledRange> Ranges, IReadOnlyList<PredictedRegionReview> Predicted, int Annotations) Review(
-        LabelStudioTask task, IReadOnlyList<LabeledRange> annotated, LabelConfigInfo config, string? modelVersion, AnnotationSelection selection)
+        ExportedTask task, IReadOnlyList<LabeledRange> annotated, string? modelVersion, AnnotationSelection selection)
     {
-        var predictions = task.Predictions.OfType<JObject>().ToList(); // bare ids (a direct export) cannot be compared
-        var version = modelVersion ?? predictions.OrderByDescending(p => (int?)p["id"] ?? 0).Select(p => p["model_version"]?.ToString()).FirstOrDefault();
-        var chosen = predictions.Where(p => version is not null && p["model_version"]?.ToString() == version).ToList();
+        var predictions = task.Predictions; // bare ids (a direct export) are not here: they cannot be compared
+        var version = modelVersion ?? predictions.OrderByDescending(p => p.Id).Select(p => p.ModelVersion).FirstOrDefault();
+        var chosen = predictions.Where(p => version is not null && p.ModelVersion == version).ToList();
         if (chosen.Count == 0)
         {
             return (annotated, [], 0);
         }
 
-        var predicted = PredictedRanges(task, chosen, config).ToList();
+        var predicted = PredictedRanges(chosen).ToList();
         var predictedById = predicted.Where(p => p.RegionId.Length > 0).ToLookup(p => p.RegionId, StringComparer.Ordinal);
         var result = new List<LabeledRange>(annotated.Count);
         var reviews = new List<PredictedRegionReview>();
@@ -155,22 +153,9 @@ public static class PredictionReview
         ["added"] = counts.Added,
     };
 
-    /// <summary>The predictions' regions, parsed exactly as annotation regions are (each prediction posing as an annotation).</summary>
-    internal static IEnumerable<LabeledRange> PredictedRanges(LabelStudioTask task, List<JObject> predictions, LabelConfigInfo config)
-    {
-        var asAnnotations = predictions.Select(p => new Annotation
-        {
-            Id = (int?)p["id"] ?? 0,
-            Result = p["result"] as JArray ?? [],
-        }).ToList();
-        var ranges = RangeExtractor.Extract(task with { Annotations = asAnnotations }, config, AnnotationSelection.All);
-        var scores = predictions
-            .SelectMany(p => (p["result"] as JArray ?? []).OfType<JObject>().Select(r => (Prediction: (int?)p["id"] ?? 0, Id: r["id"]?.ToString(), Score: r["score"])))
-            .Where(s => s.Score?.Type is JTokenType.Float or JTokenType.Integer)
-            .GroupBy(s => (s.Prediction, s.Id))
-            .ToDictionary(g => g.Key, g => (double)g.First().Score!);
-        return ranges.Select(r => r with { Score = scores.TryGetValue((r.AnnotationId, r.RegionId), out var s) ? s : null });
-    }
+    /// <summary>The regions of the given predictions, read like annotation regions (a prediction's first unreadable region fails here).</summary>
+    internal static IEnumerable<LabeledRange> PredictedRanges(IEnumerable<ExportedPrediction> predictions) =>
+        predictions.SelectMany(p => p.Problem is { } problem ? throw new ExportException(problem) : p.Ranges);
 
     private static bool SameValue(LabeledRange a, LabeledRange b) =>
         a.Start.CompareTo(b.Start) == 0 && a.End.CompareTo(b.End) == 0 && a.Labels.Order(StringComparer.Ordinal).SequenceEqual(b.Labels.Order(StringComparer.Ordinal), StringComparer.Ordinal);
@@ -182,7 +167,7 @@ public static class PredictionReview
 }
 
 /// <summary>Collects the review over a whole export, task by task, as the snapshot is built.</summary>
-public sealed class PredictionReviewer(LabelConfigInfo config, string? modelVersion, AnnotationSelection selection)
+public sealed class PredictionReviewer(string? modelVersion, AnnotationSelection selection)
 {
     private readonly List<PredictedRegionReview> _predicted = [];
     private int _added;
@@ -195,14 +180,14 @@ public sealed class PredictionReviewer(LabelConfigInfo config, string? modelVers
     public IReadOnlyList<PredictedRegionReview> Predicted => _predicted;
 
     /// <summary>The task's regions with their review set (unchanged when the task has no predictions).</summary>
-    public IEnumerable<LabeledRange> Review(LabelStudioTask task, IEnumerable<LabeledRange> ranges)
+    public IEnumerable<LabeledRange> Review(ExportedTask task, IEnumerable<LabeledRange> ranges)
     {
         if (task.Predictions.Count == 0)
         {
             return ranges;
         }
 
-        var (reviewed, predicted, annotations) = PredictionReview.Review(task, ranges.ToList(), config, modelVersion, selection);
+        var (reviewed, predicted, annotations) = PredictionReview.Review(task, ranges.ToList(), modelVersion, selection);
         if (annotations > 0) // predictions of the chosen version, and someone annotated the task
         {
             _tasks++;

@@ -20,6 +20,9 @@ public sealed record SnapshotSummary(string Directory, int Tasks, int Annotation
     /// <summary>How annotators treated predicted regions; null when no task had predictions.</summary>
     public PredictionReviewCounts? PredictionReview { get; init; }
 
+    /// <summary>The snapshot already held these inputs' labels: nothing was rebuilt, no file touched (<see cref="SnapshotReuse"/>).</summary>
+    public bool Unchanged { get; init; }
+
     /// <summary>Annotator agreement and the detectors against the labels (<see cref="QualityReport"/>); null when quality is off.</summary>
     public QualityReport? Quality { get; init; }
 }
@@ -45,6 +48,12 @@ public static class SnapshotBuilder
     public static SnapshotSummary Build(string exportFile, SnapshotOptions options, string snapshotDirectory, CancellationToken ct)
     {
         RemoveLeftovers(snapshotDirectory);
+        ExportReader.CheckFile(exportFile);
+        if (SnapshotReuse.TryReuse(exportFile, options, snapshotDirectory) is { } unchanged)
+        {
+            return unchanged;
+        }
+
         var staging = StagingDirectory(snapshotDirectory);
         try
         {
@@ -65,6 +74,7 @@ public static class SnapshotBuilder
     /// <summary>Builds into <paramref name="directory"/> (which must not exist): used by Build and by Verify.</summary>
     public static SnapshotSummary BuildInto(string exportFile, SnapshotOptions options, string directory, CancellationToken ct)
     {
+        ExportReader.CheckFile(exportFile);
         Directory.CreateDirectory(Path.Combine(directory, "source"));
         var config = LabelConfigValidator.Read(options.LabelConfig);
         var exportCopy = Path.Combine(directory, SnapshotLayout.Export);
@@ -75,33 +85,47 @@ public static class SnapshotBuilder
 
         File.WriteAllText(Path.Combine(directory, SnapshotLayout.LabelConfig), options.LabelConfig, Utf8);
 
-        var reviewer = new PredictionReviewer(config, options.PredictionModelVersion, options.Annotations);
+        var reviewer = new PredictionReviewer(options.PredictionModelVersion, options.Annotations);
         var seriesNames = options.Dataset.Files.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
         int tasks = 0, annotations = 0, regions, lookoutRows;
         IReadOnlyDictionary<string, int> perLabel;
         var warnings = new List<string>();
-        var quality = options.Quality ? new QualityCollector(config, options) : null;
+        IReadOnlyList<string> readerWarnings;
+        var quality = options.Quality ? new QualityCollector(options) : null;
         QualityReport? qualityReport = null;
 
         // The regions go to disk (the store's folder is deleted before the manifest lists the snapshot's files).
-        using (var store = new SortedRangeStore(Path.Combine(directory, SpillFolder)))
+        var spill = Path.Combine(directory, SpillFolder);
+        using (var store = new SortedRangeStore(spill))
         {
             (LabeledRange Range, string Series)? unknown = null;
-            foreach (var task in ExportFileReader.ReadTasks(exportFile)) // the user's path, so errors name the file they gave
+            var reader = new ExportReader(config, spill);
+            foreach (var task in reader.ReadTasks(exportFile)) // the user's path, so errors name the file they gave
             {
                 ct.ThrowIfCancellationRequested();
-                tasks++;
+                tasks += task.Repeated ? 0 : 1;
                 annotations += options.Annotations.Select(task.Annotations).Count();
-                var extracted = RangeExtractor.Extract(task, config, options.Annotations).ToList();
-                quality?.AddTask(task, extracted);
+
+                // A Prepare task file's regions are written for its source series (WindowMapping, below).
+                var series = options.Prepared?.FindTask(task.SeriesFile)?.Source.File ?? task.SeriesFile;
+                var known = seriesNames.Contains(series);
+                var extracted = task.Ranges(options.Annotations);
+                if (quality is not null)
+                {
+                    var list = extracted.ToList(); // quality looks at a task's regions twice: only then are they held
+                    quality.AddTask(task, list);
+                    extracted = list;
+                }
+
                 foreach (var range in reviewer.Review(task, extracted))
                 {
-                    // A Prepare task file's regions are written for its source series (WindowMapping, below).
-                    var series = options.Prepared?.FindTask(range.SeriesFile)?.Source.File ?? range.SeriesFile;
-                    unknown ??= seriesNames.Contains(series) ? null : (range, series);
+                    unknown ??= known ? null : (range, series);
                     store.Add(series, range);
                 }
             }
+
+            readerWarnings = reader.Warnings;
+            warnings.AddRange(readerWarnings);
 
             if (unknown is { } u)
             {
@@ -110,7 +134,10 @@ public static class SnapshotBuilder
                     $"({options.Dataset.Directory}). Was the export made from another dataset version?");
             }
 
-            store.Sort(series => options.Prepared is { } prepared ? WindowMapping.Apply(series, prepared) : series, Compare);
+            store.Sort(
+                series => options.Prepared is { } prepared ? WindowMapping.Apply(series, prepared) : series,
+                Compare,
+                range => options.Prepared is { } prepared ? WindowMapping.Alone(range, prepared) : range);
             regions = store.Count;
 
             var lookout = LookoutLabels.Merge(WidenInstants(store.All(), options.InstantWidth), options.AnomalyLabels);
@@ -125,7 +152,7 @@ public static class SnapshotBuilder
                 var name = Path.GetFileName(file);
                 var mine = store.OfSeries(name);
                 options.Progress?.Invoke($"{SnapshotLayout.DenseFolder}/{name}");
-                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name), quality?.BeginSeries(name, mine));
+                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name), quality?.BeginSeries(name, mine.ToList()));
                 quality?.EndSeries();
                 warnings.AddRange(OutsideTheSeries(file, mine, span));
             }
@@ -143,7 +170,7 @@ public static class SnapshotBuilder
         }
 
         options.Progress?.Invoke(SnapshotLayout.Manifest);
-        WriteManifest(directory, options, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null, qualityReport);
+        WriteManifest(directory, options, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null, readerWarnings, qualityReport);
         return new SnapshotSummary(directory, tasks, annotations, regions, lookoutRows, perLabel)
         {
             Warnings = warnings,
@@ -167,7 +194,7 @@ public static class SnapshotBuilder
     /// <summary>
     /// Regions that cover no sample of their series: valid (Label Studio stored them, and they stay in the interval
     /// table and labels.csv) but labeling nothing, e.g. a series replaced by a shorter one. Inverted or unparsable
-    /// bounds never get here: they are errors already (RangeExtractor).
+    /// bounds never get here: they are errors already (ExportReader).
     /// </summary>
     private static IEnumerable<string> OutsideTheSeries(string file, IEnumerable<LabeledRange> ranges, (RangeBound First, RangeBound Last)? span)
     {
@@ -282,9 +309,29 @@ public static class SnapshotBuilder
         return json;
     }
 
+    internal static JObject SourceJson(SnapshotSource source) => new()
+    {
+        ["kind"] = source.Kind,
+        ["label_studio_version"] = source.LabelStudioVersion,
+        ["project_id"] = source.ProjectId,
+        ["export_id"] = source.ExportId,
+        ["export_method"] = source.ExportMethod,
+    };
+
+    internal static JObject RulesJson(SnapshotOptions options, LabelConfigInfo config) => new()
+    {
+        ["annotations"] = options.Annotations.ToArgument(),
+        ["anomaly_labels"] = new JArray(options.AnomalyLabels.Order(StringComparer.Ordinal)),
+        ["time_zone"] = config.TimeFormat is null ? "none (numeric time axis)" : "UTC; timestamps without an offset are UTC, as Label Studio's editor reads them",
+        ["time_format"] = config.TimeFormat?.Pattern,
+        ["inclusive"] = "start and end inclusive: a sample at t is labeled when start <= t <= end",
+        ["instant_width_seconds"] = options.InstantWidth?.TotalSeconds,
+        ["lookout_merge"] = "overlapping and touching anomaly ranges merged across annotators and series",
+    };
+
     private static void WriteManifest(
         string directory, SnapshotOptions options, LabelConfigInfo config, int tasks, int annotations, int regions, int lookoutRows,
-        IReadOnlyDictionary<string, int> perLabel, JObject? predictionReview = null, QualityReport? quality = null)
+        IReadOnlyDictionary<string, int> perLabel, JObject? predictionReview, IReadOnlyList<string> warnings, QualityReport? quality)
     {
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
@@ -298,26 +345,10 @@ public static class SnapshotBuilder
             ["format"] = "labelpipeline-snapshot/1",
             ["tool"] = new JObject { ["name"] = "LabelPipeline", ["version"] = ToolVersion },
             ["dataset"] = new JObject { ["name"] = options.Dataset.Name, ["version"] = options.Dataset.Version },
-            ["source"] = new JObject
-            {
-                ["kind"] = options.Source.Kind,
-                ["label_studio_version"] = options.Source.LabelStudioVersion,
-                ["project_id"] = options.Source.ProjectId,
-                ["export_id"] = options.Source.ExportId,
-                ["export_method"] = options.Source.ExportMethod,
-            },
+            ["source"] = SourceJson(options.Source),
             ["label_config_sha256"] = Hashes.Sha256(options.LabelConfig),
             ["series"] = new JArray(), // streamed below, like files
-            ["rules"] = new JObject
-            {
-                ["annotations"] = options.Annotations.ToArgument(),
-                ["anomaly_labels"] = new JArray(options.AnomalyLabels.Order(StringComparer.Ordinal)),
-                ["time_zone"] = config.TimeFormat is null ? "none (numeric time axis)" : "UTC; timestamps without an offset are UTC, as Label Studio's editor reads them",
-                ["time_format"] = config.TimeFormat?.Pattern,
-                ["inclusive"] = "start and end inclusive: a sample at t is labeled when start <= t <= end",
-                ["instant_width_seconds"] = options.InstantWidth?.TotalSeconds,
-                ["lookout_merge"] = "overlapping and touching anomaly ranges merged across annotators and series",
-            },
+            ["rules"] = RulesJson(options, config),
             ["counts"] = new JObject
             {
                 ["tasks"] = tasks,
@@ -339,6 +370,12 @@ public static class SnapshotBuilder
             {
                 manifest.Property("files")!.AddBeforeSelf(new JProperty(name, block));
             }
+        }
+
+        if (warnings.Count > 0)
+        {
+            // What the export held that the snapshot leaves out on purpose (a control the config lacks, a repeated task).
+            manifest.Property("files")!.AddBeforeSelf(new JProperty("warnings", new JArray(warnings)));
         }
 
         if (options.Prepared is { } prepared)

@@ -11,6 +11,9 @@ namespace LabelPipeline.Export;
 internal sealed class SortedRangeStore : IDisposable
 {
     private const int RunSize = 16_384;
+
+    /// <summary>Regions of one series held at once before the series goes the on-disk way (<see cref="Sort"/>'s alone).</summary>
+    internal const int LargeSeries = 4 * RunSize;
     private const int BufferSize = 1 << 16;
 
     private readonly string _folder;
@@ -44,7 +47,12 @@ internal sealed class SortedRangeStore : IDisposable
     /// (e.g. <see cref="WindowMapping.Apply"/>), are sorted by <paramref name="compare"/> and written; series follow in
     /// ordinal order, so the file is in <paramref name="compare"/>'s order when it orders by series first.
     /// </summary>
-    public void Sort(Func<List<LabeledRange>, List<LabeledRange>> prepareSeries, Comparison<LabeledRange> compare)
+    /// <param name="alone">
+    /// For a series too large to hold (more than <see cref="LargeSeries"/> regions): a region <paramref name="prepareSeries"/>
+    /// would only map, never merge with another, mapped here on its own (null when it must go with its series). Those
+    /// are sorted on disk in runs and merged with the prepared rest, so one series' size does not set the memory either.
+    /// </param>
+    public void Sort(Func<List<LabeledRange>, List<LabeledRange>> prepareSeries, Comparison<LabeledRange> compare, Func<LabeledRange, LabeledRange?>? alone = null)
     {
         SpillRun();
         var readers = _runFiles.Select(f => new BinaryReader(new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize))).ToArray();
@@ -61,6 +69,7 @@ internal sealed class SortedRangeStore : IDisposable
 
             using var output = new BinaryWriter(new FileStream(SortedFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize));
             var series = new List<LabeledRange>();
+            LargeSeries? large = null;
             string? current = null;
             while (next.TryDequeue(out var run, out var key))
             {
@@ -70,13 +79,50 @@ internal sealed class SortedRangeStore : IDisposable
                 }
 
                 current = key.Series;
-                series.Add(heads[run]!);
+                if (large is not null)
+                {
+                    large.Add(heads[run]!);
+                }
+                else
+                {
+                    series.Add(heads[run]!);
+                    if (series.Count > LargeSeries && alone is not null)
+                    {
+                        large = new LargeSeries(Path.Combine(_folder, "large"), alone, compare);
+                        series.ForEach(large.Add);
+                        series.Clear();
+                    }
+                }
+
                 Advance(run);
             }
 
             if (current is not null)
             {
                 WriteSeries(output, current, series, prepareSeries, compare);
+            }
+
+            void WriteSeries(BinaryWriter output, string name, List<LabeledRange> ranges, Func<List<LabeledRange>, List<LabeledRange>> prepare, Comparison<LabeledRange> order)
+            {
+                if (large is null)
+                {
+                    this.WriteSeries(output, name, ranges, prepare, order);
+                    return;
+                }
+
+                output.Flush();
+                var offset = output.BaseStream.Position;
+                var count = 0;
+                foreach (var range in large.Prepared(prepare))
+                {
+                    Write(output, range);
+                    count++;
+                }
+
+                _seriesIndex.Add(name, (offset, count));
+                Count += count;
+                large.Dispose();
+                large = null;
             }
 
             void Advance(int run)
@@ -113,24 +159,24 @@ internal sealed class SortedRangeStore : IDisposable
         }
     }
 
-    /// <summary>One series' regions, sorted.</summary>
-    public IReadOnlyList<LabeledRange> OfSeries(string series)
+    /// <summary>How many regions a series has.</summary>
+    public int CountOf(string series) => _seriesIndex.TryGetValue(series, out var at) ? at.Count : 0;
+
+    /// <summary>One series' regions, sorted, read from disk on each enumeration (one enumeration at a time).</summary>
+    public IEnumerable<LabeledRange> OfSeries(string series)
     {
         if (!_seriesIndex.TryGetValue(series, out var at))
         {
-            return [];
+            yield break;
         }
 
         // Called per series, thousands of times: one reader for all, with a small buffer, as a series' regions are few.
         var reader = _seriesReader ??= new BinaryReader(new FileStream(SortedFile, FileMode.Open, FileAccess.Read, FileShare.Read, 4096));
         reader.BaseStream.Position = at.Offset;
-        var ranges = new LabeledRange[at.Count];
-        for (var i = 0; i < ranges.Length; i++)
+        for (var i = 0; i < at.Count; i++)
         {
-            ranges[i] = Read(reader);
+            yield return Read(reader);
         }
-
-        return ranges;
     }
 
     public void Dispose()
@@ -182,7 +228,7 @@ internal sealed class SortedRangeStore : IDisposable
     }
 
     // The compact form: every property of LabeledRange, in declaration order (SortedRangeStoreTests checks the round trip).
-    private static void Write(BinaryWriter w, LabeledRange r)
+    internal static void Write(BinaryWriter w, LabeledRange r)
     {
         w.Write(r.TaskId);
         w.Write(r.SeriesFile);
@@ -211,7 +257,7 @@ internal sealed class SortedRangeStore : IDisposable
         }
     }
 
-    private static LabeledRange Read(BinaryReader r) => new()
+    internal static LabeledRange Read(BinaryReader r) => new()
     {
         TaskId = r.ReadInt32(),
         SeriesFile = r.ReadString(),
@@ -236,7 +282,7 @@ internal sealed class SortedRangeStore : IDisposable
         Score = r.ReadBoolean() ? r.ReadDouble() : null,
     };
 
-    private static void WriteBound(BinaryWriter w, RangeBound bound)
+    internal static void WriteBound(BinaryWriter w, RangeBound bound)
     {
         w.Write(bound.Time.HasValue);
         w.Write(bound.Time?.Ticks ?? 0);
@@ -245,7 +291,7 @@ internal sealed class SortedRangeStore : IDisposable
         w.Write(bound.Number ?? 0);
     }
 
-    private static RangeBound ReadBound(BinaryReader r)
+    internal static RangeBound ReadBound(BinaryReader r)
     {
         var hasTime = r.ReadBoolean();
         var ticks = r.ReadInt64();

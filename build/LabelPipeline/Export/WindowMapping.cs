@@ -41,47 +41,73 @@ public static class WindowMapping
         {
             var source = group.First().Source;
             var open = new List<(LabeledRange Range, int Window)>();
+
+            // Only entries of the window before that reach its end can take a region (instants: the same instant), and
+            // only a region that starts by the end of the window before can be taken: no scan of everything open.
+            List<int> before = [], current = [];
+            Dictionary<RangeBound, Queue<int>> instantsBefore = [];
+            var currentWindow = int.MinValue;
+            RangeBound lastOfPrevious = default, reachOfPrevious = default, firstOfThis = default;
             foreach (var (range, _, window) in group.OrderBy(m => m.Window).ThenBy(m => m.Range.Start).ThenBy(m => m.Range.End))
             {
-                var merged = false;
+                if (window != currentWindow)
+                {
+                    current.Sort();
+                    var adjacent = window == currentWindow + 1 && window > 0;
+                    if (adjacent)
+                    {
+                        lastOfPrevious = Bound(source.Tasks[window - 1].End, format, zone);
+                        reachOfPrevious = Bound(source.Tasks[window - 1].EndReachable ?? source.Tasks[window - 1].End, format, zone);
+                        firstOfThis = Bound(source.Tasks[window].Start, format, zone);
+                    }
+
+                    var reach = reachOfPrevious <= firstOfThis ? reachOfPrevious : firstOfThis;
+                    before = adjacent ? current.Where(i => !open[i].Range.Instant && open[i].Range.End >= reach).ToList() : [];
+                    instantsBefore = adjacent
+                        ? current.Where(i => open[i].Range.Instant).GroupBy(i => open[i].Range.Start).ToDictionary(g => g.Key, g => new Queue<int>(g))
+                        : [];
+                    current = [];
+                    currentWindow = window;
+                }
+
+                var merged = -1;
                 if (window > 0 && range.Instant)
                 {
                     // The same instant on both sides of an overlap (a prediction in the overlap is on both windows) is one.
-                    var twin = open.FindIndex(o => o.Window == window - 1 && o.Range.Instant && o.Range.Start == range.Start);
-                    if (twin >= 0)
+                    if (instantsBefore.TryGetValue(range.Start, out var twins) && twins.TryDequeue(out var twin))
                     {
-                        open[twin] = (Merge(open[twin].Range, range), window);
-                        merged = true;
+                        merged = twin;
+                        open[merged] = (Merge(open[merged].Range, range), window);
                     }
                 }
-                else if (window > 0)
+                else if (window > 0 && (range.Start <= firstOfThis || range.Start <= lastOfPrevious))
                 {
-                    var lastOfPrevious = Bound(source.Tasks[window - 1].End, format, zone);
-                    var reachOfPrevious = Bound(source.Tasks[window - 1].EndReachable ?? source.Tasks[window - 1].End, format, zone);
-                    var firstOfThis = Bound(source.Tasks[window].Start, format, zone);
-                    for (var i = 0; i < open.Count; i++)
+                    foreach (var i in before)
                     {
-                        var (before, beforeWindow) = open[i];
-                        if (beforeWindow != window - 1 || before.Instant)
+                        var (previous, previousWindow) = open[i];
+                        if (previousWindow != window - 1)
                         {
-                            continue;
+                            continue; // taken by an earlier region of this window
                         }
 
-                        var acrossGap = before.End >= reachOfPrevious && range.Start <= firstOfThis;
-                        var inOverlap = before.End >= range.Start && before.End >= firstOfThis && range.Start <= lastOfPrevious;
+                        var acrossGap = previous.End >= reachOfPrevious && range.Start <= firstOfThis;
+                        var inOverlap = previous.End >= range.Start && previous.End >= firstOfThis && range.Start <= lastOfPrevious;
                         if (acrossGap || inOverlap)
                         {
-                            open[i] = (Merge(before, range), window);
-                            merged = true;
+                            merged = i;
+                            open[i] = (Merge(previous, range), window);
                             break;
                         }
                     }
                 }
 
-                if (!merged)
+                if (merged < 0)
                 {
+                    merged = open.Count;
                     open.Add((range, window));
                 }
+
+                current.Add(merged);
             }
 
             result.AddRange(open.Select(o => o.Range));
@@ -89,6 +115,47 @@ public static class WindowMapping
 
         return result;
     }
+
+    /// <summary>
+    /// The region mapped to its source when <see cref="Apply"/> could not merge it with any other (it touches no window
+    /// boundary of a source split into windows, and is no instant there), else null: the large-series path
+    /// (<see cref="SortedRangeStore.Sort"/>) maps such regions one by one and sends only the rest through Apply.
+    /// </summary>
+    public static LabeledRange? Alone(LabeledRange range, PreparedManifest manifest)
+    {
+        if (manifest.FindTask(range.SeriesFile) is not { } found)
+        {
+            return range;
+        }
+
+        var (source, _, window) = found;
+        var (format, zone) = TimeBases.GetValue(manifest, m => Tuple.Create(
+            m.Schema.TimeFormat is { } pattern ? TimeFormat.Parse(pattern) : null,
+            m.Schema.TimeZone == "UTC" ? null : TimeZoneInfo.FindSystemTimeZoneById(m.Schema.TimeZone)));
+        var mapped = range with { SeriesFile = source.File, Start = ToSource(range.Start, zone), End = ToSource(range.End, zone) };
+        var windows = source.Tasks.Count;
+        if (window < 0 || windows <= 1)
+        {
+            return mapped;
+        }
+
+        if (range.Instant)
+        {
+            return null;
+        }
+
+        RangeBound At(string text) => Bound(text, format, zone);
+        var nearStart = window > 0 && mapped.Start <= Max(At(source.Tasks[window].Start), At(source.Tasks[window - 1].End));
+        var nearEnd = window < windows - 1 && mapped.End >= Min(At(source.Tasks[window].EndReachable ?? source.Tasks[window].End), At(source.Tasks[window + 1].Start));
+        return nearStart || nearEnd ? null : mapped;
+    }
+
+    // Per manifest, as Alone is called per region.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PreparedManifest, Tuple<TimeFormat?, TimeZoneInfo?>> TimeBases = new();
+
+    private static RangeBound Max(RangeBound a, RangeBound b) => a >= b ? a : b;
+
+    private static RangeBound Min(RangeBound a, RangeBound b) => a <= b ? a : b;
 
     private static LabeledRange Merge(LabeledRange a, LabeledRange b) => a with
     {

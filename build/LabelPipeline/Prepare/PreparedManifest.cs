@@ -54,25 +54,32 @@ public sealed record PreparedManifest
     }
 
     /// <summary>The task file's entry and its source, by task file name; Index is the window (0-based), -1 for an overview.</summary>
-    public (PreparedSource Source, PreparedTask Task, int Index)? FindTask(string taskFile)
+    public (PreparedSource Source, PreparedTask Task, int Index)? FindTask(string taskFile) =>
+        TasksByFile.TryGetValue(taskFile, out var found) ? found : null;
+
+    // Built on first use, per instance (kept outside the record, so equality and `with` copies are unaffected):
+    // Export looks a task file up for every region, and a scan of every source was quadratic.
+    private Dictionary<string, (PreparedSource Source, PreparedTask Task, int Index)> TasksByFile => TaskIndexes.GetValue(this, m => IndexTasks(m.Sources));
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PreparedManifest, Dictionary<string, (PreparedSource Source, PreparedTask Task, int Index)>> TaskIndexes = new();
+
+    private static Dictionary<string, (PreparedSource Source, PreparedTask Task, int Index)> IndexTasks(IReadOnlyList<PreparedSource> sources)
     {
-        foreach (var source in Sources)
+        var index = new Dictionary<string, (PreparedSource, PreparedTask, int)>(StringComparer.Ordinal);
+        foreach (var source in sources)
         {
             for (var i = 0; i < source.Tasks.Count; i++)
             {
-                if (string.Equals(source.Tasks[i].File, taskFile, StringComparison.Ordinal))
-                {
-                    return (source, source.Tasks[i], i);
-                }
+                index.TryAdd(source.Tasks[i].File, (source, source.Tasks[i], i)); // the first wins, as the scan did
             }
 
-            if (source.Overview is { } overview && string.Equals(overview.File, taskFile, StringComparison.Ordinal))
+            if (source.Overview is { } overview)
             {
-                return (source, overview, -1); // not a window: never merged with one
+                index.TryAdd(overview.File, (source, overview, -1)); // not a window: never merged with one
             }
         }
 
-        return null;
+        return index;
     }
 }
 

@@ -15,7 +15,7 @@ namespace LabelPipeline.Quality;
 /// exactly as the dense files count them (window tasks through Prepare's manifest, both ends inclusive). Holds the
 /// multiply-labeled and predicted regions of the export (compact, no JSON), never rows.
 /// </summary>
-public sealed class QualityCollector(LabelConfigInfo config, SnapshotOptions options)
+public sealed class QualityCollector(SnapshotOptions options)
 {
     private readonly string[] _labels = options.AnomalyLabels.Order(StringComparer.Ordinal).ToArray();
     private readonly Dictionary<string, SeriesState> _series = new(StringComparer.Ordinal);
@@ -30,18 +30,18 @@ public sealed class QualityCollector(LabelConfigInfo config, SnapshotOptions opt
     private (SeriesState State, RowSweep Sweep)? _current;
 
     /// <summary>One task of the export. <paramref name="selected"/>: its regions under the <c>--annotations</c> policy, as extracted for the snapshot.</summary>
-    public void AddTask(LabelStudioTask task, IReadOnlyList<LabeledRange> selected)
+    public void AddTask(ExportedTask task, IReadOnlyList<LabeledRange> selected)
     {
         var live = task.Annotations.Where(a => !a.WasCancelled).ToList();
         var annotated = options.Annotations.Select(task.Annotations).Any();
-        var predictions = task.Predictions.OfType<JObject>().ToList();
+        var predictions = task.Predictions;
         var annotators = live.GroupBy(AnnotatorOf, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         if (annotators.Count < 2 && predictions.Count == 0 && !annotated)
         {
             return; // an annotated task counts even without predictions: what the detector missed there is judged too
         }
 
-        var taskFile = SeriesNames.FromUrl(task.Data[config.DataKey]?.ToString() ?? task.StorageFilename ?? $"task-{task.Id}");
+        var taskFile = task.SeriesFile;
         var found = options.Prepared?.FindTask(taskFile);
         var state = State(found?.Source.File ?? taskFile);
         var span = found is { Index: >= 0 } window
@@ -56,7 +56,7 @@ public sealed class QualityCollector(LabelConfigInfo config, SnapshotOptions opt
         {
             _multiplyLabeledTasks++;
             // Agreement is about every live annotation, before the --annotations policy.
-            var regions = options.Annotations == AnnotationSelection.All ? selected : RangeExtractor.Extract(task, config).ToList();
+            var regions = options.Annotations == AnnotationSelection.All ? selected : task.Ranges(AnnotationSelection.All).ToList();
             var byAnnotation = live.ToDictionary(a => a.Id, AnnotatorOf);
             var names = annotators.Select(g => g.Key).ToArray();
             var tracks = new int[names.Length, _labels.Length];
@@ -83,10 +83,10 @@ public sealed class QualityCollector(LabelConfigInfo config, SnapshotOptions opt
             state.Tasks.Add(new AgreementTask(task.Id, span, names, tracks));
         }
 
-        foreach (var version in predictions.GroupBy(p => p["model_version"]?.ToString() ?? string.Empty))
+        foreach (var version in predictions.GroupBy(p => p.ModelVersion ?? string.Empty))
         {
             _versions.Add(version.Key);
-            foreach (var region in PredictionReview.PredictedRanges(task, version.ToList(), config))
+            foreach (var region in PredictionReview.PredictedRanges(version))
             {
                 foreach (var label in region.Labels.Where(options.AnomalyLabels.Contains))
                 {
@@ -226,8 +226,7 @@ public sealed class QualityCollector(LabelConfigInfo config, SnapshotOptions opt
 
     private SeriesState State(string series) => _series.TryGetValue(series, out var state) ? state : _series[series] = new SeriesState();
 
-    private static string AnnotatorOf(Annotation annotation) =>
-        RangeExtractor.Annotator(annotation.CompletedBy) ?? $"annotation {annotation.Id}";
+    private static string AnnotatorOf(ExportedAnnotation annotation) => annotation.Annotator ?? $"annotation {annotation.Id}";
 
     private RangeBound Bound(string text) => WindowMapping.Bound(text, _preparedFormat, _zone);
 

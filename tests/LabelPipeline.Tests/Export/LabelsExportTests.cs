@@ -2,7 +2,7 @@ using LabelPipeline.Datasets;
 using LabelPipeline.Export;
 using LabelPipeline.IO;
 using LabelPipeline.LabelConfig;
-using LabelPipeline.LabelStudio;
+using LabelPipeline.Tests.Support;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Tests.Export;
@@ -30,17 +30,25 @@ public sealed class LabelsExportTests
         ["origin"] = "manual",
     };
 
-    private static LabelStudioTask Task(int id, params Annotation[] annotations) => new()
+    private static JObject Task(int id, params JObject[] annotations) => new()
     {
-        Id = id,
-        Data = new JObject { ["csv"] = $"/data/local-files/?d=ds/v1/{id}.csv" },
-        Annotations = annotations,
+        ["id"] = id,
+        ["data"] = new JObject { ["csv"] = $"/data/local-files/?d=ds/v1/{id}.csv" },
+        ["annotations"] = new JArray(annotations),
     };
 
-    private static Annotation Annotation(int id, params JObject[] results) => new() { Id = id, Result = new JArray(results) };
+    private static JObject Annotation(int id, params JObject[] results) => new() { ["id"] = id, ["result"] = new JArray(results), ["was_cancelled"] = false };
 
-    private static string Export(LabelConfigInfo config, params LabelStudioTask[] tasks) =>
-        LookoutLabels.Render(LookoutLabels.Merge(tasks.SelectMany(t => RangeExtractor.Extract(t, config)), Anomaly));
+    /// <summary>The tasks as an export file, read by the snapshot's reader.</summary>
+    internal static LabeledRange[] Read(LabelConfigInfo config, params JObject[] tasks)
+    {
+        using var temp = new TempDirectory();
+        var file = temp.Write("export.json", new JArray(tasks).ToString());
+        return ExportReader.ReadRanges(file, config).ToArray();
+    }
+
+    private static string Export(LabelConfigInfo config, params JObject[] tasks) =>
+        LookoutLabels.Render(LookoutLabels.Merge(Read(config, tasks), Anomaly));
 
     [Fact]
     public void Writes_utc_microsecond_rows_sorted_and_merged()
@@ -62,7 +70,8 @@ public sealed class LabelsExportTests
     [Fact]
     public void Overlapping_annotators_are_merged_and_cancelled_annotations_ignored()
     {
-        var cancelled = Annotation(12, Region("2021-03-01 00:00:00", "2021-03-02 00:00:00")) with { WasCancelled = true };
+        var cancelled = Annotation(12, Region("2021-03-01 00:00:00", "2021-03-02 00:00:00"));
+        cancelled["was_cancelled"] = true;
         var text = Export(
             DateConfig,
             Task(1,
@@ -89,7 +98,7 @@ public sealed class LabelsExportTests
     [Fact]
     public void Instant_regions_are_kept_as_points()
     {
-        var ranges = RangeExtractor.Extract(Task(1, Annotation(10, Region("2021-01-01 06:40:00", "2021-01-01 06:40:00", instant: true))), DateConfig).ToArray();
+        var ranges = Read(DateConfig, Task(1, Annotation(10, Region("2021-01-01 06:40:00", "2021-01-01 06:40:00", instant: true))));
         Assert.True(Assert.Single(ranges).Instant);
     }
 

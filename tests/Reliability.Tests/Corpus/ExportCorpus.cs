@@ -11,13 +11,13 @@ public static class ExportCorpus
 {
     public static IReadOnlyList<ExportCase> Cases { get; } =
     [
-        new("truncated-mid-task.json", false, ["truncated-mid-task.json line 52, position 24", "the export is not valid JSON", "Is the file truncated?"], "cut off while downloading"),
+        new("truncated-mid-task.json", false, ["truncated-mid-task.json line 52, position 15", "the export is not valid JSON", "Is the file truncated?"], "cut off while downloading"),
         new("truncated-after-task.json", false, ["truncated-after-task.json: the export ends before its closing ']': the file is truncated"], "cut off between tasks"),
         new("empty.json", false, ["empty.json: a Label Studio JSON export is an array of tasks; this file does not start with '['"], "nothing downloaded"),
         new("not-an-array.json", false, ["not-an-array.json: a Label Studio JSON export is an array of tasks; this file does not start with '['"], "not a Label Studio JSON export"),
-        new("task-not-an-object.json", false, ["task-not-an-object.json line 35, position 4: task 1 is Integer, not an object"], "not a task"),
-        new("wrong-type-id.json", false, ["wrong-type-id.json line 2: task 0 (one) has a field of the wrong type", "Path 'id', line 3"], "a task id is a number"),
-        new("wrong-type-annotations.json", false, ["wrong-type-annotations.json line 2: task 0 (1) has a field of the wrong type", "Path 'annotations', line 7"], "annotations is a list"),
+        new("task-not-an-object.json", false, ["task-not-an-object.json line 35, position 3: task 1 is Integer, not an object"], "not a task"),
+        new("wrong-type-id.json", false, ["wrong-type-id.json line 3, position 11: task 0 (one) has a field of the wrong type: 'id' is String, expected an integer"], "a task id is a number"),
+        new("wrong-type-annotations.json", false, ["wrong-type-annotations.json line 7, position 20: task 0 (1) has a field of the wrong type: 'annotations' is String, expected a list"], "annotations is a list"),
         new("wrong-type-start.json", false, ["task 1 (2021-01.csv), annotation 11, region 'r1': value.start must be a time string or a number, not Boolean"], "a bound is a time"),
         new("missing-value.json", false, ["task 1 (2021-01.csv), annotation 11, region 'r1': the result has no 'value' object"], "no region without a value"),
         new("missing-start.json", false, ["region 'r1': value.start is missing"], "no region without a start"),

@@ -1,0 +1,84 @@
+using LabelPipeline.Export;
+using LabelPipeline.IO;
+using Newtonsoft.Json.Linq;
+
+namespace LabelPipeline.Tests.Export;
+
+/// <summary>A snapshot whose inputs have not changed is not rebuilt: same files, same times; any changed input rebuilds it.</summary>
+public sealed class SnapshotReuseTests : SnapshotTestBase
+{
+    private readonly string _export;
+
+    public SnapshotReuseTests()
+        : base(("a.csv", "timestamp,v\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"2021-01-01 0{i / 6}:{i % 6}0:00,{i}\n"))))
+    {
+        _export = Temp.Write("export.json", """
+            [{"id": 1, "annotations": [{"id": 11, "completed_by": 1, "was_cancelled": false, "result": [
+              {"value": {"start": "2021-01-01 00:10:00", "end": "2021-01-01 00:30:00", "instant": false, "timeserieslabels": ["Anomaly"]},
+               "id": "r1", "from_name": "label", "to_name": "ts", "type": "timeserieslabels", "origin": "manual"}]}],
+              "data": {"csv": "/data/local-files/?d=ds/v1/a.csv"}}]
+            """);
+    }
+
+    private SnapshotOptions Options(int? exportId = null, string[]? anomalyLabels = null) => base.Options() with
+    {
+        AnomalyLabels = (anomalyLabels ?? ["Anomaly"]).ToHashSet(),
+        Source = new SnapshotSource("label-studio", "1.23.0", 1, exportId ?? 5, "snapshot"),
+    };
+
+    private string Output => Path.Combine(Temp.Path, "out", "ds", "v1");
+
+    private Dictionary<string, (DateTime, string)> Files() => Directory.GetFiles(Output, "*", SearchOption.AllDirectories)
+        .ToDictionary(f => f, f => (File.GetLastWriteTimeUtc(f), Hashes.Sha256File(f)));
+
+    [Fact]
+    public void An_unchanged_rebuild_touches_no_file_and_says_so()
+    {
+        // ConvertExport's provenance: no server, no export id.
+        var options = Options() with { Source = new SnapshotSource("export-file", null, null, null, null) };
+        var first = SnapshotBuilder.Build(_export, options, Output, CancellationToken.None);
+        Assert.False(first.Unchanged);
+        var before = Files();
+        Thread.Sleep(20); // a rewrite would get a later time stamp
+
+        var second = SnapshotBuilder.Build(_export, options, Output, CancellationToken.None);
+        Assert.True(second.Unchanged);
+        Assert.Equal((first.Tasks, first.Annotations, first.Regions, first.LookoutRows), (second.Tasks, second.Annotations, second.Regions, second.LookoutRows));
+        Assert.Equal(first.RegionsPerLabel, second.RegionsPerLabel);
+        Assert.Equal(before, Files());
+    }
+
+    [Fact]
+    public void A_new_export_id_of_the_same_annotations_rewrites_only_the_manifest_source()
+    {
+        SnapshotBuilder.Build(_export, Options(exportId: 5), Output, CancellationToken.None);
+        var before = Files();
+        var summary = SnapshotBuilder.Build(_export, Options(exportId: 6), Output, CancellationToken.None);
+        Assert.True(summary.Unchanged);
+        var manifest = Path.Combine(Output, SnapshotLayout.Manifest);
+        Assert.Equal(6, (int)JObject.Parse(File.ReadAllText(manifest))["source"]!["export_id"]!);
+        Assert.Equal(before.Where(f => f.Key != manifest), Files().Where(f => f.Key != manifest));
+
+        // The rewritten manifest is the one a full build writes.
+        var rebuilt = Path.Combine(Temp.Path, "rebuilt");
+        SnapshotBuilder.Build(_export, Options(exportId: 6), rebuilt, CancellationToken.None);
+        Assert.Equal(File.ReadAllText(Path.Combine(rebuilt, SnapshotLayout.Manifest)), File.ReadAllText(manifest));
+    }
+
+    [Fact]
+    public void A_changed_series_rule_export_or_missing_output_rebuilds()
+    {
+        SnapshotBuilder.Build(_export, Options(), Output, CancellationToken.None);
+        Assert.False(SnapshotBuilder.Build(_export, Options(anomalyLabels: ["Anomaly", "Normal"]), Output, CancellationToken.None).Unchanged);
+
+        File.Delete(Path.Combine(Output, SnapshotLayout.LookoutLabels));
+        Assert.False(SnapshotBuilder.Build(_export, Options(anomalyLabels: ["Anomaly", "Normal"]), Output, CancellationToken.None).Unchanged);
+
+        File.AppendAllText(Dataset.Files[0], "2021-01-01 02:00:00,12\n");
+        Assert.False(SnapshotBuilder.Build(_export, Options(anomalyLabels: ["Anomaly", "Normal"]), Output, CancellationToken.None).Unchanged);
+
+        File.WriteAllText(_export, File.ReadAllText(_export).Replace("00:30:00", "00:40:00", StringComparison.Ordinal));
+        Assert.False(SnapshotBuilder.Build(_export, Options(anomalyLabels: ["Anomaly", "Normal"]), Output, CancellationToken.None).Unchanged);
+        Assert.True(SnapshotBuilder.Build(_export, Options(anomalyLabels: ["Anomaly", "Normal"]), Output, CancellationToken.None).Unchanged);
+    }
+}
