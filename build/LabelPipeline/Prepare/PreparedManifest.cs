@@ -98,6 +98,9 @@ public sealed record PreparedSettings(long MaxPointsPerTask, int RowsPerTask, in
 public sealed record PreparedSource(string File, string Sha256, long Bytes, IReadOnlyList<PreparedTask> Tasks, PrepareFixes Fixes, PreparedTask? Overview = null)
 {
     /// <summary>Every task file made from the source: the windows, then the overview.</summary>
+    /// <remarks>Not in prepare.json: written there, Json.NET tried to fill it back on reading and a re-run with an
+    /// overview failed ("Unable to cast ... AppendPrepend1Iterator", found against the real Label Studio).</remarks>
+    [JsonIgnore]
     public IEnumerable<PreparedTask> AllTasks => Overview is null ? Tasks : Tasks.Append(Overview);
 }
 
