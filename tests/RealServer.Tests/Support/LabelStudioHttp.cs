@@ -31,13 +31,13 @@ public sealed class LabelStudioHttp(HttpClient http)
 
     public async Task<JsonObject> ProjectAsync(string title) => Assert.Single(await ProjectsAsync(title));
 
-    /// <summary>Every task of the project with its annotations and predictions (all pages).</summary>
+    /// <summary>Every task of the project with its annotations and predictions (all pages), its data as stored (not resolved).</summary>
     public async Task<JsonObject[]> TasksAsync(int projectId)
     {
         var tasks = new List<JsonObject>();
         for (var page = 1; ; page++)
         {
-            var (status, text) = await SendAsync(HttpMethod.Get, $"/api/tasks?project={projectId}&fields=all&page_size=100&page={page}");
+            var (status, text) = await SendAsync(HttpMethod.Get, $"/api/tasks?project={projectId}&fields=all&resolve_uri=false&page_size=100&page={page}");
             if (status == 404)
             {
                 break; // past the last page
