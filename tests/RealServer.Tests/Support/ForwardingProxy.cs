@@ -6,10 +6,14 @@ using Microsoft.Extensions.Logging;
 
 namespace RealServer.Tests.Support;
 
+/// <summary>One request through the proxy and the upstream server's answer.</summary>
+public sealed record RecordedExchange(string Method, string Path, int Status, string? MediaType, byte[] Body);
+
 /// <summary>
 /// A loopback proxy in front of the real server that forwards every request unchanged, except those
 /// <see cref="Refuse"/> picks, which get the status it returns (with DRF's error envelope), as a server without that
-/// endpoint would answer. Used to prove the pipeline's fallbacks against the real server's other endpoints.
+/// endpoint would answer, and records what the server answered. Used to prove the pipeline's fallbacks against the real
+/// server's other endpoints, and to compare the emulator with the real server exchange by exchange.
 /// </summary>
 public sealed class ForwardingProxy : IAsyncDisposable
 {
@@ -27,6 +31,9 @@ public sealed class ForwardingProxy : IAsyncDisposable
 
     /// <summary>The requests refused, as "METHOD /path".</summary>
     public List<string> Refused { get; } = [];
+
+    /// <summary>Every forwarded exchange under /api/, in order: what the upstream server answered.</summary>
+    public List<RecordedExchange> Exchanges { get; } = [];
 
     public static async Task<ForwardingProxy> StartAsync(Uri upstream, Func<HttpRequest, int?> refuse)
     {
@@ -75,17 +82,26 @@ public sealed class ForwardingProxy : IAsyncDisposable
             }
         }
 
-        using var answer = await _upstream.SendAsync(forward, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        using var answer = await _upstream.SendAsync(forward, context.RequestAborted);
+        var body = await answer.Content.ReadAsByteArrayAsync(context.RequestAborted);
+        if (request.Path.StartsWithSegments("/api"))
+        {
+            lock (Exchanges)
+            {
+                Exchanges.Add(new RecordedExchange(request.Method, request.Path.Value!, (int)answer.StatusCode, answer.Content.Headers.ContentType?.MediaType, body));
+            }
+        }
+
         context.Response.StatusCode = (int)answer.StatusCode;
         foreach (var (name, values) in answer.Headers.Concat(answer.Content.Headers))
         {
-            if (!HopByHop.Contains(name))
+            if (!HopByHop.Contains(name) && !name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 context.Response.Headers[name] = values.ToArray();
             }
         }
 
-        await answer.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
     };
 
     public async ValueTask DisposeAsync()
