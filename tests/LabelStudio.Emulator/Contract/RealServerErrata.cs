@@ -44,7 +44,7 @@ public static class RealServerErrata
         new("*", ["$.bulk_created", "$[].annotations[].bulk_created"], "annotation field " + Newer),
         new("*", ["$[].model", "$[].model_run", "$.tasks[].predictions[].model", "$.tasks[].predictions[].model_run", "$[].predictions[].model",
                   "$[].predictions[].model_run"], "prediction fields model and model_run (Prompts) " + Newer),
-        new("GET /api/projects/{id}/exports/{id}/download 200", ["$[].file_upload"], "exported task field " + Newer),
+        new("*", ["$[].file_upload"], "exported task field (snapshot and direct export) " + Newer),
         new("*", ["$.recursive_scan", "$[].recursive_scan"],
             "local-files storage: 1.8.3dev always scans recursively and has no recursive_scan field; 1.23.0 has it (false by default)"),
         new("POST /api/projects/{id}/exports 201", ["$.task_filter_options", "$.annotation_filter_options", "$.serialization_options"],
