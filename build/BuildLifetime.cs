@@ -35,5 +35,5 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         }
     }
 
-    public override void Teardown(BuildContext context, ITeardownContext info) => context.Http.Dispose();
+    public override void Teardown(BuildContext context, ITeardownContext info) => context.Services.Dispose();
 }

@@ -1,17 +1,9 @@
-using System.Globalization;
 using LabelPipeline.Export;
 
 namespace Build;
 
-/// <summary>Where the series live for Label Studio.</summary>
-public enum StorageKind
-{
-    Local,
-    S3,
-}
-
 /// <summary>Every setting of a run, read once from the arguments (or LABELPIPELINE_* variables) and checked.</summary>
-public sealed record PipelineSettings
+public sealed partial record PipelineSettings
 {
     public required string Dataset { get; init; }
     public required string DatasetVersion { get; init; }
@@ -34,14 +26,19 @@ public sealed record PipelineSettings
     /// <summary>The datasets folder as the Label Studio server sees it (Deploy mounts it there).</summary>
     public required string LocalFilesRoot { get; init; }
 
-    public string? TimeColumn { get; init; }
-    public string? TimeFormat { get; init; }
     public required IReadOnlyList<string> Labels { get; init; }
     public required IReadOnlyList<string> AnomalyLabels { get; init; }
     public required string OutputDirectory { get; init; }
     public required string StateDirectory { get; init; }
     public required TimeSpan SyncTimeout { get; init; }
     public required TimeSpan HealthTimeout { get; init; }
+
+    /// <summary>One ordinary request to Label Studio, before it is retried (--request-timeout).</summary>
+    public required TimeSpan RequestTimeout { get; init; }
+
+    /// <summary>Retries of a failed request that is safe to repeat (--retries; 0 turns retrying off).</summary>
+    public required int Retries { get; init; }
+
     public bool Purge { get; init; }
 
     /// <summary>Which annotations count when several people labeled a task.</summary>
@@ -97,192 +94,99 @@ public sealed record PipelineSettings
     /// <summary>Where this dataset version's labels go.</summary>
     public string SnapshotDirectory => Path.Combine(OutputDirectory, Dataset, DatasetVersion);
 
-    /// <param name="get">Reads one argument (null when absent).</param>
-    /// <param name="fromCommandLine">Whether the argument came from the command line rather than the environment.</param>
+    /// <summary>Reads and checks every general setting; errors are collected in <paramref name="arguments"/>.</summary>
     /// <param name="workingDirectory">Relative paths are resolved against it.</param>
-    public static PipelineSettings Read(Func<string, string?> get, Func<string, bool> fromCommandLine, string workingDirectory)
+    public static PipelineSettings Read(ArgumentReader arguments, string workingDirectory)
     {
-        var errors = new List<string>();
-        string Text(string name, string fallback) => get(name) is { Length: > 0 } v ? v : fallback;
-        string FullPath(string name, string fallback) => Path.GetFullPath(Text(name, fallback), workingDirectory);
+        var storage = arguments.Choice(Arguments.Storage) == "s3" ? StorageKind.S3 : StorageKind.Local;
+        var url = arguments.Url(Arguments.LabelStudioUrl, "http://127.0.0.1:8080");
 
-        int Integer(string name, int fallback, int min, int max)
-        {
-            var value = ArgumentValues.Integer(name, get(name), fallback, min, max, out var error);
-            if (error is not null)
-            {
-                errors.Add(error);
-            }
-
-            return value;
-        }
-
-        IReadOnlyList<string> List(string name, IReadOnlyList<string> fallback) =>
-            get(name) is { Length: > 0 } v ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : fallback;
-
-        var storageText = Text(Arguments.Storage, "local");
-        var storage = storageText.ToLowerInvariant() switch
-        {
-            "local" => StorageKind.Local,
-            "s3" => StorageKind.S3,
-            _ => Invalid(StorageKind.Local, $"--storage={storageText}: expected 'local' or 's3'."),
-        };
-        Uri? url = null;
-        if (get(Arguments.LabelStudioUrl) is { Length: > 0 } urlText)
-        {
-            if (Uri.TryCreate(urlText, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https")
-            {
-                url = parsed;
-            }
-            else
-            {
-                errors.Add($"--label-studio-url={urlText}: expected an http(s) URL such as http://127.0.0.1:8080.");
-            }
-        }
-
-        var labels = List(Arguments.Labels, ["Anomaly"]);
+        var labels = arguments.List(Arguments.Labels)!;
         if (labels.Distinct(StringComparer.Ordinal).Count() != labels.Count)
         {
-            errors.Add($"--labels={string.Join(',', labels)}: a label is listed twice.");
+            arguments.Error($"--{Arguments.Labels}={string.Join(',', labels)}: a label is listed twice.");
         }
 
-        var anomalyLabels = List(Arguments.AnomalyLabels, [labels.FirstOrDefault(l => l.Contains("anomal", StringComparison.OrdinalIgnoreCase)) ?? labels[0]]);
+        var anomalyLabels = arguments.List(Arguments.AnomalyLabels) ?? [labels.FirstOrDefault(l => l.Contains("anomal", StringComparison.OrdinalIgnoreCase)) ?? labels[0]];
         foreach (var label in anomalyLabels.Where(l => !labels.Contains(l)))
         {
-            errors.Add($"--anomaly-labels: '{label}' is not one of --labels ({string.Join(", ", labels)}).");
+            arguments.Error($"--{Arguments.AnomalyLabels}: '{label}' is not one of --{Arguments.Labels} ({string.Join(", ", labels)}).");
         }
 
-        var pull = Text(Arguments.LabelStudioPull, "missing").ToLowerInvariant();
-        if (pull is not ("missing" or "never" or "always"))
-        {
-            errors.Add($"--label-studio-pull={pull}: expected missing, never or always.");
-        }
+        var threshold = arguments.Number(Arguments.ScoreThreshold, ", e.g. 0.8 (a sample is flagged when its score is at least this)");
+        var minDuration = arguments.Number(Arguments.MinDuration, " seconds (time-axis units for a numeric axis)");
+        var mergeGap = arguments.Number(Arguments.MergeGap, " seconds (time-axis units for a numeric axis)");
 
-        double Seconds(string name, double fallback)
-        {
-            var text = get(name);
-            if (text is null)
-            {
-                return fallback;
-            }
-
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value >= 0 && value <= 31_536_000)
-            {
-                return value;
-            }
-
-            errors.Add($"--{name}={text}: expected a number of seconds from 0 to 31536000 (time-axis units for a numeric axis).");
-            return fallback;
-        }
-
-        var thresholdText = get(Arguments.ScoreThreshold);
-        var threshold = 0.5;
-        if (thresholdText is not null && !(double.TryParse(thresholdText, NumberStyles.Float, CultureInfo.InvariantCulture, out threshold) && double.IsFinite(threshold)))
-        {
-            errors.Add($"--{Arguments.ScoreThreshold}={thresholdText}: expected a number, e.g. 0.8 (a sample is flagged when its score is at least this).");
-        }
-
-        var predictionsFile = get(Arguments.Predictions) is { Length: > 0 } predictions ? Path.GetFullPath(predictions, workingDirectory) : null;
+        var predictionsFile = arguments.Path(Arguments.Predictions, workingDirectory);
         if (predictionsFile is not null && !File.Exists(predictionsFile))
         {
-            errors.Add($"--{Arguments.Predictions}={get(Arguments.Predictions)}: the file {predictionsFile} does not exist.");
+            arguments.Error($"--{Arguments.Predictions}={arguments.Optional(Arguments.Predictions)}: the file {predictionsFile} does not exist.");
         }
 
-        var modelVersion = get(Arguments.ModelVersion) is { Length: > 0 } version ? version : predictionsFile is null ? null : Path.GetFileNameWithoutExtension(predictionsFile);
+        var modelVersion = arguments.Optional(Arguments.ModelVersion) ?? (predictionsFile is null ? null : Path.GetFileNameWithoutExtension(predictionsFile));
         if (predictionsFile is not null && (string.IsNullOrWhiteSpace(modelVersion) || modelVersion.Length > 255))
         {
-            errors.Add($"--{Arguments.ModelVersion}: give the predictions a model version of 1 to 255 characters (default: the --predictions file name).");
+            arguments.Error($"--{Arguments.ModelVersion}: give the predictions a model version of 1 to 255 characters (default: the --predictions file name).");
         }
 
-        var predictionLabel = Text(Arguments.PredictionLabel, anomalyLabels.FirstOrDefault() ?? labels[0]);
-
-        var datasetsDirectory = FullPath(Arguments.DatasetsDir, Paths.DefaultDatasetsDirectory);
+        var datasetsDirectory = arguments.Path(Arguments.DatasetsDir, workingDirectory)!;
         var prepare = new LabelPipeline.Prepare.PrepareOptions
         {
-            TimeColumn = get(Arguments.TimeColumn) is { Length: > 0 } timeColumn ? timeColumn : null,
-            TimeFormat = get(Arguments.TimeFormat) is { Length: > 0 } timeFormat ? timeFormat : null,
-            TimeZone = Parse(Arguments.TimeZone, "UTC", LabelPipeline.Prepare.PrepareOptions.ParseTimeZone, null),
-            MaxPointsPerTask = Integer(Arguments.MaxPointsPerTask, (int)LabelPipeline.Prepare.PrepareOptions.DefaultMaxPointsPerTask, 100, 100_000_000),
-            WindowOverlap = Integer(Arguments.WindowOverlap, 0, 0, LabelPipeline.Prepare.PrepareOptions.MaxRowsPerTask - 1),
-            OnUnsorted = Parse(Arguments.OnUnsorted, "fail", LabelPipeline.Prepare.PrepareOptions.ParseUnsorted, LabelPipeline.Prepare.UnsortedPolicy.Fail),
-            Overview = get(Arguments.Overview) is { } overview && overview is not ("false" or "0" or "no"),
-            OnDuplicate = Parse(Arguments.OnDuplicate, "keep-first", LabelPipeline.Prepare.PrepareOptions.ParseDuplicate, LabelPipeline.Prepare.DuplicatePolicy.KeepFirst),
+            TimeColumn = arguments.Optional(Arguments.TimeColumn),
+            TimeFormat = arguments.Optional(Arguments.TimeFormat),
+            TimeZone = arguments.Parse(Arguments.TimeZone, LabelPipeline.Prepare.PrepareOptions.ParseTimeZone, null),
+            MaxPointsPerTask = arguments.WholeNumber(Arguments.MaxPointsPerTask),
+            WindowOverlap = arguments.WholeNumber(Arguments.WindowOverlap),
+            OnUnsorted = LabelPipeline.Prepare.PrepareOptions.ParseUnsorted(arguments.Choice(Arguments.OnUnsorted)),
+            Overview = arguments.Flag(Arguments.Overview),
+            OnDuplicate = LabelPipeline.Prepare.PrepareOptions.ParseDuplicate(arguments.Choice(Arguments.OnDuplicate)),
         };
         var settings = new PipelineSettings
         {
-            PreparedRoot = get(Arguments.PreparedDir) is { Length: > 0 } preparedDir
-                ? Path.GetFullPath(preparedDir, workingDirectory)
-                : Path.Combine(datasetsDirectory, Paths.DefaultPreparedFolder),
+            PreparedRoot = arguments.Path(Arguments.PreparedDir, workingDirectory) ?? Path.Combine(datasetsDirectory, Paths.DefaultPreparedFolder),
             Prepare = prepare,
-            Dataset = Text(Arguments.Dataset, "synthetic"),
-            DatasetVersion = Text(Arguments.DatasetVersion, "v1"),
+            Dataset = arguments.Text(Arguments.Dataset),
+            DatasetVersion = arguments.Text(Arguments.DatasetVersion),
             DatasetsDirectory = datasetsDirectory,
             Storage = storage,
             LabelStudioUrl = url,
-            LabelStudioToken = get(Arguments.LabelStudioToken) is { Length: > 0 } token ? token : null,
-            TokenFromCommandLine = fromCommandLine(Arguments.LabelStudioToken),
-            LabelStudioImage = Text(Arguments.LabelStudioImage, "heartexlabs/label-studio:1.23.0"),
-            LabelStudioPort = Integer(Arguments.LabelStudioPort, 8080, 1, 65535),
-            LabelStudioPull = pull,
-            ContainerName = Text(Arguments.ContainerName, "labelpipeline-label-studio"),
-            DataVolume = Text(Arguments.DataVolume, "labelpipeline-label-studio-data"),
-            LocalFilesRoot = Text(Arguments.LocalFilesRoot, "/label-studio/files").TrimEnd('/'),
-            TimeColumn = get(Arguments.TimeColumn) is { Length: > 0 } column ? column : null,
-            TimeFormat = get(Arguments.TimeFormat) is { Length: > 0 } format ? format : null,
+            LabelStudioToken = arguments.Optional(Arguments.LabelStudioToken),
+            TokenFromCommandLine = arguments.FromCommandLine(Arguments.LabelStudioToken),
+            LabelStudioImage = arguments.Text(Arguments.LabelStudioImage),
+            LabelStudioPort = arguments.WholeNumber(Arguments.LabelStudioPort),
+            LabelStudioPull = arguments.Choice(Arguments.LabelStudioPull),
+            ContainerName = arguments.Text(Arguments.ContainerName),
+            DataVolume = arguments.Text(Arguments.DataVolume),
+            LocalFilesRoot = arguments.Text(Arguments.LocalFilesRoot).TrimEnd('/'),
             Labels = labels,
             AnomalyLabels = anomalyLabels,
-            OutputDirectory = FullPath(Arguments.Output, Paths.DefaultOutputDirectory),
-            StateDirectory = FullPath(Arguments.StateDir, Paths.DefaultStateDirectory),
-            SyncTimeout = TimeSpan.FromSeconds(Integer(Arguments.SyncTimeout, 600, 1, 86_400)),
-            HealthTimeout = TimeSpan.FromSeconds(Integer(Arguments.HealthTimeout, 300, 1, 3_600)),
-            Purge = get(Arguments.Purge) is { } purge && purge is not ("false" or "0" or "no"),
-            Annotations = Parse(Arguments.Annotations, "all", AnnotationSelections.Parse, AnnotationSelection.All),
-            InstantWidth = get(Arguments.InstantWidth) is "drop"
+            OutputDirectory = arguments.Path(Arguments.Output, workingDirectory)!,
+            StateDirectory = arguments.Path(Arguments.StateDir, workingDirectory)!,
+            SyncTimeout = TimeSpan.FromSeconds(arguments.WholeNumber(Arguments.SyncTimeout)),
+            HealthTimeout = TimeSpan.FromSeconds(arguments.WholeNumber(Arguments.HealthTimeout)),
+            RequestTimeout = TimeSpan.FromSeconds(arguments.WholeNumber(Arguments.RequestTimeout)),
+            Retries = arguments.WholeNumber(Arguments.Retries),
+            Purge = arguments.Flag(Arguments.Purge),
+            Annotations = AnnotationSelections.Parse(arguments.Choice(Arguments.Annotations)),
+            InstantWidth = arguments.Optional(Arguments.InstantWidth) is "drop"
                 ? null
-                : TimeSpan.FromSeconds(Integer(Arguments.InstantWidth, 0, 0, 31_536_000)),
-            ExportFile = get(Arguments.ExportFile) is { Length: > 0 } export ? Path.GetFullPath(export, workingDirectory) : null,
-            LabelConfigFile = get(Arguments.LabelConfigFile) is { Length: > 0 } config ? Path.GetFullPath(config, workingDirectory) : null,
+                : TimeSpan.FromSeconds(arguments.WholeNumber(Arguments.InstantWidth)),
+            ExportFile = arguments.Path(Arguments.ExportFile, workingDirectory),
+            LabelConfigFile = arguments.Path(Arguments.LabelConfigFile, workingDirectory),
             PredictionsFile = predictionsFile,
             ModelVersion = modelVersion,
-            PredictionLabel = predictionLabel,
-            ScoreIntervals = new LabelPipeline.Predictions.ScoreIntervalOptions(
-                threshold,
-                TimeSpan.FromSeconds(Seconds(Arguments.MinDuration, 0)),
-                TimeSpan.FromSeconds(Seconds(Arguments.MergeGap, 0))),
+            PredictionLabel = arguments.Optional(Arguments.PredictionLabel) ?? anomalyLabels.FirstOrDefault() ?? labels[0],
+            ScoreIntervals = new LabelPipeline.Predictions.ScoreIntervalOptions(threshold, TimeSpan.FromSeconds(minDuration), TimeSpan.FromSeconds(mergeGap)),
         };
 
-        foreach (var (name, value) in new[] { (Arguments.Dataset, settings.Dataset), (Arguments.DatasetVersion, settings.DatasetVersion) })
+        foreach (var (argument, value) in new[] { (Arguments.Dataset, settings.Dataset), (Arguments.DatasetVersion, settings.DatasetVersion) })
         {
             if (value.IndexOfAny(['/', '\\']) >= 0 || value is "." or "..")
             {
-                errors.Add($"--{name}={value}: must be a single folder name (no '/').");
+                arguments.Error(argument, value, "must be a single folder name (no '/')");
             }
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid arguments:\n  " + string.Join("\n  ", errors));
         }
 
         return settings;
-
-        T Parse<T>(string name, string fallback, Func<string, T> parse, T fallbackValue)
-        {
-            try
-            {
-                return parse(Text(name, fallback));
-            }
-            catch (ArgumentException e)
-            {
-                errors.Add(e.Message);
-                return fallbackValue;
-            }
-        }
-
-        T Invalid<T>(T fallback, string error)
-        {
-            errors.Add(error);
-            return fallback;
-        }
     }
 }

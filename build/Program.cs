@@ -4,4 +4,5 @@ using Cake.Frosting;
 return new CakeHost()
     .UseContext<BuildContext>()
     .UseLifetime<BuildLifetime>()
+    .UseHelpText(Arguments.HelpText)
     .Run(args);

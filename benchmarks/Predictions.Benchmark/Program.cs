@@ -5,6 +5,7 @@ using LabelPipeline.Datasets;
 using LabelPipeline.Export;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.Predictions;
+using LabelPipeline.TimeSeries;
 
 // usage: Predictions.Benchmark <score rows> <series>   (10-second samples; about 1 % of the scores above 0.8, in bursts)
 var rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;

@@ -87,7 +87,7 @@ static int PrepareOnce(string folder, string output)
     clock.Stop();
     var peak = File.ReadLines("/proc/self/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
         .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)).FirstOrDefault();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:0.000} {result.Prepared.Files.Count} {result.Manifest.Settings.RowsPerTask} {peak}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:0.000} {result.TaskFiles.Files.Count} {result.Manifest.Settings.RowsPerTask} {peak}"));
     return 0;
 }
 

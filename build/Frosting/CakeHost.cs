@@ -44,6 +44,8 @@ public sealed class CakeHost
 
     internal IConsole? ConsoleOverride { get; private set; }
 
+    internal Func<string>? ExtraHelp { get; private set; }
+
     internal IAnsiConsole? AnsiConsoleOverride { get; private set; }
 
     public static CakeHost Create() => new();
@@ -150,6 +152,13 @@ public sealed class CakeHost
         return UseConsole(new TextWriterConsole(writer), TextWriterConsole.CreateAnsiConsole(writer));
     }
 
+    /// <summary>Extra (not in Cake.Frosting): text <c>--help</c> prints after Cake's options (the build's own arguments).</summary>
+    public CakeHost UseHelpText(Func<string> text)
+    {
+        ExtraHelp = text ?? throw new ArgumentNullException(nameof(text));
+        return this;
+    }
+
     /// <summary>Runs the build and returns the process exit code (0 on success).</summary>
     public int Run(IEnumerable<string> args)
     {
@@ -172,6 +181,21 @@ public sealed class CakeHost
             config.AddExample("--tree");
             config.AddExample("--dryrun");
         });
-        return app.Run(args);
+        var arguments = args.ToList();
+        var exitCode = app.Run(arguments);
+        if (ExtraHelp is not null && arguments.Any(a => a is "--help" or "-h" or "-?"))
+        {
+            // Plain text, not through Spectre's console: it would wrap the lines at 80 columns when not on a terminal.
+            if (AnsiConsoleOverride is { } console)
+            {
+                console.WriteLine(ExtraHelp());
+            }
+            else
+            {
+                Console.Out.WriteLine(ExtraHelp());
+            }
+        }
+
+        return exitCode;
     }
 }

@@ -1,6 +1,6 @@
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 
 namespace Build.Tasks;
 
@@ -28,11 +28,12 @@ public sealed class ConfigureCors : AsyncFrostingTask<BuildContext>
 
     public override async Task RunAsync(BuildContext context)
     {
-        var ct = context.CancellationToken;
-        await context.Aws.EnsureIdentityAsync(ct);
-        var origins = context.LabelStudioAddress.CorsOrigins;
+        var aws = context.Services.Aws;
+        var ct = context.Services.CancellationToken;
+        await aws.EnsureIdentityAsync(ct);
+        var origins = (await context.Services.LabelStudioAddressAsync()).CorsOrigins;
         var rule = LabelStudioCorsRule.Create(context.S3.CorsRuleId, origins);
-        var cors = new BucketCors(await context.Aws.GetS3Async(ct), context.Aws.Endpoints, context.Logger);
+        var cors = new BucketCors(await aws.GetS3Async(ct), aws.Endpoints, context.Services.Logger);
         var change = await cors.EnsureRuleAsync(context.S3.Bucket!, rule, ct);
         context.Information("CORS rule '{0}' on s3://{1} (GET, HEAD from {2}): {3}", rule.Id, context.S3.Bucket, string.Join(", ", origins), change switch
         {

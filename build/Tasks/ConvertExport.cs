@@ -1,16 +1,16 @@
-using Cake.Common.Diagnostics;
 using Cake.Frosting;
-using LabelPipeline.Export;
 
 namespace Build.Tasks;
 
 [TaskName(nameof(ConvertExport))]
-[TaskDescription("Builds the label snapshot from a saved Label Studio JSON export (--export-file), without a server")]
+[TaskDescription("Builds the label snapshot from a saved Label Studio JSON export (--export-file), without a server; with --upload, copies it like PublishSnapshot")]
+[IsDependentOn(typeof(Prepare))]
 public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
         var settings = context.Settings;
+        var ct = context.Services.CancellationToken;
         var exportFile = settings.ExportFile ?? throw new ArgumentException(
             $"--{Arguments.ExportFile}=<path> is required: a JSON export saved from Label Studio (Export > JSON) or a snapshot's source/export.json.");
         if (!File.Exists(exportFile))
@@ -18,14 +18,14 @@ public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
             throw new FileNotFoundException($"--{Arguments.ExportFile}: {exportFile} does not exist.");
         }
 
-        context.PrepareDataset();
-        var config = settings.LabelConfigFile is { } file ? await File.ReadAllTextAsync(file, context.CancellationToken) : await context.GenerateLabelConfigAsync();
-        var summary = SnapshotBuilder.Build(
-            exportFile,
-            context.SnapshotOptions(config, new SnapshotSource("export-file", null, null, null, null)),
-            settings.SnapshotDirectory,
-            context.CancellationToken);
-        SnapshotReport.Log(context, summary);
-        await SnapshotReport.UploadAsync(context, summary);
+        var config = settings.LabelConfigFile is { } file
+            ? await File.ReadAllTextAsync(file, ct)
+            : await ProvisionProjectStage.GenerateLabelConfigAsync(BuildContext.Need(context.Prepared, nameof(Prepare)), settings.ProjectStage, ct);
+        context.Snapshot = ExportLabelsStage.Convert(exportFile, context.SnapshotRules(), config, settings.SnapshotDirectory, ct);
+        SnapshotReport.Log(context, context.Snapshot);
+        if (context.S3.UploadSnapshot)
+        {
+            await PublishSnapshot.RunAsync(context, context.Snapshot);
+        }
     }
 }

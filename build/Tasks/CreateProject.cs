@@ -12,29 +12,26 @@ public sealed class CreateProject : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
-        var prepared = context.PrepareDataset();
-        var dataset = prepared.Source;
-        var schema = prepared.PreparedSchema;
+        var prepared = BuildContext.Need(context.Prepared, nameof(Prepare));
+        var schema = prepared.TaskSchema;
         context.Information(
             "{0} files, {1} rows, {2} tasks; time column '{3}' ({4}); {5} channels",
-            dataset.Files.Count,
+            prepared.Source.Files.Count,
             prepared.Manifest.Sources.Sum(s => s.Fixes.RowsRead),
-            prepared.Prepared.Files.Count,
+            prepared.TaskFiles.Files.Count,
             schema.TimeColumn,
             schema.TimeFormat?.Pattern ?? "numeric",
             schema.Channels.Count);
 
-        var config = await context.GenerateLabelConfigAsync();
-        var description = $"Time-series labels for dataset {dataset.Name} version {dataset.Version}, managed by LabelPipeline.";
-        var (project, action) = await new LabelStudioProvisioner(context.LabelStudioClient, context.Logger)
-            .EnsureProjectAsync(dataset.ProjectTitle, description, config, context.CancellationToken);
-        context.Information("Project '{0}' (id {1}): {2}", project.Title, project.Id, action switch
+        var services = context.Services;
+        var project = await new ProvisionProjectStage(services.LabelStudio(context.LabelStudio), services.Logger)
+            .RunAsync(prepared, context.Settings.ProjectStage, services.CancellationToken);
+        context.Project = project;
+        context.Information("Project '{0}' (id {1}): {2}", project.Title, project.Id, project.Action switch
         {
             Provisioned.Created => "created",
             Provisioned.Updated => "labeling config updated",
             _ => "reused, unchanged",
         });
-
-        context.ProjectId = project.Id;
     }
 }

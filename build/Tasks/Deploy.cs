@@ -20,7 +20,9 @@ public sealed class Deploy : AsyncFrostingTask<BuildContext>
 
     public override async Task RunAsync(BuildContext context)
     {
-        var endpoint = await context.Deployment.EnsureRunningAsync(context.DeploymentOptions, context.CancellationToken);
+        var services = context.Services;
+        var address = await services.LabelStudioAddressAsync();
+        var endpoint = await services.Deployment.EnsureRunningAsync(context.Settings.DeploymentStage(address.ExternalUrl), services.CancellationToken);
         context.LabelStudio = new LabelStudioConnection(endpoint.BaseUrl, endpoint.Token);
         context.Information(
             "Label Studio {0} ({1}): open {2} and log in as {3} (password in {4})",

@@ -1,7 +1,5 @@
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
-using LabelPipeline.LabelConfig;
-using LabelPipeline.Predictions;
 
 namespace Build.Tasks;
 
@@ -12,7 +10,7 @@ public sealed class ImportPredictions : AsyncFrostingTask<BuildContext>
 {
     public override bool ShouldRun(BuildContext context)
     {
-        if (context.Settings.PredictionsFile is null)
+        if (context.Settings.PredictionStage is null)
         {
             context.Information("Skipping ImportPredictions: no --predictions file given.");
             return false;
@@ -23,43 +21,18 @@ public sealed class ImportPredictions : AsyncFrostingTask<BuildContext>
 
     public override async Task RunAsync(BuildContext context)
     {
-        var settings = context.Settings;
-        var ct = context.CancellationToken;
-        var projectId = context.RequireProjectId();
-        var file = PredictionFileReader.Read(settings.PredictionsFile!);
-        // Model output speaks of the sources; Prepare's manifest says which task files (windows, overview) show them.
-        var prepared = context.PrepareDataset();
-
-        // The project's config, not the generated one: labels or the time format may have been changed in the UI.
-        var project = await context.LabelStudioClient.GetProjectAsync(projectId, ct);
-        var config = LabelConfigValidator.Read(project.LabelConfig);
-        var planned = PredictionPlanner.Plan(file, new PredictionPlanOptions
-        {
-            Config = config,
-            Series = PredictionTargets.FromManifest(prepared.Manifest),
-            SeriesTimeFormat = prepared.SourceSchema.TimeFormat,
-            TimeZone = PredictionTargets.Zone(prepared.Manifest),
-            ModelVersion = settings.ModelVersion!,
-            DefaultLabel = settings.PredictionLabel,
-            Scores = settings.ScoreIntervals,
-        });
-        context.Information(
-            "Predictions {0} ({1}): {2} regions on {3} tasks, model version '{4}'",
-            settings.PredictionsFile,
-            file.Kind == PredictionFileKind.Scores
-                ? $"scores, threshold {settings.ScoreIntervals.Threshold}, min duration {settings.ScoreIntervals.MinDuration.TotalSeconds} s, merge gap {settings.ScoreIntervals.MergeGap.TotalSeconds} s"
-                : "intervals",
-            planned.Sum(p => p.Result.Count),
-            planned.Count,
-            settings.ModelVersion);
-
-        var summary = await new PredictionImporter(context.LabelStudioClient, context.Logger)
-            .ImportAsync(projectId, config.DataKey, settings.ModelVersion!, planned, ct);
+        var services = context.Services;
+        var imported = await new ImportPredictionsStage(services.LabelStudio(context.LabelStudio), services.Logger).RunAsync(
+            BuildContext.Need(context.Project, nameof(CreateProject)),
+            BuildContext.Need(context.Prepared, nameof(Prepare)),
+            context.Settings.PredictionStage!,
+            services.CancellationToken);
+        context.Imported = imported;
         context.Information(
             "ImportPredictions: {0} tasks got a new prediction, {1} unchanged, {2} earlier predictions of '{3}' removed",
-            summary.Created,
-            summary.Unchanged,
-            summary.Deleted,
-            summary.ModelVersion);
+            imported.Summary.Created,
+            imported.Summary.Unchanged,
+            imported.Summary.Deleted,
+            imported.Summary.ModelVersion);
     }
 }

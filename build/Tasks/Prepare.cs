@@ -10,7 +10,8 @@ public sealed class Prepare : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
-        var result = context.PrepareDataset();
+        var result = new PrepareDatasetStage(context.Services.Logger).Run(context.Settings.DatasetStage, context.Services.CancellationToken);
+        context.Prepared = result;
         foreach (var warning in result.Warnings)
         {
             context.Warning(warning);

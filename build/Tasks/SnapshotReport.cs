@@ -3,31 +3,9 @@ using LabelPipeline.Export;
 
 namespace Build.Tasks;
 
-/// <summary>How Export and ConvertExport describe the snapshot they wrote.</summary>
+/// <summary>How ExportLabels and ConvertExport describe the snapshot they wrote.</summary>
 internal static class SnapshotReport
 {
-    /// <summary>With --upload, copies the snapshot to s3://&lt;bucket&gt;/&lt;prefix&gt;/labels/&lt;dataset&gt;/&lt;version&gt;/ (unchanged files skipped).</summary>
-    public static async Task UploadAsync(BuildContext context, SnapshotSummary summary)
-    {
-        if (!context.S3.UploadSnapshot)
-        {
-            return;
-        }
-
-        var ct = context.CancellationToken;
-        var settings = context.Settings;
-        await context.Aws.EnsureIdentityAsync(ct);
-        var target = new LabelPipeline.Storage.S3Location(context.S3.Bucket!, $"{context.S3.Prefix.TrimEnd('/')}/labels/{settings.Dataset}/{settings.DatasetVersion}");
-        var uploader = new LabelPipeline.Storage.DatasetUploader(await context.Aws.GetS3Async(ct), context.Aws.Endpoints, context.Logger)
-        {
-            Parallelism = context.S3.UploadParallelism,
-        };
-        await uploader.EnsureBucketAsync(target.Bucket, ct);
-        var files = Directory.GetFiles(summary.Directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
-        var result = await uploader.UploadAsync(files, target, ct, file => Path.GetRelativePath(summary.Directory, file).Replace('\\', '/'));
-        context.Information("Snapshot copied to {0}: {1} files uploaded, {2} unchanged", target, result.Uploaded, result.Skipped);
-    }
-
     public static void Log(BuildContext context, SnapshotSummary summary)
     {
         context.Information(

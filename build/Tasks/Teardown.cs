@@ -1,6 +1,6 @@
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 
 namespace Build.Tasks;
 
@@ -10,8 +10,10 @@ public sealed class Teardown : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
     {
+        var services = context.Services;
         var purge = context.Settings.Purge;
-        await context.Deployment.TeardownAsync(context.DeploymentOptions, purge, context.CancellationToken);
+        var address = await services.LabelStudioAddressAsync();
+        await services.Deployment.TeardownAsync(context.Settings.DeploymentStage(address.ExternalUrl), purge, services.CancellationToken);
         context.Information(
             purge
                 ? "Removed the container, the data volume {0} and the saved credentials."
@@ -21,8 +23,8 @@ public sealed class Teardown : AsyncFrostingTask<BuildContext>
         if (context.Settings.Storage == StorageKind.S3 && context.S3.Presign)
         {
             // Only our rule goes; the bucket's other rules stay, and the configuration is deleted only if nothing is left.
-            var s3 = await context.Aws.GetS3Async(context.CancellationToken);
-            var change = await new BucketCors(s3, context.Aws.Endpoints, context.Logger).RemoveRuleAsync(context.S3.Bucket!, context.S3.CorsRuleId, context.CancellationToken);
+            var s3 = await services.Aws.GetS3Async(services.CancellationToken);
+            var change = await new BucketCors(s3, services.Aws.Endpoints, services.Logger).RemoveRuleAsync(context.S3.Bucket!, context.S3.CorsRuleId, services.CancellationToken);
             context.Information("CORS rule '{0}' on s3://{1}: {2}", context.S3.CorsRuleId, context.S3.Bucket, change.ToString().ToLowerInvariant());
         }
     }

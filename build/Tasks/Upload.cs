@@ -1,7 +1,6 @@
 using Cake.Common.Diagnostics;
 using Cake.Frosting;
-using LabelPipeline.Datasets;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 
 namespace Build.Tasks;
 
@@ -23,12 +22,12 @@ public sealed class Upload : AsyncFrostingTask<BuildContext>
 
     public override async Task RunAsync(BuildContext context)
     {
-        var settings = context.Settings;
-        var ct = context.CancellationToken;
-        await context.Aws.EnsureIdentityAsync(ct);
-        var dataset = context.PrepareDataset().Prepared; // the task files, never the sources
-        var target = S3Location.ForDataset(context.S3.Bucket!, context.S3.Prefix, dataset.Name, dataset.Version);
-        var uploader = new DatasetUploader(await context.Aws.GetS3Async(ct), context.Aws.Endpoints, context.Logger) { Parallelism = context.S3.UploadParallelism };
+        var aws = context.Services.Aws;
+        var ct = context.Services.CancellationToken;
+        await aws.EnsureIdentityAsync(ct);
+        var dataset = BuildContext.Need(context.Prepared, nameof(Prepare)).TaskFiles; // the task files, never the sources
+        var target = context.S3.DatasetLocation(context.Settings);
+        var uploader = new DatasetUploader(await aws.GetS3Async(ct), aws.Endpoints, context.Services.Logger) { Parallelism = context.S3.UploadParallelism };
         await uploader.EnsureBucketAsync(target.Bucket, ct);
 
         if (!context.S3.UploadDataset)
@@ -37,7 +36,7 @@ public sealed class Upload : AsyncFrostingTask<BuildContext>
             context.Information("Not uploading (--upload-dataset=false): {0} CSV files are under {1}", present, target);
             if (present == 0)
             {
-                throw new StorageException($"No CSV files under {target}: Label Studio would have nothing to import. Drop --upload-dataset=false to upload the dataset, or fix --bucket/--prefix.");
+                throw new AwsException($"No CSV files under {target}: Label Studio would have nothing to import. Drop --upload-dataset=false to upload the dataset, or fix --bucket/--prefix.");
             }
 
             return;

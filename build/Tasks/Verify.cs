@@ -6,16 +6,13 @@ namespace Build.Tasks;
 
 [TaskName(nameof(Verify))]
 [TaskDescription("Rebuilds the snapshot from the inputs its manifest records and reports any difference (fails if there is one)")]
+[IsDependentOn(typeof(Prepare))]
 public sealed class Verify : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
-        context.PrepareDataset();
         var directory = context.Settings.SnapshotDirectory;
-        var differences = SnapshotVerifier.Verify(
-            directory,
-            context.SnapshotOptions(string.Empty, new SnapshotSource("verify", null, null, null, null)),
-            context.CancellationToken);
+        var differences = SnapshotVerifier.Verify(directory, context.SnapshotRules(), context.Services.CancellationToken);
         if (differences.Count > 0)
         {
             throw new InvalidOperationException(

@@ -100,7 +100,7 @@ public sealed class EditorRenderTests(EditorSuiteFixture suite, ITestOutputHelpe
     public void NAB_machine_temperature_is_refused_by_Prepare_unless_it_may_sort()
     {
         // Its hour 2014-01-07 02:00-02:55 appears twice: time steps back at line 10151. With --on-unsorted=sort it renders (a case above).
-        var file = Path.Combine(RepositoryPaths.SharedDatasets, EditorCases.NabRejectedFile);
+        var file = Path.Combine(Repository.SharedDatasets, EditorCases.NabRejectedFile);
         Skip.IfNot(File.Exists(file), $"{file} is missing (../shared is not beside the clone).");
         using var temp = new TempDirectory();
         var error = Assert.Throws<DatasetException>(() => Configs.Prepare([file], temp.Path));

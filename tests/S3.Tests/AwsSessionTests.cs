@@ -1,5 +1,5 @@
 using Amazon.Runtime;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 using S3.Tests.Support;
 
 namespace S3.Tests;
@@ -9,7 +9,7 @@ public sealed class AwsSessionTests : IDisposable
 {
     private const string RoleArn = "arn:aws:iam::123456789012:role/label-studio-read";
     private readonly FakeAws _aws = new();
-    private readonly CapturingLogger _log = new();
+    private readonly ListLogger _log = new();
 
     public void Dispose() => _aws.Dispose();
 
@@ -25,7 +25,7 @@ public sealed class AwsSessionTests : IDisposable
         var identity = await session.EnsureIdentityAsync(CancellationToken.None);
         Assert.Equal(("123456789012", "arn:aws:iam::123456789012:user/dev"), (identity.Account, identity.Arn));
         Assert.Equal(1, _aws.GetCallerIdentityCount);
-        Assert.Single(_log.Lines, l => l.Contains("AWS account 123456789012, identity arn:aws:iam::123456789012:user/dev", StringComparison.Ordinal));
+        Assert.Single(_log.Messages, l => l.Contains("AWS account 123456789012, identity arn:aws:iam::123456789012:user/dev", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class AwsSessionTests : IDisposable
         Assert.InRange(keys.Expiration!.Value, DateTimeOffset.UtcNow.AddMinutes(115), DateTimeOffset.UtcNow.AddMinutes(121));
         var call = Assert.Single(_aws.AssumeRoleCalls);
         Assert.Equal((RoleArn, 7200, "AKIADEV"), (call.RoleArn, call.DurationSeconds, call.CallerKeyId));
-        Assert.Contains(_log.Lines, l => l.Contains("expire at", StringComparison.Ordinal) && l.Contains("role " + RoleArn, StringComparison.Ordinal));
+        Assert.Contains(_log.Messages, l => l.Contains("expire at", StringComparison.Ordinal) && l.Contains("role " + RoleArn, StringComparison.Ordinal));
         Assert.DoesNotContain("role-secret", _log.Text);
 
         // Asked again in the same run (ConnectStorage, then Sync, then Export): one AssumeRole.
@@ -70,14 +70,14 @@ public sealed class AwsSessionTests : IDisposable
         using var session = Session(new SessionAWSCredentials("ASIANOTEBOOK", "s", "t"));
         await session.GetStorageCredentialsAsync(new StorageCredentialsOptions { Mode = StorageCredentialsMode.AssumeRole, RoleArn = RoleArn, Duration = TimeSpan.FromHours(6) }, CancellationToken.None);
         Assert.Equal(3600, Assert.Single(_aws.AssumeRoleCalls).DurationSeconds);
-        Assert.Contains(_log.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains("role chaining", StringComparison.Ordinal));
+        Assert.Contains(_log.Messages, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains("role chaining", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_refused_role_says_what_the_trust_policy_needs()
     {
         using var session = Session(new BasicAWSCredentials("AKIADEV", "dev-secret"));
-        var error = await Assert.ThrowsAsync<StorageException>(() => session.GetStorageCredentialsAsync(
+        var error = await Assert.ThrowsAsync<AwsException>(() => session.GetStorageCredentialsAsync(
             new StorageCredentialsOptions { Mode = StorageCredentialsMode.AssumeRole, RoleArn = "arn:aws:iam::123456789012:role/not-granted" }, CancellationToken.None));
         Assert.Contains("AccessDenied", error.Message);
         Assert.Contains("trust policy", error.Message);
@@ -96,7 +96,7 @@ public sealed class AwsSessionTests : IDisposable
     public async Task No_credentials_anywhere_is_a_clear_error()
     {
         using var session = new AwsSession(new AwsEndpoints { Region = "us-east-1", Sts = _aws.Endpoint }, _log, _ => throw new AmazonClientException("Failed to resolve AWS credentials."));
-        var error = await Assert.ThrowsAsync<StorageException>(() => session.EnsureIdentityAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsException>(() => session.EnsureIdentityAsync(CancellationToken.None));
         Assert.StartsWith("No AWS credentials found", error.Message, StringComparison.Ordinal);
         Assert.Contains("AWS_PROFILE", error.Message);
     }

@@ -1,5 +1,5 @@
 using Amazon.S3.Model;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 using S3.Tests.Support;
 
 namespace S3.Tests;
@@ -17,7 +17,7 @@ public sealed class BucketCorsTests(S3Server s3) : IClassFixture<S3Server>
         new() { Id = "partner", AllowedOrigins = ["https://*.partner.example.com"], AllowedMethods = ["GET", "HEAD"], AllowedHeaders = ["Authorization"], MaxAgeSeconds = 30 },
     ];
 
-    private async Task<(string Bucket, BucketCors Cors, CapturingLogger Log)> ArrangeAsync(bool foreignRules)
+    private async Task<(string Bucket, BucketCors Cors, ListLogger Log)> ArrangeAsync(bool foreignRules)
     {
         Skip.If(s3.SkipReason is not null, s3.SkipReason);
         var bucket = await s3.CreateBucketAsync();
@@ -27,7 +27,7 @@ public sealed class BucketCorsTests(S3Server s3) : IClassFixture<S3Server>
             await s3.Admin.PutCORSConfigurationAsync(new PutCORSConfigurationRequest { BucketName = bucket, Configuration = new CORSConfiguration { Rules = ForeignRules() } });
         }
 
-        var log = new CapturingLogger();
+        var log = new ListLogger();
         return (bucket, new BucketCors(s3.Admin, s3.Endpoints, log), log);
     }
 
@@ -103,15 +103,15 @@ public sealed class BucketCorsTests(S3Server s3) : IClassFixture<S3Server>
     {
         var (bucket, cors, log) = await ArrangeAsync(foreignRules: true);
         await cors.EnsureRuleAsync(bucket, LabelStudioCorsRule.Create("lp", ["https://team.partner.example.com"]), CancellationToken.None);
-        Assert.Contains(log.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains("'partner'", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains("'partner'", StringComparison.Ordinal));
     }
 
     [SkippableFact]
     public async Task A_missing_bucket_is_named_with_a_fix()
     {
         Skip.If(s3.SkipReason is not null, s3.SkipReason);
-        var cors = new BucketCors(s3.Admin, s3.Endpoints, new CapturingLogger());
-        var error = await Assert.ThrowsAsync<StorageException>(() => cors.EnsureRuleAsync("no-such-bucket-here", LabelStudioCorsRule.Create("lp", [LabelStudio]), CancellationToken.None));
+        var cors = new BucketCors(s3.Admin, s3.Endpoints, new ListLogger());
+        var error = await Assert.ThrowsAsync<AwsException>(() => cors.EnsureRuleAsync("no-such-bucket-here", LabelStudioCorsRule.Create("lp", [LabelStudio]), CancellationToken.None));
         Assert.Contains("Bucket 'no-such-bucket-here' does not exist", error.Message);
     }
 

@@ -1,5 +1,5 @@
 using Amazon.S3.Model;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 
 namespace S3.Tests;
 

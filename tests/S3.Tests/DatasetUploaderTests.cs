@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 using S3.Tests.Support;
 
 namespace S3.Tests;
@@ -21,12 +21,12 @@ public sealed class DatasetUploaderTests(S3Server s3) : IClassFixture<S3Server>,
         var bucket = await s3.CreateBucketAsync();
         var files = WriteFiles(("a.csv", "timestamp,v\n0,1\n"), ("b.csv", "timestamp,v\n0,2\n"), ("c.csv", "timestamp,v\n0,3\n"));
         var target = S3Location.ForDataset(bucket, "team/p", "ds", "v1");
-        var log = new CapturingLogger();
+        var log = new ListLogger();
         var uploader = new DatasetUploader(s3.Admin, s3.Endpoints, log);
 
         var first = await uploader.UploadAsync(files, target, CancellationToken.None);
         Assert.Equal((3, 0), (first.Uploaded, first.Skipped));
-        Assert.Contains(log.Lines, l => l.Contains("Uploaded 3/3", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, l => l.Contains("Uploaded 3/3", StringComparison.Ordinal));
         Assert.Equal("timestamp,v\n0,2\n", await s3.GetTextAsync(bucket, "team/p/ds/v1/b.csv"));
         var before = await s3.ListAsync(bucket);
 
@@ -54,7 +54,7 @@ public sealed class DatasetUploaderTests(S3Server s3) : IClassFixture<S3Server>,
         var outside = await s3.ListAsync(bucket);
         var files = WriteFiles(("a.csv", "timestamp,v\n0,1\n"));
 
-        var summary = await new DatasetUploader(s3.Admin, s3.Endpoints, new CapturingLogger()).UploadAsync(files, S3Location.ForDataset(bucket, "p", "ds", "v1"), CancellationToken.None);
+        var summary = await new DatasetUploader(s3.Admin, s3.Endpoints, new ListLogger()).UploadAsync(files, S3Location.ForDataset(bucket, "p", "ds", "v1"), CancellationToken.None);
         Assert.Equal(1, summary.Uploaded);
         Assert.Equal(["p/ds/v1/extra.csv"], summary.ForeignKeys);
         var after = await s3.ListAsync(bucket);
@@ -75,7 +75,7 @@ public sealed class DatasetUploaderTests(S3Server s3) : IClassFixture<S3Server>,
         var content = "timestamp,v\n0,1\n1,2\n";
         await s3.PutTextAsync(bucket, "p/ds/v1/a.csv", content); // no labelpipeline-sha256 metadata
         var files = WriteFiles(("a.csv", content));
-        var summary = await new DatasetUploader(s3.Admin, s3.Endpoints, new CapturingLogger()).UploadAsync(files, S3Location.ForDataset(bucket, "p", "ds", "v1"), CancellationToken.None);
+        var summary = await new DatasetUploader(s3.Admin, s3.Endpoints, new ListLogger()).UploadAsync(files, S3Location.ForDataset(bucket, "p", "ds", "v1"), CancellationToken.None);
         Assert.Equal((0, 1), (summary.Uploaded, summary.Skipped));
     }
 
@@ -90,14 +90,14 @@ public sealed class DatasetUploaderTests(S3Server s3) : IClassFixture<S3Server>,
         Directory.CreateDirectory(Path.GetDirectoryName(bigFile)!);
         await File.WriteAllBytesAsync(bigFile, big);
         var files = WriteFiles(Enumerable.Range(0, 8).Select(i => ($"s{i}.csv", $"timestamp,v\n0,{i}\n")).ToArray()).Append(bigFile).ToArray();
-        var log = new CapturingLogger();
+        var log = new ListLogger();
         var uploader = new DatasetUploader(s3.Admin, s3.Endpoints, log) { MultipartThreshold = 5 * 1024 * 1024, Parallelism = 4, ProgressInterval = TimeSpan.Zero };
 
         var summary = await uploader.UploadAsync(files, S3Location.ForDataset(bucket, "", "ds", "v1"), CancellationToken.None);
         Assert.Equal(9, summary.Uploaded);
         Assert.Equal(SHA256.HashData(big), SHA256.HashData(await s3.GetBytesAsync(bucket, "ds/v1/big.csv")));
         Assert.Equal("timestamp,v\n0,7\n", await s3.GetTextAsync(bucket, "ds/v1/s7.csv"));
-        Assert.Contains(log.Lines, l => l.Contains("Upload ", StringComparison.Ordinal) && l.Contains('%'));
+        Assert.Contains(log.Messages, l => l.Contains("Upload ", StringComparison.Ordinal) && l.Contains('%'));
 
         var again = await uploader.UploadAsync(files, S3Location.ForDataset(bucket, "", "ds", "v1"), CancellationToken.None);
         Assert.Equal((0, 9), (again.Uploaded, again.Skipped));
@@ -110,12 +110,12 @@ public sealed class DatasetUploaderTests(S3Server s3) : IClassFixture<S3Server>,
         var bucket = await s3.CreateBucketAsync();
         var nowhere = new AwsEndpoints { Region = "us-east-1", S3 = new Uri("http://127.0.0.1:9/") };
         using var unreachable = AwsClients.CreateS3(new Amazon.Runtime.BasicAWSCredentials("S3RVER", "S3RVER"), nowhere);
-        var error = await Assert.ThrowsAsync<StorageException>(() => new DatasetUploader(unreachable, nowhere, new CapturingLogger()).EnsureBucketAsync(bucket, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsException>(() => new DatasetUploader(unreachable, nowhere, new ListLogger()).EnsureBucketAsync(bucket, CancellationToken.None));
         Assert.Contains("Cannot reach S3 at http://127.0.0.1:9/", error.Message);
         Assert.Contains("--s3-endpoint", error.Message);
 
         using var stranger = s3.CreateClient(new Amazon.Runtime.BasicAWSCredentials("AKIAUNKNOWNKEY", "top-secret-value"));
-        var denied = await Assert.ThrowsAsync<StorageException>(() => new DatasetUploader(stranger, s3.Endpoints, new CapturingLogger()).ListAsync(new S3Location(bucket, "p"), CancellationToken.None));
+        var denied = await Assert.ThrowsAsync<AwsException>(() => new DatasetUploader(stranger, s3.Endpoints, new ListLogger()).ListAsync(new S3Location(bucket, "p"), CancellationToken.None));
         Assert.Contains("Access denied", denied.Message);
         Assert.Contains("s3:ListBucket", denied.Message);
         Assert.DoesNotContain("top-secret-value", denied.Message);

@@ -1,5 +1,5 @@
 using Amazon.Runtime;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 using S3.Tests.Support;
 
 namespace S3.Tests;
@@ -8,7 +8,7 @@ namespace S3.Tests;
 public sealed class LabelStudioAddressTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
-    private readonly CapturingLogger _log = new();
+    private readonly ListLogger _log = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -47,7 +47,7 @@ public sealed class LabelStudioAddressTests : IDisposable
     {
         var address = await new LabelStudioAddressResolver(_log).ResolveAsync(Request(origin: "*"), NoSpace, CancellationToken.None);
         Assert.Equal(["*"], address.CorsOrigins);
-        Assert.Contains(_log.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains("any web site", StringComparison.Ordinal));
+        Assert.Contains(_log.Messages, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains("any web site", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class LabelStudioAddressTests : IDisposable
     {
         using var aws = new FakeAws();
         using var api = new SageMakerApi(new BasicAWSCredentials("AKIA", "secret"), new AwsEndpoints { Region = "us-east-1", SageMaker = aws.Endpoint });
-        var error = await Assert.ThrowsAsync<StorageException>(() => api.DescribeSpaceUrlAsync("d-1", "nope", CancellationToken.None));
+        var error = await Assert.ThrowsAsync<AwsException>(() => api.DescribeSpaceUrlAsync("d-1", "nope", CancellationToken.None));
         Assert.Contains("ResourceNotFound", error.Message);
         Assert.Contains("--label-studio-origin", error.Message);
     }
@@ -99,7 +99,7 @@ public sealed class LabelStudioAddressTests : IDisposable
         Assert.Equal("eu-west-1", AwsRegion.Resolve(null, path, customEndpoint: false, _ => null));
         Assert.Equal("ap-south-1", AwsRegion.Resolve(null, path, customEndpoint: false, n => n == "AWS_REGION" ? "ap-south-1" : null));
         Assert.Equal("sa-east-1", AwsRegion.Resolve("sa-east-1", path, customEndpoint: false, n => n == "AWS_REGION" ? "ap-south-1" : null));
-        var error = Assert.Throws<StorageException>(() => AwsRegion.Resolve(null, Path.Combine(_temp.Path, "absent.json"), customEndpoint: false, n => n == "AWS_PROFILE" ? "no-such-profile-for-tests" : null));
+        var error = Assert.Throws<AwsException>(() => AwsRegion.Resolve(null, Path.Combine(_temp.Path, "absent.json"), customEndpoint: false, n => n == "AWS_PROFILE" ? "no-such-profile-for-tests" : null));
         Assert.Contains("--region", error.Message);
     }
 }

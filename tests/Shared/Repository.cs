@@ -14,6 +14,18 @@ public static class Repository
     /// <summary>The sample dataset the pipeline tests upload: synthetic/v1's CSV files, in ordinal order.</summary>
     public static string[] SyntheticFiles => Directory.GetFiles(Path.Combine(Datasets, "synthetic", "v1"), "*.csv").Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>The public datasets in the shared folder (NAB, SKAB): read from there, never copied into the repository.</summary>
+    public static string SharedDatasets => Path.Combine(Shared, "datasets");
+
+    /// <summary>The labeling-config template the pipeline generates configs from.</summary>
+    public static string Template => Path.Combine(Root, "templates", "timeseries-labeling.xml");
+
+    /// <summary>The bad-input corpus.</summary>
+    public static string Corpus => Path.Combine(Root, "tests", "corpus");
+
+    /// <summary>The node tool: lsf-check.js, serve.js, the editor page, and the fetched LSF bundle in lsf/.</summary>
+    public static string EditorTool => Path.Combine(Root, "tests", "editor");
+
     /// <summary>The Label Studio OpenAPI subset the emulator holds every exchange to.</summary>
     public static string OpenApiSpec => Path.Combine(Shared, "label-studio", "openapi-pipeline-subset.yaml");
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using LabelPipeline.LabelStudio;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 
@@ -552,50 +552,19 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
             : "\nLast lines of its log:\n  " + string.Join("\n  ", lines.Select(line => Redact(line, credentials)));
     }
 
-    /// <summary>Null when /health answers 200; else what went wrong. Refused or reset connections are normal while starting.</summary>
-    private async Task<string?> ProbeHealthAsync(LabelStudioDeploymentOptions options, CancellationToken ct)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ProbeRequestTimeout);
-        try
-        {
-            using var response = await http.GetAsync(new Uri(options.BaseUrl, "/health"), HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            return response.StatusCode == HttpStatusCode.OK ? null : $"HTTP {(int)response.StatusCode}";
-        }
-        catch (HttpRequestException e)
-        {
-            return e.HttpRequestError switch
-            {
-                HttpRequestError.ConnectionError => "connection refused: nothing listens yet",
-                HttpRequestError.ResponseEnded => "connection closed before an answer: still starting",
-                _ => e.InnerException?.Message ?? e.Message,
-            };
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return $"no answer within {ProbeRequestTimeout.TotalSeconds:0} s";
-        }
-        catch (IOException e)
-        {
-            return e.Message;
-        }
-    }
+    private Task<string?> ProbeHealthAsync(LabelStudioDeploymentOptions options, CancellationToken ct) =>
+        LabelStudioClient.ProbeHealthAsync(http, options.BaseUrl, ProbeRequestTimeout, ct);
 
     /// <summary>Proves the token works; returns the user's e-mail. A 401 explains Label Studio's first-boot-only token.</summary>
     private async Task<string> VerifyTokenAsync(
         LabelStudioDeploymentOptions options, LabelStudioCredentials credentials, CredentialSource source, CancellationToken ct)
     {
         var url = new Uri(options.BaseUrl, "/api/current-user/whoami");
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Token", credentials.Token);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(WhoAmITimeout);
-        HttpResponseMessage response;
+        HttpStatusCode status;
         string body;
         try
         {
-            response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-            body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            (status, body) = await LabelStudioClient.ProbeTokenAsync(http, options.BaseUrl, credentials.Token, WhoAmITimeout, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
@@ -603,32 +572,29 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
                 $"Label Studio answered {options.BaseUrl}health but not {url}: {e.Message} See `docker logs {options.ContainerName}`.", e);
         }
 
-        using (response)
+        var detail = Redact(ReadDetail(body), credentials);
+        if (status == HttpStatusCode.Unauthorized)
         {
-            var detail = Redact(ReadDetail(body), credentials);
-            if (response.StatusCode == HttpStatusCode.Unauthorized)
-            {
-                throw TokenRejected(options, credentials, source, detail);
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new DeploymentException(
-                    $"Label Studio at {url} answered HTTP {(int)response.StatusCode} to the token check: {detail}. See `docker logs {options.ContainerName}`.");
-            }
-
-            string? email = null;
-            try
-            {
-                email = (string?)JObject.Parse(body)["email"];
-            }
-            catch (Newtonsoft.Json.JsonException)
-            {
-                // The user's e-mail is only for the log; an odd body does not make the token wrong.
-            }
-
-            return email is { Length: > 0 } ? email : credentials.Username;
+            throw TokenRejected(options, credentials, source, detail);
         }
+
+        if ((int)status is < 200 or > 299)
+        {
+            throw new DeploymentException(
+                $"Label Studio at {url} answered HTTP {(int)status} to the token check: {detail}. See `docker logs {options.ContainerName}`.");
+        }
+
+        string? email = null;
+        try
+        {
+            email = (string?)JObject.Parse(body)["email"];
+        }
+        catch (Newtonsoft.Json.JsonException)
+        {
+            // The user's e-mail is only for the log; an odd body does not make the token wrong.
+        }
+
+        return email is { Length: > 0 } ? email : credentials.Username;
     }
 
     private DeploymentException TokenRejected(LabelStudioDeploymentOptions options, LabelStudioCredentials credentials, CredentialSource source, string detail)

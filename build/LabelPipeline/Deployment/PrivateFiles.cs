@@ -1,4 +1,5 @@
 using System.Text;
+using LabelPipeline.IO;
 
 namespace LabelPipeline.Deployment;
 
@@ -46,16 +47,7 @@ internal static class PrivateFiles
     /// <summary>Replaces a file atomically with a new 0600 one (written beside it, then renamed over it).</summary>
     public static async Task ReplaceAsync(string path, string content, CancellationToken ct)
     {
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            await WriteNewAsync(temporary, content, ct).ConfigureAwait(false);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            TryDelete(temporary);
-        }
+        await AtomicFile.ReplaceAsync(path, temporary => WriteNewAsync(temporary, content, ct)).ConfigureAwait(false);
     }
 
     /// <summary>Whether a file can be read by anyone but its owner (group or other bits set).</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LabelPipeline.Datasets;
+using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Export;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using LabelPipeline.Datasets;
 using LabelPipeline.LabelConfig;
+using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Export;
 

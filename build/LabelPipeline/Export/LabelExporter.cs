@@ -12,12 +12,12 @@ public sealed class LabelExporter(LabelStudioClient client, ILogger logger)
     /// <summary>The title of the snapshots this pipeline creates.</summary>
     public const string SnapshotTitle = "LabelPipeline";
 
-    public async Task<SnapshotSummary> ExportAsync(int projectId, SnapshotOptions options, string snapshotDirectory, TimeSpan timeout, CancellationToken ct)
+    public async Task<SnapshotSummary> ExportAsync(int projectId, SnapshotRules rules, string snapshotDirectory, TimeSpan timeout, CancellationToken ct)
     {
         // The config is read from the project, not regenerated: it may have been changed in the UI.
         var project = await client.GetProjectAsync(projectId, ct).ConfigureAwait(false);
         var version = await client.GetVersionAsync(ct).ConfigureAwait(false);
-        var unknown = options.AnomalyLabels.Where(l => !LabelConfig.LabelConfigValidator.Read(project.LabelConfig).Labels.Contains(l)).ToArray();
+        var unknown = rules.AnomalyLabels.Where(l => !LabelConfig.LabelConfigValidator.Read(project.LabelConfig).Labels.Contains(l)).ToArray();
         if (unknown.Length > 0)
         {
             throw new ExportException($"--anomaly-labels names {string.Join(", ", unknown)}, which project {projectId} does not define.");
@@ -30,11 +30,7 @@ public sealed class LabelExporter(LabelStudioClient client, ILogger logger)
             var (exportId, method) = await DownloadAsync(projectId, download, timeout, ct).ConfigureAwait(false);
             var summary = SnapshotBuilder.Build(
                 download,
-                options with
-                {
-                    LabelConfig = project.LabelConfig,
-                    Source = new SnapshotSource("label-studio", version.Release, projectId, exportId, method),
-                },
+                new SnapshotOptions(rules, project.LabelConfig, new SnapshotSource("label-studio", version.Release, projectId, exportId, method)),
                 snapshotDirectory,
                 ct);
             if (summary.Annotations == 0)

@@ -1,4 +1,5 @@
 using System.Text;
+using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Export;
 

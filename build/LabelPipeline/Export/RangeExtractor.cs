@@ -1,6 +1,7 @@
 using System.Globalization;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.LabelStudio;
+using LabelPipeline.TimeSeries;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Export;
@@ -15,7 +16,7 @@ public static class RangeExtractor
 {
     public static IEnumerable<LabeledRange> Extract(LabelStudioTask task, LabelConfigInfo config, AnnotationSelection selection = AnnotationSelection.All)
     {
-        var seriesFile = SeriesFileName(task.Data[config.DataKey]?.ToString() ?? task.StorageFilename ?? $"task-{task.Id}");
+        var seriesFile = SeriesNames.FromUrl(task.Data[config.DataKey]?.ToString() ?? task.StorageFilename ?? $"task-{task.Id}");
         foreach (var annotation in selection.Select(task.Annotations))
         {
             var results = annotation.Result.OfType<JObject>().ToArray();
@@ -127,13 +128,6 @@ public static class RangeExtractor
     // What Newtonsoft's default string escaping changes: control characters, quote, backslash, U+0085, U+2028, U+2029.
     private static readonly System.Buffers.SearchValues<char> JsonEscaped = System.Buffers.SearchValues.Create(
         string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)) + "\"\\\u0085\u2028\u2029");
-
-    /// <summary>The file name at the end of a storage URL: <c>/data/local-files/?d=ds/v1/a.csv</c>, <c>s3://b/p/a.csv</c>.</summary>
-    public static string SeriesFileName(string url)
-    {
-        var path = url.Contains("?d=", StringComparison.Ordinal) ? Uri.UnescapeDataString(url[(url.IndexOf("?d=", StringComparison.Ordinal) + 3)..]) : url;
-        return path.Split('?')[0].TrimEnd('/').Split('/')[^1];
-    }
 
     private static string? Annotator(JToken? completedBy) => completedBy switch
     {

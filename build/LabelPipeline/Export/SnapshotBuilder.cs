@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using CsvHelper;
+using LabelPipeline.IO;
 using LabelPipeline.LabelConfig;
+using LabelPipeline.TimeSeries;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -169,12 +170,6 @@ public static class SnapshotBuilder
     public static string StagingDirectory(string snapshotDirectory) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!, $".{Path.GetFileName(snapshotDirectory)}.{Guid.NewGuid():N}.tmp");
 
-    public static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
     private static int Compare(LabeledRange a, LabeledRange b)
     {
         var c = string.CompareOrdinal(a.SeriesFile, b.SeriesFile);
@@ -260,9 +255,9 @@ public static class SnapshotBuilder
             .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
             .Where(f => f != SnapshotLayout.Manifest)
             .Order(StringComparer.Ordinal)
-            .Select(f => new JObject { ["path"] = f, ["bytes"] = new FileInfo(Path.Combine(directory, f)).Length, ["sha256"] = Sha256(Path.Combine(directory, f)) });
+            .Select(f => new JObject { ["path"] = f, ["bytes"] = new FileInfo(Path.Combine(directory, f)).Length, ["sha256"] = Hashes.Sha256File(Path.Combine(directory, f)) });
         var sources = options.Dataset.Files
-            .Select(f => new JObject { ["file"] = Path.GetFileName(f), ["bytes"] = new FileInfo(f).Length, ["sha256"] = Sha256(f) });
+            .Select(f => new JObject { ["file"] = Path.GetFileName(f), ["bytes"] = new FileInfo(f).Length, ["sha256"] = Hashes.Sha256File(f) });
         var manifest = new JObject
         {
             ["format"] = "labelpipeline-snapshot/1",
@@ -276,7 +271,7 @@ public static class SnapshotBuilder
                 ["export_id"] = options.Source.ExportId,
                 ["export_method"] = options.Source.ExportMethod,
             },
-            ["label_config_sha256"] = Convert.ToHexStringLower(SHA256.HashData(Utf8.GetBytes(options.LabelConfig))),
+            ["label_config_sha256"] = Hashes.Sha256(options.LabelConfig),
             ["series"] = new JArray(), // streamed below, like files
             ["rules"] = new JObject
             {
@@ -308,7 +303,7 @@ public static class SnapshotBuilder
             // The exact task files the labels were drawn on, and the source each came from.
             manifest["prepared"] = new JObject
             {
-                ["manifest_sha256"] = Convert.ToHexStringLower(SHA256.HashData(Utf8.GetBytes(prepared.ToJson()))),
+                ["manifest_sha256"] = Hashes.Sha256(prepared.ToJson()),
                 ["fingerprint"] = prepared.Fingerprint,
                 ["time_format"] = prepared.Schema.TimeFormat,
                 ["time_zone"] = prepared.Schema.TimeZone,

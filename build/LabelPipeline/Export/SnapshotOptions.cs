@@ -1,13 +1,17 @@
+using System.Diagnostics.CodeAnalysis;
 using LabelPipeline.Datasets;
 
 namespace LabelPipeline.Export;
 
-/// <summary>Everything a snapshot is built from besides the export itself.</summary>
-public sealed record SnapshotOptions
+/// <summary>
+/// What the run decides about a snapshot before any export is read: the dataset and its schema, Prepare's manifest and
+/// the rules (anomaly labels, annotation selection, instant width, the prediction version). Export, ConvertExport and
+/// Verify add the export's own inputs (<see cref="SnapshotOptions"/>) when they have them.
+/// </summary>
+public record SnapshotRules
 {
     public required Dataset Dataset { get; init; }
     public required SeriesSchema Schema { get; init; }
-    public required string LabelConfig { get; init; }
     public required IReadOnlySet<string> AnomalyLabels { get; init; }
     public AnnotationSelection Annotations { get; init; } = AnnotationSelection.All;
 
@@ -19,6 +23,24 @@ public sealed record SnapshotOptions
 
     /// <summary>Prepare's manifest when the tasks are prepared files: regions are mapped back to the source series (<see cref="WindowMapping"/>).</summary>
     public Prepare.PreparedManifest? Prepared { get; init; }
+}
+
+/// <summary>Everything a snapshot is built from besides the export file: the rules, and the labeling config and provenance of that export.</summary>
+public sealed record SnapshotOptions : SnapshotRules
+{
+    public SnapshotOptions()
+    {
+    }
+
+    [SetsRequiredMembers]
+    public SnapshotOptions(SnapshotRules rules, string labelConfig, SnapshotSource source)
+        : base(rules)
+    {
+        LabelConfig = labelConfig;
+        Source = source;
+    }
+
+    public required string LabelConfig { get; init; }
 
     /// <summary>Where the annotations came from, recorded in the manifest (not part of the reproducible content).</summary>
     public required SnapshotSource Source { get; init; }

@@ -1,3 +1,4 @@
+using LabelPipeline.IO;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Export;
@@ -8,7 +9,7 @@ namespace LabelPipeline.Export;
 /// </summary>
 public static class SnapshotVerifier
 {
-    public static IReadOnlyList<string> Verify(string snapshotDirectory, SnapshotOptions options, CancellationToken ct)
+    public static IReadOnlyList<string> Verify(string snapshotDirectory, SnapshotRules current, CancellationToken ct)
     {
         var manifestPath = Path.Combine(snapshotDirectory, SnapshotLayout.Manifest);
         if (!File.Exists(manifestPath))
@@ -19,14 +20,14 @@ public static class SnapshotVerifier
         var manifest = JObject.Parse(File.ReadAllText(manifestPath));
         var differences = new List<string>();
         var recordedSeries = ((JArray?)manifest["series"] ?? []).ToDictionary(s => (string)s["file"]!, s => (string)s["sha256"]!);
-        foreach (var file in options.Dataset.Files)
+        foreach (var file in current.Dataset.Files)
         {
             var name = Path.GetFileName(file);
             if (!recordedSeries.Remove(name, out var sha))
             {
                 differences.Add($"series {name}: new since the snapshot");
             }
-            else if (sha != SnapshotBuilder.Sha256(file))
+            else if (sha != Hashes.Sha256File(file))
             {
                 differences.Add($"series {name}: content changed since the snapshot");
             }
@@ -41,14 +42,15 @@ public static class SnapshotVerifier
         {
             SnapshotBuilder.BuildInto(
                 Path.Combine(snapshotDirectory, SnapshotLayout.Export),
-                options with
+                new SnapshotOptions(
+                    current,
+                    File.ReadAllText(Path.Combine(snapshotDirectory, SnapshotLayout.LabelConfig)),
+                    new SnapshotSource((string)source["kind"]!, (string?)source["label_studio_version"], (int?)source["project_id"], (int?)source["export_id"], (string?)source["export_method"]))
                 {
-                    LabelConfig = File.ReadAllText(Path.Combine(snapshotDirectory, SnapshotLayout.LabelConfig)),
                     Annotations = AnnotationSelections.Parse((string)rules["annotations"]!),
                     AnomalyLabels = rules["anomaly_labels"]!.Select(l => (string)l!).ToHashSet(StringComparer.Ordinal),
                     InstantWidth = rules["instant_width_seconds"]?.Type == JTokenType.Null ? null : TimeSpan.FromSeconds((double)rules["instant_width_seconds"]!),
                     PredictionModelVersion = (string?)manifest["prediction_review"]?["model_version"],
-                    Source = new SnapshotSource((string)source["kind"]!, (string?)source["label_studio_version"], (int?)source["project_id"], (int?)source["export_id"], (string?)source["export_method"]),
                 },
                 rebuilt,
                 ct);
@@ -60,11 +62,11 @@ public static class SnapshotVerifier
                 {
                     differences.Add($"{path}: no longer produced");
                 }
-                else if (SnapshotBuilder.Sha256(actual) != sha)
+                else if (Hashes.Sha256File(actual) != sha)
                 {
                     differences.Add($"{path}: rebuilt content differs from the manifest");
                 }
-                else if (!File.Exists(Path.Combine(snapshotDirectory, path)) || SnapshotBuilder.Sha256(Path.Combine(snapshotDirectory, path)) != sha)
+                else if (!File.Exists(Path.Combine(snapshotDirectory, path)) || Hashes.Sha256File(Path.Combine(snapshotDirectory, path)) != sha)
                 {
                     differences.Add($"{path}: the file in the snapshot was changed or removed");
                 }

@@ -1,3 +1,5 @@
+using LabelPipeline.TimeSeries;
+
 namespace LabelPipeline.Export;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using LabelPipeline.Datasets;
 using LabelPipeline.Prepare;
+using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Export;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using LabelPipeline.Datasets;
-using LabelPipeline.Export;
 using LabelPipeline.LabelStudio;
+using LabelPipeline.TimeSeries;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 
@@ -27,7 +27,7 @@ public sealed class PredictionImporter(LabelStudioClient client, ILogger logger)
         var tasks = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var task in client.ListTasksAsync(projectId, withAnnotations: false, ct).ConfigureAwait(false))
         {
-            var series = RangeExtractor.SeriesFileName(task.Data[dataKey]?.ToString() ?? task.StorageFilename ?? string.Empty);
+            var series = SeriesNames.FromUrl(task.Data[dataKey]?.ToString() ?? task.StorageFilename ?? string.Empty);
             tasks.TryAdd(series, task.Id);
         }
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using LabelPipeline.Datasets;
-using LabelPipeline.Export;
 using LabelPipeline.LabelConfig;
+using LabelPipeline.TimeSeries;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Predictions;

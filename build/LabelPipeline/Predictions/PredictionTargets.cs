@@ -1,7 +1,7 @@
 using System.Globalization;
 using LabelPipeline.Datasets;
-using LabelPipeline.Export;
 using LabelPipeline.Prepare;
+using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Predictions;
 

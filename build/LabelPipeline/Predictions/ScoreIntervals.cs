@@ -1,4 +1,4 @@
-using LabelPipeline.Export;
+using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Predictions;
 

@@ -1,26 +1,27 @@
-using System.Security.Cryptography;
 using System.Text;
 using LabelPipeline.Datasets;
+using LabelPipeline.IO;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Prepare;
 
 /// <summary>What Prepare produced: the source dataset and the task files Label Studio imports, with their schemas.</summary>
-/// <param name="Prepared">The task files (one folder per dataset version), sorted by name.</param>
-/// <param name="PreparedSchema">What the labeling config is generated from: ',' separator, safe names, UTC time format.</param>
+/// <param name="Source">The source dataset (never changed).</param>
+/// <param name="TaskFiles">The task files Label Studio imports (one folder per dataset version), sorted by name.</param>
+/// <param name="TaskSchema">The task files' schema, what the labeling config is generated from: ',' separator, safe names, UTC time format.</param>
 /// <param name="Unchanged">Source files whose task files were already there, unchanged.</param>
 /// <param name="Removed">Task files of an earlier run that no source produces any more, deleted.</param>
-public sealed record PrepareResult(
+public sealed record PreparedDataset(
     Dataset Source,
     SeriesSchema SourceSchema,
-    Dataset Prepared,
-    SeriesSchema PreparedSchema,
+    Dataset TaskFiles,
+    SeriesSchema TaskSchema,
     PreparedManifest Manifest,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<string> Unchanged,
     IReadOnlyList<string> Removed)
 {
-    public string ReportPath => Path.Combine(Prepared.Directory, DatasetPreparer.ReportFileName);
+    public string ReportPath => Path.Combine(TaskFiles.Directory, DatasetPreparer.ReportFileName);
 }
 
 /// <summary>
@@ -35,7 +36,7 @@ public static class DatasetPreparer
     private static readonly UTF8Encoding Utf8 = new(false);
 
     /// <param name="progress">Told how far each source is read; null: silent.</param>
-    public static PrepareResult Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null, PrepareProgress? progress = null)
+    public static PreparedDataset Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null, PrepareProgress? progress = null)
     {
         limits ??= InputLimits.Default;
         var (schema, warnings) = DatasetInspector.DetectSchema(source, options.TimeColumn, options.TimeFormat, limits);
@@ -80,12 +81,12 @@ public static class DatasetPreparer
 
         var settings = new PreparedSettings(
             options.MaxPointsPerTask, rowsPerTask, options.WindowOverlap, PrepareOptions.ToArgument(options.OnUnsorted), PrepareOptions.ToArgument(options.OnDuplicate), options.Overview);
-        var fingerprint = Sha256Hex(Utf8.GetBytes(new JObject
+        var fingerprint = Hashes.Sha256(new JObject
         {
             ["format"] = PreparedManifest.CurrentFormat,
             ["schema"] = JObject.FromObject(manifestSchema),
             ["settings"] = JObject.FromObject(settings),
-        }.ToString(Newtonsoft.Json.Formatting.None)));
+        }.ToString(Newtonsoft.Json.Formatting.None));
 
         Directory.CreateDirectory(preparedDirectory);
         var manifestPath = Path.Combine(preparedDirectory, PreparedManifest.FileName);
@@ -104,7 +105,7 @@ public static class DatasetPreparer
             {
                 ct.ThrowIfCancellationRequested();
                 var name = Path.GetFileName(file);
-                var sha = Sha256File(file);
+                var sha = Hashes.Sha256File(file);
                 var earlier = previous?.Fingerprint == fingerprint ? previous.Sources.FirstOrDefault(s => s.File == name && s.Sha256 == sha) : null;
                 PreparedSource entry;
                 if (earlier is not null && earlier.AllTasks.All(t => IsFile(Path.Combine(preparedDirectory, t.File), t.Bytes, t.Sha256)))
@@ -164,7 +165,7 @@ public static class DatasetPreparer
         WriteIfChanged(Path.Combine(preparedDirectory, ReportFileName), Report(manifest));
         var files = names.Keys.Order(StringComparer.Ordinal).Select(n => Path.Combine(preparedDirectory, n)).ToArray();
         var prepared = new Dataset(source.Name, source.Version, Path.GetFullPath(preparedDirectory), files);
-        return new PrepareResult(source, schema, prepared, preparedSchema, manifest, warnings, unchanged, removed);
+        return new PreparedDataset(source, schema, prepared, preparedSchema, manifest, warnings, unchanged, removed);
     }
 
     /// <summary>The prepare report: every fix per source and in total, deterministic (no clock), beside the manifest.</summary>
@@ -249,7 +250,7 @@ public static class DatasetPreparer
         {
             var final = window == overview ? $"{stem}.overview.csv"
                 : windows.Count == 1 ? name : $"{stem}.w{window.Window.ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture)}.csv";
-            var hash = Sha256File(window.TempPath);
+            var hash = Hashes.Sha256File(window.TempPath);
             var bytes = new FileInfo(window.TempPath).Length;
             var destination = Path.Combine(preparedDirectory, final);
             if (!IsFile(destination, bytes, hash))
@@ -272,7 +273,7 @@ public static class DatasetPreparer
     }
 
     private static bool IsFile(string path, long bytes, string sha256) =>
-        File.Exists(path) && new FileInfo(path).Length == bytes && Sha256File(path) == sha256;
+        File.Exists(path) && new FileInfo(path).Length == bytes && Hashes.Sha256File(path) == sha256;
 
     private static void WriteIfChanged(string path, string content)
     {
@@ -281,9 +282,7 @@ public static class DatasetPreparer
             return;
         }
 
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, content, Utf8);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, content);
     }
 
     private static int IndexOf(IReadOnlyList<string> list, string value)
@@ -299,11 +298,4 @@ public static class DatasetPreparer
         return -1;
     }
 
-    public static string Sha256File(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    private static string Sha256Hex(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 }

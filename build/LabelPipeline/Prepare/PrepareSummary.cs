@@ -5,14 +5,14 @@ namespace LabelPipeline.Prepare;
 /// <summary>The printed side of the prepare report: one line per kind of fix, only those that happened.</summary>
 public static class PrepareSummary
 {
-    public static IReadOnlyList<string> Lines(PrepareResult result)
+    public static IReadOnlyList<string> Lines(PreparedDataset result)
     {
         var m = result.Manifest;
         var tasks = m.Sources.Sum(s => s.AllTasks.Count());
         var lines = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture,
-                $"Prepare: {m.Sources.Count} source files -> {tasks} task files in {result.Prepared.Directory} ({result.Unchanged.Count} sources unchanged since the last run; up to {m.Settings.RowsPerTask:N0} rows per task, overlap {m.Settings.WindowOverlap})"),
+                $"Prepare: {m.Sources.Count} source files -> {tasks} task files in {result.TaskFiles.Directory} ({result.Unchanged.Count} sources unchanged since the last run; up to {m.Settings.RowsPerTask:N0} rows per task, overlap {m.Settings.WindowOverlap})"),
         };
         if (m.Schema.SourceTimeFormat is { } from && from != m.Schema.TimeFormat)
         {

@@ -22,7 +22,7 @@ public sealed class DeploymentScope : IAsyncDisposable
 
         CakeLog = new CapturingCakeLog();
         Runner = new ObservingCommandRunner(CakeProcessRunners.Create(CakeLog));
-        Logger = new CapturingLogger(output);
+        Logger = new ListLogger(output);
         Docker = new DockerCli(Runner, Logger);
         Http = new HttpClient();
         Deployment = new LabelStudioDeployment(Docker, Http, Logger);
@@ -47,7 +47,7 @@ public sealed class DeploymentScope : IAsyncDisposable
 
     public ObservingCommandRunner Runner { get; }
 
-    public CapturingLogger Logger { get; }
+    public ListLogger Logger { get; }
 
     public DockerCli Docker { get; }
 

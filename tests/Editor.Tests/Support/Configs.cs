@@ -17,7 +17,7 @@ public static class Configs
     /// <summary>The pipeline's default <c>--labels</c>.</summary>
     public static readonly IReadOnlyList<string> DefaultLabels = ["Anomaly"];
 
-    private static readonly Lazy<string> Template = new(() => File.ReadAllText(RepositoryPaths.Template));
+    private static readonly Lazy<string> Template = new(() => File.ReadAllText(Repository.Template));
 
     /// <summary>Inspects the files as one dataset (they must share a header) and generates its config.</summary>
     public static GeneratedConfig Generate(IReadOnlyList<string> files, IReadOnlyList<string>? labels = null, string? timeColumn = null, string? timeFormat = null)
@@ -35,13 +35,13 @@ public static class Configs
     /// Runs the files through Prepare as the pipeline does (into <paramref name="preparedDirectory"/>) and generates the
     /// config from the prepared schema, as CreateProject does: the editor then sees the task files Label Studio imports.
     /// </summary>
-    public static (GeneratedConfig Config, PrepareResult Prepared) Prepare(
+    public static (GeneratedConfig Config, PreparedDataset Prepared) Prepare(
         IReadOnlyList<string> files, string preparedDirectory, PrepareOptions? options = null, IReadOnlyList<string>? labels = null)
     {
         var dataset = new Dataset("editor-check", "v1", Path.GetDirectoryName(files[0])!, files);
         var prepared = DatasetPreparer.Run(dataset, options ?? new PrepareOptions(), preparedDirectory, CancellationToken.None);
         labels ??= DefaultLabels;
-        return (new GeneratedConfig(prepared.PreparedSchema, LabelConfigGenerator.Generate(Template.Value, prepared.PreparedSchema, labels), labels), prepared);
+        return (new GeneratedConfig(prepared.TaskSchema, LabelConfigGenerator.Generate(Template.Value, prepared.TaskSchema, labels), labels), prepared);
     }
 
     /// <summary>A copy of a config with one change made to its XML (for the broken-config cases; no validation).</summary>

@@ -77,10 +77,10 @@ public sealed class CaseWorkspace(string directory)
         return path;
     }
 
-    private readonly Dictionary<string, (GeneratedConfig, PrepareResult)> _prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (GeneratedConfig, PreparedDataset)> _prepared = new(StringComparer.Ordinal);
 
     /// <summary>A dataset prepared once (several cases render its task files).</summary>
-    public (GeneratedConfig Config, PrepareResult Prepared) PreparedOf(string key, Func<(GeneratedConfig, PrepareResult)> prepare)
+    public (GeneratedConfig Config, PreparedDataset Prepared) PreparedOf(string key, Func<(GeneratedConfig, PreparedDataset)> prepare)
     {
         if (!_prepared.TryGetValue(key, out var result))
         {
@@ -132,12 +132,12 @@ public static class EditorCases
 
     private static IEnumerable<CaseDefinition> SampleDatasets()
     {
-        foreach (var versionDirectory in System.IO.Directory.EnumerateDirectories(RepositoryPaths.Datasets)
+        foreach (var versionDirectory in System.IO.Directory.EnumerateDirectories(Repository.Datasets)
                      .SelectMany(d => System.IO.Directory.EnumerateDirectories(d))
                      .Where(d => System.IO.Directory.EnumerateFiles(d, "*.csv").Any())
                      .Order(StringComparer.Ordinal))
         {
-            var relative = Path.GetRelativePath(RepositoryPaths.Datasets, versionDirectory).Replace('\\', '/');
+            var relative = Path.GetRelativePath(Repository.Datasets, versionDirectory).Replace('\\', '/');
             var files = System.IO.Directory.GetFiles(versionDirectory, "*.csv").Order(StringComparer.Ordinal).ToArray();
             foreach (var file in files)
             {
@@ -165,27 +165,27 @@ public static class EditorCases
     {
         // NAB through Prepare, as the pipeline runs it: comma, %Y-%m-%d %H:%M:%S, LF; nyc_taxi has no final newline, ec2
         // repeats 03:00:00 twelve times (DST), machine_temperature repeats an hour.
-        var nabFiles = NabNames.Select(n => Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", n + ".csv")).ToArray();
+        var nabFiles = NabNames.Select(n => Path.Combine(Repository.SharedDatasets, "NAB", "realKnownCause", n + ".csv")).ToArray();
         foreach (var name in NabNames)
         {
             yield return new CaseDefinition($"shared/NAB/realKnownCause/{name}.csv, through Prepare", CaseKind.Render, w =>
             {
                 var (config, prepared) = w.PreparedOf("NAB", () => Configs.Prepare(nabFiles, Path.Combine(w.Directory, "prepared", "nab"), NabOptions));
-                return Render($"shared/NAB/realKnownCause/{name}.csv, through Prepare", prepared.Prepared.Files.Single(f => Path.GetFileName(f) == name + ".csv"), config);
+                return Render($"shared/NAB/realKnownCause/{name}.csv, through Prepare", prepared.TaskFiles.Files.Single(f => Path.GetFileName(f) == name + ".csv"), config);
             });
         }
 
         // SKAB through Prepare: semicolon, CRLF (valve1/*, other/13) and LF (other/1), a header with a space ("Volume Flow RateRMS").
         foreach (var (folder, names) in new[] { ("valve1", new[] { "0", "1" }), ("other", new[] { "1", "13" }) })
         {
-            var files = names.Select(n => Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", folder, n + ".csv")).ToArray();
+            var files = names.Select(n => Path.Combine(Repository.SharedDatasets, "SKAB", folder, n + ".csv")).ToArray();
             foreach (var file in files)
             {
                 var name = $"shared/SKAB/{folder}/{Path.GetFileName(file)}, through Prepare";
                 yield return new CaseDefinition(name, CaseKind.Render, w =>
                 {
                     var (config, prepared) = w.PreparedOf($"SKAB/{folder}", () => Configs.Prepare(files, Path.Combine(w.Directory, "prepared", "skab-" + folder)));
-                    return Render(name, prepared.Prepared.Files.Single(f => Path.GetFileName(f) == Path.GetFileName(file)), config);
+                    return Render(name, prepared.TaskFiles.Files.Single(f => Path.GetFileName(f) == Path.GetFileName(file)), config);
                 });
             }
         }
@@ -193,7 +193,7 @@ public static class EditorCases
         // SKAB as the source files are (no Prepare): the editor reads ';' and CRLF itself.
         foreach (var (folder, names) in new[] { ("valve1", new[] { "0", "1" }), ("other", new[] { "1", "13" }) })
         {
-            var files = names.Select(n => Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", folder, n + ".csv")).ToArray();
+            var files = names.Select(n => Path.Combine(Repository.SharedDatasets, "SKAB", folder, n + ".csv")).ToArray();
             foreach (var file in files)
             {
                 var name = $"shared/SKAB/{folder}/{Path.GetFileName(file)}";
@@ -213,8 +213,8 @@ public static class EditorCases
                     rows,
                     i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss}," + string.Join(',', Enumerable.Range(0, channels).Select(k => Wave(i, k)))));
                 var (config, prepared) = Configs.Prepare([file], Path.Combine(w.Directory, "prepared", $"long-{channels}"));
-                Assert.Equal(3, prepared.Prepared.Files.Count);
-                return Render(name, prepared.Prepared.Files[0], config);
+                Assert.Equal(3, prepared.TaskFiles.Files.Count);
+                return Render(name, prepared.TaskFiles.Files[0], config);
             });
         }
     }
@@ -232,7 +232,7 @@ public static class EditorCases
                 i => $"{Minutes(i):yyyy-MM-dd HH:mm:ss}," + string.Join(',', Enumerable.Range(0, 20).Select(k => i % 4999 == k ? "500" : Wave(i, k)))));
             var (config, prepared) = Configs.Prepare([file], Path.Combine(w.Directory, "prepared", "overview-20"), options);
             var overview = prepared.Manifest.Sources.Single().Overview!;
-            return Render(name, Path.Combine(prepared.Prepared.Directory, overview.File), config);
+            return Render(name, Path.Combine(prepared.TaskFiles.Directory, overview.File), config);
         });
     }
 
@@ -299,7 +299,7 @@ public static class EditorCases
         {
             var file = make(w);
             var (config, prepared) = Configs.Prepare([file], Path.Combine(w.Directory, "prepared", Path.GetFileNameWithoutExtension(file)), options);
-            return Render(name, Assert.Single(prepared.Prepared.Files), config);
+            return Render(name, Assert.Single(prepared.TaskFiles.Files), config);
         });
 
     private static CaseDefinition Variation(
@@ -375,7 +375,7 @@ public static class EditorCases
     {
         yield return RoundTrip("round trip: annotation on a sample dataset file", w =>
         {
-            var file = Path.Combine(RepositoryPaths.Datasets, "synthetic", "v1", "2021-01.csv");
+            var file = Path.Combine(Repository.Datasets, "synthetic", "v1", "2021-01.csv");
             var config = Configs.Generate(file, ["Anomaly", "Normal"]);
             var t0 = new DateTimeOffset(2021, 1, 2, 0, 0, 0, TimeSpan.Zero);
             var result = ResultFixtures.Annotation(config.Xml)
@@ -388,7 +388,7 @@ public static class EditorCases
         });
         yield return RoundTrip("round trip: prediction on a sample dataset file", w =>
         {
-            var file = Path.Combine(RepositoryPaths.Datasets, "synthetic", "v1", "2021-03.csv");
+            var file = Path.Combine(Repository.Datasets, "synthetic", "v1", "2021-03.csv");
             var config = Configs.Generate(file, ["Anomaly", "Normal"]);
             var t0 = new DateTimeOffset(2021, 3, 1, 12, 0, 0, TimeSpan.Zero);
             var result = ResultFixtures.Prediction(config.Xml)
@@ -423,9 +423,9 @@ public static class EditorCases
         });
         yield return RoundTrip("round trip: NAB nyc_taxi ground-truth windows as predictions", w =>
         {
-            var file = Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", "nyc_taxi.csv");
+            var file = Path.Combine(Repository.SharedDatasets, "NAB", "realKnownCause", "nyc_taxi.csv");
             var config = Configs.Generate(file);
-            var windows = JObject.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "labels", "combined_windows.json")))["realKnownCause/nyc_taxi.csv"]!;
+            var windows = JObject.Parse(File.ReadAllText(Path.Combine(Repository.SharedDatasets, "NAB", "labels", "combined_windows.json")))["realKnownCause/nyc_taxi.csv"]!;
             var fixtures = ResultFixtures.Prediction(config.Xml, "nab");
             foreach (var window in windows)
             {
@@ -436,7 +436,7 @@ public static class EditorCases
         });
         yield return RoundTrip("round trip: SKAB valve1/0.csv anomaly run as an annotation", w =>
         {
-            var file = Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", "valve1", "0.csv");
+            var file = Path.Combine(Repository.SharedDatasets, "SKAB", "valve1", "0.csv");
             var config = Configs.Generate(file);
             var (start, end) = AnomalyRun(file, config.Schema);
             var result = ResultFixtures.Annotation(config.Xml, "skab").Range(start, end, "Anomaly").Build();
@@ -446,7 +446,7 @@ public static class EditorCases
         // The pipeline's own predictions writer (ImportPredictions' reader and planner), fed with model output files.
         yield return RoundTrip("round trip: pipeline predictions from an intervals file on a sample dataset file", w =>
         {
-            var file = Path.Combine(RepositoryPaths.Datasets, "synthetic", "v1", "2021-02.csv");
+            var file = Path.Combine(Repository.Datasets, "synthetic", "v1", "2021-02.csv");
             var config = Configs.Generate(file, ["Anomaly", "Normal"]);
             var model = w.Write("model-intervals.csv",
                 "series,start,end,label,score\n" +
@@ -457,9 +457,9 @@ public static class EditorCases
         });
         yield return RoundTrip("round trip: pipeline predictions from NAB nyc_taxi windows as JSON Lines", w =>
         {
-            var file = Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", "nyc_taxi.csv");
+            var file = Path.Combine(Repository.SharedDatasets, "NAB", "realKnownCause", "nyc_taxi.csv");
             var config = Configs.Generate(file);
-            var windows = JObject.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "labels", "combined_windows.json")))["realKnownCause/nyc_taxi.csv"]!;
+            var windows = JObject.Parse(File.ReadAllText(Path.Combine(Repository.SharedDatasets, "NAB", "labels", "combined_windows.json")))["realKnownCause/nyc_taxi.csv"]!;
             var model = w.Write("nab-windows.jsonl", string.Concat(windows.Select((window, i) =>
                 new JObject { ["series"] = "nyc_taxi.csv", ["start"] = window[0], ["end"] = window[1], ["score"] = 0.5 + (i / 10.0) }.ToString(Newtonsoft.Json.Formatting.None) + "\n")));
             var result = PipelinePredictions(file, config, model);
@@ -468,7 +468,7 @@ public static class EditorCases
         });
         yield return RoundTrip("round trip: pipeline predictions from SKAB valve1/0.csv per-timestamp scores", w =>
         {
-            var file = Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", "valve1", "0.csv");
+            var file = Path.Combine(Repository.SharedDatasets, "SKAB", "valve1", "0.csv");
             var config = Configs.Generate(file);
             var lines = File.ReadAllLines(file);
             var header = lines[0].Split(';');

@@ -15,7 +15,7 @@ public abstract class EditorLoopTest : IAsyncLifetime
     private readonly HttpClient _http = new();
     private EmulatorServer? _emulator;
     private LabelStudioClient? _client;
-    private string _datasets = RepositoryPaths.Datasets;
+    private string _datasets = Repository.Datasets;
 
     protected TempDirectory Temp { get; } = new();
 
@@ -43,9 +43,9 @@ public abstract class EditorLoopTest : IAsyncLifetime
     /// <summary>Starts the emulator serving <paramref name="datasets"/> (the repository's datasets/ by default) as local files.</summary>
     protected async Task StartEmulatorAsync(string? datasets = null)
     {
-        _datasets = datasets ?? RepositoryPaths.Datasets;
+        _datasets = datasets ?? Repository.Datasets;
         _emulator = await EmulatorServer.StartAsync(
-            new EmulatorOptions { LocalFilesDocumentRoot = _datasets, OpenApiSpecPath = RepositoryPaths.OpenApiSpec },
+            new EmulatorOptions { LocalFilesDocumentRoot = _datasets, OpenApiSpecPath = Repository.OpenApiSpec },
             CancellationToken.None);
         _client = new LabelStudioClient(_http, _emulator.BaseUrl, _emulator.LegacyToken);
     }

@@ -66,8 +66,8 @@ public sealed class EditorSuiteFixture : IAsyncLifetime
         if (_buildErrors.TryGetValue(name, out var build))
         {
             Skip.If(
-                !Directory.Exists(RepositoryPaths.SharedDatasets) && !EditorTool.Required,
-                $"{RepositoryPaths.SharedDatasets} is missing (../shared is not beside the clone): {build.Message}");
+                !Directory.Exists(Repository.SharedDatasets) && !EditorTool.Required,
+                $"{Repository.SharedDatasets} is missing (../shared is not beside the clone): {build.Message}");
             throw new InvalidOperationException($"Case '{name}' could not be made: {build.Message}", build);
         }
 

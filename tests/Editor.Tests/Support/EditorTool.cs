@@ -41,9 +41,9 @@ public static class EditorTool
 
     private static async Task<string?> ProbeAsync()
     {
-        if (!File.Exists(Path.Combine(RepositoryPaths.EditorTool, "lsf-check.js")))
+        if (!File.Exists(Path.Combine(Repository.EditorTool, "lsf-check.js")))
         {
-            return $"{RepositoryPaths.EditorTool}/lsf-check.js is missing.";
+            return $"{Repository.EditorTool}/lsf-check.js is missing.";
         }
 
         try
@@ -96,7 +96,7 @@ public static class EditorTool
     {
         var start = new ProcessStartInfo("node")
         {
-            WorkingDirectory = RepositoryPaths.EditorTool,
+            WorkingDirectory = Repository.EditorTool,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -34,7 +34,7 @@ public sealed class DatasetInspectorTests : IDisposable
     [Fact]
     public void Reads_skab_semicolons_crlf_and_a_name_with_a_space()
     {
-        var folder = Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", "valve1");
+        var folder = Path.Combine(Repository.SharedDatasets, "SKAB", "valve1");
         var inspection = DatasetInspector.Inspect(Dataset.Open("SKAB", "valve1", folder));
         Assert.Equal(';', inspection.Schema.Separator);
         Assert.Equal("datetime", inspection.Schema.TimeColumn);
@@ -49,7 +49,7 @@ public sealed class DatasetInspectorTests : IDisposable
     {
         var folder = Path.Combine(_temp.Path, "nab", "v1");
         Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", "machine_temperature_system_failure.csv"), Path.Combine(folder, "m.csv"));
+        File.Copy(Path.Combine(Repository.SharedDatasets, "NAB", "realKnownCause", "machine_temperature_system_failure.csv"), Path.Combine(folder, "m.csv"));
         var error = Assert.Throws<DatasetException>(() => DatasetInspector.Inspect(Dataset.Open("nab", "v1", folder)));
         Assert.Contains("m.csv line 10151", error.Message);
         Assert.Contains("goes backwards", error.Message);
@@ -61,7 +61,7 @@ public sealed class DatasetInspectorTests : IDisposable
     {
         var folder = Path.Combine(_temp.Path, "ec2", "v1");
         Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", "ec2_request_latency_system_failure.csv"), Path.Combine(folder, "e.csv"));
+        File.Copy(Path.Combine(Repository.SharedDatasets, "NAB", "realKnownCause", "ec2_request_latency_system_failure.csv"), Path.Combine(folder, "e.csv"));
         var inspection = DatasetInspector.Inspect(Dataset.Open("ec2", "v1", folder));
         Assert.Equal(4032, inspection.Files.Single().Rows);
         Assert.Contains(inspection.Warnings, w => w.Contains("11 rows repeat the previous timestamp", StringComparison.Ordinal));

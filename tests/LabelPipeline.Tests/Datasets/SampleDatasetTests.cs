@@ -7,7 +7,7 @@ namespace LabelPipeline.Tests.Datasets;
 /// <summary>The committed sample dataset is exactly what its generator makes, and the pipeline reads it as intended.</summary>
 public sealed class SampleDatasetTests
 {
-    private static readonly string Folder = Path.Combine(RepositoryPaths.Root, "datasets", "synthetic", "v1");
+    private static readonly string Folder = Path.Combine(Repository.Root, "datasets", "synthetic", "v1");
 
     [Fact]
     public void Committed_files_are_what_the_generator_makes() =>

@@ -1,5 +1,6 @@
 using LabelPipeline.Datasets;
 using LabelPipeline.Export;
+using LabelPipeline.IO;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.LabelStudio;
 using Newtonsoft.Json.Linq;

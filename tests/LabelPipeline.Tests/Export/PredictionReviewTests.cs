@@ -7,33 +7,9 @@ using Newtonsoft.Json.Linq;
 namespace LabelPipeline.Tests.Export;
 
 /// <summary>The snapshot's review of predictions: confirmed, adjusted, rejected and added, per region and counted.</summary>
-public sealed class PredictionReviewTests : IDisposable
+public sealed class PredictionReviewTests() : SnapshotTestBase(
+    ("a.csv", "timestamp,v\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"2021-01-01 0{i / 6}:{i % 6}0:00,{i}\n"))))
 {
-    private readonly TempDirectory _temp = new();
-    private readonly Dataset _dataset;
-    private readonly SeriesSchema _schema;
-    private readonly string _config;
-
-    public PredictionReviewTests()
-    {
-        _temp.Write("ds/v1/a.csv", "timestamp,v\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"2021-01-01 0{i / 6}:{i % 6}0:00,{i}\n")));
-        _dataset = Dataset.Open("ds", "v1", Path.Combine(_temp.Path, "ds", "v1"));
-        _schema = DatasetInspector.Inspect(_dataset).Schema;
-        _config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), _schema, ["Anomaly", "Normal"]);
-    }
-
-    public void Dispose() => _temp.Dispose();
-
-    private SnapshotOptions Options(string? modelVersion = null) => new()
-    {
-        Dataset = _dataset,
-        Schema = _schema,
-        LabelConfig = _config,
-        AnomalyLabels = new HashSet<string> { "Anomaly" },
-        PredictionModelVersion = modelVersion,
-        Source = new SnapshotSource("export-file", null, null, null, null),
-    };
-
     private static JObject Region(string id, string start, string end, string label = "Anomaly", string origin = "prediction", double? score = null)
     {
         var region = new JObject
@@ -59,11 +35,7 @@ public sealed class PredictionReviewTests : IDisposable
         ["id"] = 1, ["data"] = new JObject { ["csv"] = "/data/local-files/?d=ds/v1/a.csv" }, ["annotations"] = new JArray(annotations), ["predictions"] = predictions,
     };
 
-    private static JObject Annotation(int id, params JObject[] results) => new()
-    {
-        ["id"] = id, ["completed_by"] = 1, ["result"] = new JArray(results), ["was_cancelled"] = false, ["ground_truth"] = false,
-        ["created_at"] = "2021-02-01T00:00:00Z", ["updated_at"] = "2021-02-01T00:00:00Z",
-    };
+    private static JObject Annotation(int id, params JObject[] results) => Annotation(id, "2021-02-01T00:00:00Z", results);
 
     // The model flagged four regions; the annotator kept p1, moved p2's end, deleted p3, redrew p4 under a new id, added m1.
     private static readonly JObject Predicted = Prediction(
@@ -83,8 +55,8 @@ public sealed class PredictionReviewTests : IDisposable
 
     private string Build(string name, SnapshotOptions options, params JObject[] tasks)
     {
-        var export = _temp.Write($"{name}.json", new JArray(tasks).ToString());
-        var directory = Path.Combine(_temp.Path, "out", name);
+        var export = Temp.Write($"{name}.json", new JArray(tasks).ToString());
+        var directory = Path.Combine(Temp.Path, "out", name);
         SnapshotBuilder.Build(export, options, directory, CancellationToken.None);
         return directory;
     }
@@ -148,7 +120,7 @@ public sealed class PredictionReviewTests : IDisposable
         var newest = JObject.Parse(File.ReadAllText(Path.Combine(Build("newest", Options(), task), "manifest.json")))["prediction_review"]!;
         Assert.Equal((1, 1, 0, 0, 3), ((int)newest["predicted_regions"]!, (int)newest["confirmed"]!, (int)newest["adjusted"]!, (int)newest["rejected"]!, (int)newest["added"]!));
 
-        var chosenDir = Build("chosen", Options("det-v1"), task);
+        var chosenDir = Build("chosen", Options(modelVersion: "det-v1"), task);
         var chosen = JObject.Parse(File.ReadAllText(Path.Combine(chosenDir, "manifest.json")))["prediction_review"]!;
         Assert.Equal(("det-v1", 4, 2, 1), ((string)chosen["model_version"]!, (int)chosen["predicted_regions"]!, (int)chosen["confirmed"]!, (int)chosen["rejected"]!));
         Assert.Empty(SnapshotVerifier.Verify(chosenDir, Options(), CancellationToken.None)); // Verify reads the version back from the manifest

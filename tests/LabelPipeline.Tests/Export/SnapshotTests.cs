@@ -7,33 +7,10 @@ using Newtonsoft.Json.Linq;
 namespace LabelPipeline.Tests.Export;
 
 /// <summary>Snapshots built from export files: reproducible, every bound representation, every output, Verify, bad exports.</summary>
-public sealed class SnapshotTests : IDisposable
+public sealed class SnapshotTests() : SnapshotTestBase(
+    ("a.csv", "timestamp,v\n2021-01-01 00:00:00,1\n2021-01-01 00:10:00,2\n2021-01-01 00:20:00,3\n2021-01-01 00:30:00,4\n2021-01-01 00:40:00,5\n"),
+    ("b.csv", "timestamp,v\r\n2021-01-02 00:00:00,1\r\n2021-01-02 00:10:00,2\r\n"))
 {
-    private readonly TempDirectory _temp = new();
-    private readonly Dataset _dataset;
-    private readonly SeriesSchema _schema;
-    private readonly string _config;
-
-    public SnapshotTests()
-    {
-        _temp.Write("ds/v1/a.csv", "timestamp,v\n2021-01-01 00:00:00,1\n2021-01-01 00:10:00,2\n2021-01-01 00:20:00,3\n2021-01-01 00:30:00,4\n2021-01-01 00:40:00,5\n");
-        _temp.Write("ds/v1/b.csv", "timestamp,v\r\n2021-01-02 00:00:00,1\r\n2021-01-02 00:10:00,2\r\n");
-        _dataset = Dataset.Open("ds", "v1", Path.Combine(_temp.Path, "ds", "v1"));
-        _schema = DatasetInspector.Inspect(_dataset).Schema;
-        _config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), _schema, ["Anomaly", "Normal"]);
-    }
-
-    public void Dispose() => _temp.Dispose();
-
-    private SnapshotOptions Options(string? config = null) => new()
-    {
-        Dataset = _dataset,
-        Schema = _schema,
-        LabelConfig = config ?? _config,
-        AnomalyLabels = new HashSet<string> { "Anomaly" },
-        Source = new SnapshotSource("export-file", null, null, null, null),
-    };
-
     private static JObject Region(object start, object end, string label = "Anomaly", string id = "r1") => new()
     {
         ["value"] = new JObject { ["start"] = JToken.FromObject(start), ["end"] = JToken.FromObject(end), ["instant"] = Equals(start, end), ["timeserieslabels"] = new JArray(label) },
@@ -45,19 +22,13 @@ public sealed class SnapshotTests : IDisposable
         ["id"] = id, ["data"] = new JObject { ["csv"] = $"/data/local-files/?d=ds/v1/{file}" }, ["annotations"] = new JArray(annotations), ["project"] = 1,
     };
 
-    private static JObject Annotation(int id, string updated, params JObject[] results) => new()
-    {
-        ["id"] = id, ["completed_by"] = 1, ["result"] = new JArray(results), ["was_cancelled"] = false, ["ground_truth"] = false,
-        ["created_at"] = updated, ["updated_at"] = updated,
-    };
+    private string ExportFile(params JObject[] tasks) => Temp.Write($"export-{Guid.NewGuid():N}.json", new JArray(tasks).ToString());
 
-    private string ExportFile(params JObject[] tasks) => _temp.Write($"export-{Guid.NewGuid():N}.json", new JArray(tasks).ToString());
-
-    private string Snapshot(string name) => Path.Combine(_temp.Path, "out", name);
+    private string Snapshot(string name) => Path.Combine(Temp.Path, "out", name);
 
     private static Dictionary<string, string> Hashes(string directory) =>
         Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(directory, f), SnapshotBuilder.Sha256);
+            .ToDictionary(f => Path.GetRelativePath(directory, f), LabelPipeline.IO.Hashes.Sha256File);
 
     private JObject[] TwoTasks(string end = "2021-01-01 00:20:00") =>
     [
@@ -91,10 +62,10 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(1, (int)manifest["counts"]!["regions_per_label"]!["Anomaly"]!);
         foreach (var file in (JArray)manifest["files"]!)
         {
-            Assert.Equal((string)file["sha256"]!, SnapshotBuilder.Sha256(Path.Combine(dir, (string)file["path"]!)));
+            Assert.Equal((string)file["sha256"]!, LabelPipeline.IO.Hashes.Sha256File(Path.Combine(dir, (string)file["path"]!)));
         }
 
-        Assert.Equal(SnapshotBuilder.Sha256(_dataset.Files[0]), (string)manifest["series"]![0]!["sha256"]!);
+        Assert.Equal(LabelPipeline.IO.Hashes.Sha256File(Dataset.Files[0]), (string)manifest["series"]![0]!["sha256"]!);
     }
 
     [Fact]
@@ -116,7 +87,7 @@ public sealed class SnapshotTests : IDisposable
     {
         SnapshotBuilder.Build(ExportFile(TwoTasks()), Options(), Snapshot("s"), CancellationToken.None);
         SnapshotBuilder.Build(ExportFile(TwoTasks(end: "2021-01-01 00:30:00")), Options(), Snapshot("s"), CancellationToken.None);
-        Assert.Equal(["s"], Directory.GetDirectories(Path.Combine(_temp.Path, "out")).Select(Path.GetFileName));
+        Assert.Equal(["s"], Directory.GetDirectories(Path.Combine(Temp.Path, "out")).Select(Path.GetFileName));
         Assert.Contains("00:30:00", File.ReadAllText(Path.Combine(Snapshot("s"), "lookout", "labels.csv")));
     }
 
@@ -136,9 +107,9 @@ public sealed class SnapshotTests : IDisposable
         var tasks = TwoTasks();
         var path = kind switch
         {
-            "truncated" => _temp.Write("bad.json", new JArray(tasks).ToString()[..120]),
-            "not-array" => _temp.Write("bad.json", tasks[0].ToString()),
-            "wrong-type" => _temp.Write("bad.json", new JArray(new JObject(tasks[0]) { ["annotations"] = "oops" }).ToString()),
+            "truncated" => Temp.Write("bad.json", new JArray(tasks).ToString()[..120]),
+            "not-array" => Temp.Write("bad.json", tasks[0].ToString()),
+            "wrong-type" => Temp.Write("bad.json", new JArray(new JObject(tasks[0]) { ["annotations"] = "oops" }).ToString()),
             "missing-value" => ExportFile(Task(1, "a.csv", Annotation(10, "2021-02-01T00:00:00Z", new JObject { ["id"] = "x", ["from_name"] = "label", ["type"] = "timeserieslabels" }))),
             "unknown-label" => ExportFile(Task(1, "a.csv", Annotation(10, "2021-02-01T00:00:00Z", Region("2021-01-01 00:10:00", "2021-01-01 00:20:00", "Fault")))),
             "start-after-end" => ExportFile(Task(1, "a.csv", Annotation(10, "2021-02-01T00:00:00Z", Region("2021-01-01 00:30:00", "2021-01-01 00:20:00")))),
@@ -148,7 +119,7 @@ public sealed class SnapshotTests : IDisposable
         var error = Assert.Throws<ExportException>(() => SnapshotBuilder.Build(path, Options(), Snapshot("s"), CancellationToken.None));
         Assert.Contains(expected, error.Message);
         Assert.Equal(good, Hashes(Snapshot("s")));
-        Assert.Single(Directory.GetDirectories(Path.Combine(_temp.Path, "out")));
+        Assert.Single(Directory.GetDirectories(Path.Combine(Temp.Path, "out")));
     }
 
     [Fact]
@@ -168,7 +139,7 @@ public sealed class SnapshotTests : IDisposable
         temp.Write("n/v1/a.csv", "tick,v\n0,1\n1,2\n2,3\n3,4\n");
         var dataset = Dataset.Open("n", "v1", Path.Combine(temp.Path, "n", "v1"));
         var schema = DatasetInspector.Inspect(dataset).Schema;
-        var config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), schema, ["Anomaly"]);
+        var config = LabelConfigGenerator.Generate(File.ReadAllText(Repository.Template), schema, ["Anomaly"]);
         var export = temp.Write("e.json", new JArray(Task(1, "a.csv", Annotation(10, "2021-02-01T00:00:00Z", Region(1, 2)))).ToString());
         var options = Options(config) with { Dataset = dataset, Schema = schema };
         SnapshotBuilder.Build(export, options, Path.Combine(temp.Path, "out"), CancellationToken.None);
@@ -211,7 +182,7 @@ public sealed class SnapshotTests : IDisposable
         Assert.Empty(SnapshotVerifier.Verify(Snapshot("s"), Options(), CancellationToken.None));
 
         File.AppendAllText(Path.Combine(Snapshot("s"), "intervals.csv"), "tampered\n");
-        File.AppendAllText(_dataset.Files[1], "2021-01-02 00:20:00,3\r\n");
+        File.AppendAllText(Dataset.Files[1], "2021-01-02 00:20:00,3\r\n");
         var differences = SnapshotVerifier.Verify(Snapshot("s"), Options(), CancellationToken.None);
         Assert.Contains("intervals.csv: the file in the snapshot was changed or removed", differences);
         Assert.Contains("series b.csv: content changed since the snapshot", differences);

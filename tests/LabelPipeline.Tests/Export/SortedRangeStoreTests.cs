@@ -1,6 +1,7 @@
 using System.Collections;
 using LabelPipeline.Export;
 using LabelPipeline.Tests.Support;
+using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Tests.Export;
 

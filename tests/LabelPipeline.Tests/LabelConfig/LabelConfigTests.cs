@@ -7,7 +7,7 @@ namespace LabelPipeline.Tests.LabelConfig;
 
 public sealed class LabelConfigTests
 {
-    private static readonly string Template = File.ReadAllText(RepositoryPaths.Template);
+    private static readonly string Template = File.ReadAllText(Repository.Template);
 
     private static SeriesSchema Schema(params string[] channels) =>
         new(',', ["timestamp", .. channels], "timestamp", TimeFormat.Parse("%Y-%m-%d %H:%M:%S"), channels);

@@ -8,7 +8,7 @@ namespace LabelPipeline.Tests.LabelStudio;
 /// <summary>The typed client against the emulator, with every exchange checked against the upstream OpenAPI subset.</summary>
 public sealed class LabelStudioClientTests : IAsyncLifetime
 {
-    private static readonly string Spec = Path.Combine(RepositoryPaths.Shared, "label-studio", "openapi-pipeline-subset.yaml");
+    private static readonly string Spec = Path.Combine(Repository.Shared, "label-studio", "openapi-pipeline-subset.yaml");
     private readonly HttpClient _http = new();
     private readonly MovableClock _clock = new();
     private EmulatorServer _server = null!;

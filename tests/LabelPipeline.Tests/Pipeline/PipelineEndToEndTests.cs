@@ -244,4 +244,16 @@ public sealed class PipelineEndToEndTests() : EmulatorPipelineTest(scratchDatase
         Assert.Contains("--label-studio-port=99999", run.Output);
         Assert.Contains("--storage=ftp", run.Output);
     }
+
+    [Fact]
+    public async Task A_misspelt_argument_stops_the_run_before_anything_is_created()
+    {
+        // Before the argument table, --targt was ignored and the default graph ran (it deploys).
+        var run = await RunAsync("--targt=Prepare", "--purge=flase");
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--targt: unknown argument; did you mean --target?", run.Output);
+        Assert.Contains("--purge=flase: expected true or false", run.Output);
+        Assert.Equal((0, 0, 0), await CountAsync());
+        Assert.False(Directory.Exists(Output));
+    }
 }

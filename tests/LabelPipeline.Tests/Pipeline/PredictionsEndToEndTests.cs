@@ -1,5 +1,6 @@
 using LabelPipeline.LabelStudio;
 using LabelPipeline.Tests.Support;
+using LabelPipeline.TimeSeries;
 using LabelStudio.Emulator;
 using Faults = LabelStudio.Emulator.Faults;
 using Newtonsoft.Json.Linq;
@@ -26,13 +27,13 @@ public sealed class PredictionsEndToEndTests() : EmulatorPipelineTest(scratchDat
         var tasks = new Dictionary<string, int>();
         await foreach (var task in Client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
         {
-            tasks[RangeExtractorName(task)] = task.Id;
+            tasks[SeriesNameOf(task)] = task.Id;
         }
 
         return (await Client.GetProjectAsync(project.Id, CancellationToken.None), tasks);
     }
 
-    private static string RangeExtractorName(LabelStudioTask task) => LabelPipeline.Export.RangeExtractor.SeriesFileName(task.Data["csv"]!.ToString());
+    private static string SeriesNameOf(LabelStudioTask task) => SeriesNames.FromUrl(task.Data["csv"]!.ToString());
 
     private const string Intervals =
         "series,start,end,label,score\n" +

@@ -86,14 +86,14 @@ public sealed class PrepareEndToEndTests() : EmulatorPipelineTest(scratchDataset
     [SkippableFact]
     public async Task NAB_and_SKAB_go_through_with_the_policies_and_not_without()
     {
-        var nab = Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause");
+        var nab = Path.Combine(Repository.SharedDatasets, "NAB", "realKnownCause");
         Skip.IfNot(Directory.Exists(nab), $"{nab} is missing (../shared is not beside the clone).");
         foreach (var file in Directory.GetFiles(nab, "*.csv"))
         {
             CopyInto("nab", file);
         }
 
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryPaths.SharedDatasets, "SKAB", "valve1"), "*.csv"))
+        foreach (var file in Directory.GetFiles(Path.Combine(Repository.SharedDatasets, "SKAB", "valve1"), "*.csv"))
         {
             CopyInto("skab", file);
         }

@@ -1,5 +1,6 @@
 using LabelPipeline.LabelStudio;
 using LabelPipeline.Tests.Support;
+using LabelPipeline.TimeSeries;
 using LabelStudio.Emulator;
 using Newtonsoft.Json.Linq;
 
@@ -22,7 +23,7 @@ public sealed class WindowedPredictionsEndToEndTests() : EmulatorPipelineTest(sc
         var tasks = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var task in Client.ListTasksAsync(project.Id, withAnnotations: false, CancellationToken.None))
         {
-            tasks[LabelPipeline.Export.RangeExtractor.SeriesFileName(task.Data["csv"]!.ToString())] = task.Id;
+            tasks[SeriesNames.FromUrl(task.Data["csv"]!.ToString())] = task.Id;
         }
 
         return (project.Id, tasks);
@@ -92,7 +93,7 @@ public sealed class WindowedPredictionsEndToEndTests() : EmulatorPipelineTest(sc
     [SkippableFact]
     public async Task An_unsorted_source_takes_predictions_in_source_terms_and_one_outside_it_fails_with_file_and_line()
     {
-        var nab = Path.Combine(RepositoryPaths.SharedDatasets, "NAB", "realKnownCause", "machine_temperature_system_failure.csv");
+        var nab = Path.Combine(Repository.SharedDatasets, "NAB", "realKnownCause", "machine_temperature_system_failure.csv");
         Skip.IfNot(File.Exists(nab), $"{nab} is missing (../shared is not beside the clone).");
         CopyInto("nab", nab);
         string[] args = ["--dataset=nab", "--on-unsorted=sort", "--on-duplicate=mean", "--max-points-per-task=12000"];

@@ -3,6 +3,7 @@ using LabelPipeline.Export;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.Predictions;
 using LabelPipeline.Tests.Support;
+using LabelPipeline.TimeSeries;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Tests.Predictions;

@@ -5,6 +5,7 @@ using LabelPipeline.LabelConfig;
 using LabelPipeline.Predictions;
 using LabelPipeline.Prepare;
 using LabelPipeline.Tests.Support;
+using LabelPipeline.TimeSeries;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Tests.Predictions;
@@ -23,7 +24,7 @@ public sealed class PredictionWindowTests : IDisposable
     private string Prepared => Path.Combine(_temp.Path, "prepared", "ds", "v1");
 
     /// <summary>100 rows a minute apart, one channel, prepared into windows of 40 rows with <paramref name="overlap"/> rows repeated.</summary>
-    private PrepareResult Prepare(int overlap, bool overview = false, TimeZoneInfo? zone = null)
+    private PreparedDataset Prepare(int overlap, bool overview = false, TimeZoneInfo? zone = null)
     {
         var path = Path.Combine(_temp.Path, "ds", "v1", "s.csv");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -37,7 +38,7 @@ public sealed class PredictionWindowTests : IDisposable
 
     private static LabelConfigInfo Config => new("ts", "csv", "label", TimeFormat.Parse("%Y-%m-%d %H:%M:%S"), ["Anomaly"], ["v"]);
 
-    private static PredictionPlanOptions Options(PrepareResult prepared) => new()
+    private static PredictionPlanOptions Options(PreparedDataset prepared) => new()
     {
         Config = Config,
         Series = PredictionTargets.FromManifest(prepared.Manifest),

@@ -1,7 +1,6 @@
 using System.Text;
 using LabelPipeline.Datasets;
 using LabelPipeline.Prepare;
-using Microsoft.Extensions.Logging;
 
 namespace LabelPipeline.Tests.Prepare;
 
@@ -35,9 +34,9 @@ public sealed class PrepareProgressTests : IDisposable
             progress: new PrepareProgress(logger, TimeSpan.Zero));
 
         // Once per row with a zero interval, the reader a buffer ahead: from a few percent up to 100 %, never down.
-        Assert.True(logger.Lines.Count > 1000, $"{logger.Lines.Count} progress lines");
-        Assert.All(logger.Lines, l => Assert.Matches(@"^Prepare: long\.csv \d+% read \(\d+\.\d of 2\.5 MB\)$", l));
-        var percents = logger.Lines.Select(l => int.Parse(l.Split(' ')[2].TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.True(logger.Texts.Count > 1000, $"{logger.Texts.Count} progress lines");
+        Assert.All(logger.Texts, l => Assert.Matches(@"^Prepare: long\.csv \d+% read \(\d+\.\d of 2\.5 MB\)$", l));
+        var percents = logger.Texts.Select(l => int.Parse(l.Split(' ')[2].TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(percents.Order(), percents);
         Assert.Equal(100, percents[^1]);
     }
@@ -48,18 +47,6 @@ public sealed class PrepareProgressTests : IDisposable
         var logger = new ListLogger();
         DatasetPreparer.Run(WriteSeries(1_000), new PrepareOptions(), Path.Combine(_temp.Path, "prepared"), CancellationToken.None,
             progress: new PrepareProgress(logger, TimeSpan.FromMinutes(10)));
-        Assert.Empty(logger.Lines);
-    }
-
-    private sealed class ListLogger : ILogger
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add(formatter(state, exception));
+        Assert.Empty(logger.Texts);
     }
 }

@@ -25,7 +25,7 @@ public sealed class PrepareTests : IDisposable
 
     private string Prepared => Path.Combine(_temp.Path, "prepared", "ds", "v1");
 
-    private PrepareResult Run(PrepareOptions? options = null) =>
+    private PreparedDataset Run(PrepareOptions? options = null) =>
         DatasetPreparer.Run(Dataset.Open("ds", "v1", Path.Combine(_temp.Path, "ds", "v1")), options ?? new PrepareOptions(), Prepared, CancellationToken.None);
 
     private string Task(string name) => File.ReadAllText(Path.Combine(Prepared, name));
@@ -70,7 +70,7 @@ public sealed class PrepareTests : IDisposable
         Assert.True(fixes.ByteOrderMarkRemoved && fixes.CarriageReturnsRemoved && fixes.SeparatorChanged);
         Assert.Equal(2, fixes.HeaderNamesChanged);
         Assert.Equal(1, fixes.TextColumnsDropped);
-        Assert.Equal(["time", "motor A current", "p_q"], result.PreparedSchema.Columns);
+        Assert.Equal(["time", "motor A current", "p_q"], result.TaskSchema.Columns);
         Assert.Contains(result.Manifest.Schema.Columns, c => c.Source == "motor \"A\" current" && c.Prepared == "motor A current");
         var report = JObject.Parse(File.ReadAllText(result.ReportPath));
         Assert.Equal(3, report["totals"]!["rows_reordered"]!.Value<long>());
@@ -78,7 +78,7 @@ public sealed class PrepareTests : IDisposable
         Assert.Contains(PrepareSummary.Lines(result), l => l.Contains("3 rows out of time order sorted", StringComparison.Ordinal));
 
         // The labeling config made from the prepared schema names exactly the task file's columns.
-        var config = LabelConfigGenerator.Generate(File.ReadAllText(RepositoryPaths.Template), result.PreparedSchema, ["Anomaly"]);
+        var config = LabelConfigGenerator.Generate(File.ReadAllText(Repository.Template), result.TaskSchema, ["Anomaly"]);
         Assert.Contains("column=\"motor A current\"", config, StringComparison.Ordinal);
         Assert.Contains("sep=\",\"", config, StringComparison.Ordinal);
     }
@@ -146,7 +146,7 @@ public sealed class PrepareTests : IDisposable
         // 8 values per task / 2 channels = 4 rows; each window repeats the last row of the one before.
         var result = Run(new PrepareOptions { MaxPointsPerTask = 8, WindowOverlap = 1 });
 
-        Assert.Equal(["long.w0001.csv", "long.w0002.csv", "long.w0003.csv", "short.csv"], result.Prepared.Files.Select(Path.GetFileName));
+        Assert.Equal(["long.w0001.csv", "long.w0002.csv", "long.w0003.csv", "short.csv"], result.TaskFiles.Files.Select(Path.GetFileName));
         var tasks = result.Manifest.Sources.Single(s => s.File == "long.csv").Tasks;
         Assert.Equal([(4L, 2L, 5L, 0), (4L, 5L, 8L, 1), (4L, 8L, 11L, 1)], tasks.Select(t => (t.Rows, t.FirstLine, t.LastLine, t.OverlapRows)));
         Assert.Equal("2024-01-01 00:03:00", tasks[0].End);
@@ -167,7 +167,7 @@ public sealed class PrepareTests : IDisposable
         var source = result.Manifest.Sources.Single();
         Assert.Equal(10, source.Tasks.Count);
         Assert.Equal("long.overview.csv", source.Overview!.File);
-        Assert.Contains("long.overview.csv", result.Prepared.Files.Select(Path.GetFileName));
+        Assert.Contains("long.overview.csv", result.TaskFiles.Files.Select(Path.GetFileName));
         var lines = File.ReadAllLines(Path.Combine(Prepared, "long.overview.csv"));
         Assert.Equal("time,a,b", lines[0]);
         Assert.InRange(lines.Length - 1, 20, 100); // at most one task's rows
@@ -237,7 +237,7 @@ public sealed class PrepareTests : IDisposable
         Source("z.csv", "time,v\n2024-07-01 02:00:00.123456,1\n2024-07-01 02:00:01.500000,2\n");
         var result = Run(new PrepareOptions { TimeZone = PrepareOptions.ParseTimeZone("Europe/Berlin"), TimeFormat = "%Y-%m-%d %H:%M:%S.%f" });
         Assert.Equal("time,v\n2024-07-01 00:00:00.123,1\n2024-07-01 00:00:01.500,2\n", Task("z.csv"));
-        Assert.Equal("%Y-%m-%d %H:%M:%S.%L", result.PreparedSchema.TimeFormat!.Pattern); // %f is not supported by the editor, %L is
+        Assert.Equal("%Y-%m-%d %H:%M:%S.%L", result.TaskSchema.TimeFormat!.Pattern); // %f is not supported by the editor, %L is
         var fixes = result.Manifest.Sources.Single().Fixes;
         Assert.Equal(1, fixes.TimesRounded);
         Assert.Equal(2, fixes.TimesShiftedToUtc);
@@ -250,7 +250,7 @@ public sealed class PrepareTests : IDisposable
         Source("o.csv", "time,v\n2024-01-01T01:00:00+01:00,1\n2024-01-01T01:30:00+01:00,2\n");
         var result = Run();
         Assert.Equal("time,v\n2024-01-01 00:00:00,1\n2024-01-01 00:30:00,2\n", Task("o.csv"));
-        Assert.Equal("%Y-%m-%d %H:%M:%S", result.PreparedSchema.TimeFormat!.Pattern);
+        Assert.Equal("%Y-%m-%d %H:%M:%S", result.TaskSchema.TimeFormat!.Pattern);
     }
 
     [Fact]
@@ -275,7 +275,7 @@ public sealed class PrepareTests : IDisposable
     private static JObject ExportTask(int id, string file, int annotation, int user, params JObject[] results) =>
         ExportTask(id, file, Annotation(annotation, user, results));
 
-    private SnapshotSummary Snapshot(PrepareResult result, params JObject[] tasks)
+    private SnapshotSummary Snapshot(PreparedDataset result, params JObject[] tasks)
     {
         var export = Path.Combine(_temp.Path, $"export-{Guid.NewGuid():N}.json");
         File.WriteAllText(export, new JArray(tasks).ToString());
@@ -301,7 +301,7 @@ public sealed class PrepareTests : IDisposable
         // 12 rows, 4 per task: windows 00:00–00:03, 00:04–00:07, 00:08–00:11. The second source row is repeated (dropped).
         Source("s.csv", "time,a\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"{T0.AddMinutes(i):yyyy-MM-dd HH:mm:ss},{i}\n" + (i == 1 ? $"{T0.AddMinutes(1):yyyy-MM-dd HH:mm:ss},99\n" : string.Empty))));
         var result = Run(new PrepareOptions { MaxPointsPerTask = 4 });
-        Assert.Equal(3, result.Prepared.Files.Count);
+        Assert.Equal(3, result.TaskFiles.Files.Count);
 
         var summary = Snapshot(
             result,

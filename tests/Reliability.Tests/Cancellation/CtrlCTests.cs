@@ -22,8 +22,8 @@ public sealed class CtrlCTests(ITestOutputHelper output) : IDisposable
             Rules = [new FaultRule { Method = "POST", Path = "^/api/projects/\\d+/exports/?$", Rate = 1, Kinds = [FaultKind.Timeout] }],
             HangFor = TimeSpan.FromSeconds(60),
         });
-        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { LocalFilesDocumentRoot = RepositoryPaths.Datasets, Faults = injector }, CancellationToken.None);
-        var (arguments, environment) = LabelStudioFixture.Pipeline(server, RepositoryPaths.Datasets, _temp.Path, "--target=Export");
+        await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { LocalFilesDocumentRoot = Repository.Datasets, Faults = injector }, CancellationToken.None);
+        var (arguments, environment) = LabelStudioFixture.Pipeline(server, Repository.Datasets, _temp.Path, "--target=Export");
         var interrupted = TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
         var run = await PipelineRunner.RunAsync(

@@ -10,7 +10,7 @@ namespace Reliability.Tests.Corpus;
 /// </summary>
 public sealed class DatasetCorpusTests(DatasetCorpusTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<DatasetCorpusTests.Fixture>
 {
-    private static string CommittedDatasets => Path.Combine(RepositoryPaths.Corpus, "datasets");
+    private static string CommittedDatasets => Path.Combine(Repository.Corpus, "datasets");
 
     public static TheoryData<string> Names => [.. DatasetCorpus.Cases.Select(c => c.Name)];
 

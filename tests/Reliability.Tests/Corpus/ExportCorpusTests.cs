@@ -10,7 +10,7 @@ namespace Reliability.Tests.Corpus;
 /// </summary>
 public sealed class ExportCorpusTests(ITestOutputHelper output)
 {
-    private static string Exports => Path.Combine(RepositoryPaths.Corpus, "exports");
+    private static string Exports => Path.Combine(Repository.Corpus, "exports");
 
     public static TheoryData<string> Files => [.. ExportCorpus.Cases.Select(c => c.File)];
 
@@ -35,7 +35,7 @@ public sealed class ExportCorpusTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(previous, "the earlier snapshot");
 
         var run = await PipelineRunner.RunAsync(
-            ["--target=ConvertExport", $"--export-file={Path.Combine(Exports, file)}", $"--datasets-dir={RepositoryPaths.Datasets}", $"--output={Path.Combine(scratch.Path, "output")}"]);
+            ["--target=ConvertExport", $"--export-file={Path.Combine(Exports, file)}", $"--datasets-dir={Repository.Datasets}", $"--output={Path.Combine(scratch.Path, "output")}"]);
         output.WriteLine(run.ToString());
         foreach (var expected in exportCase.Expect)
         {

@@ -17,7 +17,7 @@ public sealed class FaultInjectionTests
             new EmulatorOptions
             {
                 Faults = new RateFaultInjector(plan),
-                OpenApiSpecPath = withSpec ? RepositoryPaths.OpenApiSpec : null,
+                OpenApiSpecPath = withSpec ? Repository.OpenApiSpec : null,
             },
             CancellationToken.None);
 

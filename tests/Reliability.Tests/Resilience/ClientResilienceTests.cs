@@ -32,7 +32,7 @@ public sealed class ClientResilienceTests : IAsyncLifetime
     private readonly ListLogger _log = new();
     private EmulatorServer? _server;
 
-    private static string SyntheticFolder => Path.Combine(RepositoryPaths.Datasets, "synthetic", "v1");
+    private static string SyntheticFolder => Path.Combine(Repository.Datasets, "synthetic", "v1");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -50,8 +50,8 @@ public sealed class ClientResilienceTests : IAsyncLifetime
         _server = await EmulatorServer.StartAsync(
             new EmulatorOptions
             {
-                LocalFilesDocumentRoot = RepositoryPaths.Datasets,
-                OpenApiSpecPath = RepositoryPaths.OpenApiSpec,
+                LocalFilesDocumentRoot = Repository.Datasets,
+                OpenApiSpecPath = Repository.OpenApiSpec,
                 Faults = new RateFaultInjector(new FaultPlan { Rules = rules, HangFor = TimeSpan.FromSeconds(30), RetryAfter = TimeSpan.FromSeconds(1) }) { Paused = true },
             },
             CancellationToken.None);

@@ -33,7 +33,7 @@ public sealed partial class LabelStudioTokenHygieneTests(ITestOutputHelper outpu
             RetryAfter = TimeSpan.Zero,
         });
         _server = await EmulatorServer.StartAsync(
-            new EmulatorOptions { LocalFilesDocumentRoot = RepositoryPaths.Datasets, Faults = _faults },
+            new EmulatorOptions { LocalFilesDocumentRoot = Repository.Datasets, Faults = _faults },
             CancellationToken.None);
     }
 
@@ -46,7 +46,7 @@ public sealed partial class LabelStudioTokenHygieneTests(ITestOutputHelper outpu
     /// <summary>Runs the pipeline with the token in the environment, at diagnostic verbosity, and returns all it showed.</summary>
     private async Task<(PipelineRun Run, string Everything)> RunAsync(string token, string scratch, params string[] more)
     {
-        var (arguments, environment) = LabelStudioFixture.Pipeline(_server, RepositoryPaths.Datasets, Path.Combine(_temp.Path, scratch), ["--verbosity=diagnostic", "--request-timeout=5", .. more]);
+        var (arguments, environment) = LabelStudioFixture.Pipeline(_server, Repository.Datasets, Path.Combine(_temp.Path, scratch), ["--verbosity=diagnostic", "--request-timeout=5", .. more]);
         environment["LABELPIPELINE_LABEL_STUDIO_TOKEN"] = token;
         var commandLines = new HashSet<string>(StringComparer.Ordinal);
         var run = await PipelineRunner.RunAsync(arguments, environment, whileRunning: (pid, stop) => ProcessTree.WatchCommandLinesAsync(pid, commandLines, stop));
@@ -83,7 +83,7 @@ public sealed partial class LabelStudioTokenHygieneTests(ITestOutputHelper outpu
         _faults.Paused = true;
         var failing = new RateFaultInjector(FaultPlan.Everywhere(1, kinds: FaultKind.BadGateway));
         await using var down = await EmulatorServer.StartAsync(new EmulatorOptions { Faults = failing, LegacyToken = token }, CancellationToken.None);
-        var (arguments, environment) = LabelStudioFixture.Pipeline(down, RepositoryPaths.Datasets, Path.Combine(_temp.Path, "failed"), "--verbosity=diagnostic", "--retries=1", "--target=Export");
+        var (arguments, environment) = LabelStudioFixture.Pipeline(down, Repository.Datasets, Path.Combine(_temp.Path, "failed"), "--verbosity=diagnostic", "--retries=1", "--target=Export");
         var failed = await PipelineRunner.RunAsync(arguments, environment);
         Assert.NotEqual(0, failed.ExitCode);
         Assert.Contains("502", failed.Output);
@@ -109,7 +109,7 @@ public sealed partial class LabelStudioTokenHygieneTests(ITestOutputHelper outpu
     public async Task A_token_given_on_the_command_line_is_warned_about_and_not_echoed()
     {
         var token = _server.LegacyToken;
-        var (arguments, environment) = LabelStudioFixture.Pipeline(_server, RepositoryPaths.Datasets, Path.Combine(_temp.Path, "argument"), "--verbosity=diagnostic", "--target=CreateProject", $"--label-studio-token={token}");
+        var (arguments, environment) = LabelStudioFixture.Pipeline(_server, Repository.Datasets, Path.Combine(_temp.Path, "argument"), "--verbosity=diagnostic", "--target=CreateProject", $"--label-studio-token={token}");
         environment.Remove("LABELPIPELINE_LABEL_STUDIO_TOKEN");
         var run = await PipelineRunner.RunAsync(arguments, environment);
         Assert.True(run.ExitCode == 0, run.ToString());

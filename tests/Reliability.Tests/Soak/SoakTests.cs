@@ -37,7 +37,7 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IAsyncLifetime
     private RateFaultInjector _faults = null!;
     private EmulatorServer _server = null!;
 
-    private static string SyntheticFolder => Path.Combine(RepositoryPaths.Datasets, "synthetic", "v1");
+    private static string SyntheticFolder => Path.Combine(Repository.Datasets, "synthetic", "v1");
 
     public async Task InitializeAsync()
     {
@@ -59,7 +59,7 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IAsyncLifetime
             RetryAfter = TimeSpan.FromSeconds(1),
         });
         _server = await EmulatorServer.StartAsync(
-            new EmulatorOptions { LocalFilesDocumentRoot = RepositoryPaths.Datasets, OpenApiSpecPath = RepositoryPaths.OpenApiSpec, Faults = _faults },
+            new EmulatorOptions { LocalFilesDocumentRoot = Repository.Datasets, OpenApiSpecPath = Repository.OpenApiSpec, Faults = _faults },
             CancellationToken.None);
     }
 
@@ -73,7 +73,7 @@ public sealed partial class SoakTests(ITestOutputHelper output) : IAsyncLifetime
     private Task<PipelineRun> RunAsync(string outputDirectory)
     {
         var (arguments, environment) = LabelStudioFixture.Pipeline(
-            _server, RepositoryPaths.Datasets, _temp.Path, "--target=Export", "--request-timeout=2", "--sync-timeout=60", $"--output={outputDirectory}");
+            _server, Repository.Datasets, _temp.Path, "--target=Export", "--request-timeout=2", "--sync-timeout=60", $"--output={outputDirectory}");
         return PipelineRunner.RunAsync(arguments, environment, TimeSpan.FromMinutes(2));
     }
 

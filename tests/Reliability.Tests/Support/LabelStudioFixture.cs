@@ -12,7 +12,7 @@ public sealed class LabelStudioFixture : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         Server = await EmulatorServer.StartAsync(
-            new EmulatorOptions { LocalFilesDocumentRoot = "/", OpenApiSpecPath = RepositoryPaths.OpenApiSpec },
+            new EmulatorOptions { LocalFilesDocumentRoot = "/", OpenApiSpecPath = Repository.OpenApiSpec },
             CancellationToken.None);
 
     public async Task DisposeAsync() => await Server.DisposeAsync();

@@ -3,7 +3,7 @@ using System.Text;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using LabelPipeline.Storage;
+using LabelPipeline.Aws;
 
 namespace LabelPipeline.TestSupport.S3;
 

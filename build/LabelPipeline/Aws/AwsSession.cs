@@ -6,7 +6,7 @@ using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Microsoft.Extensions.Logging;
 
-namespace LabelPipeline.Storage;
+namespace LabelPipeline.Aws;
 
 /// <summary>Which keys Label Studio's S3 storage gets (<c>--storage-credentials</c>).</summary>
 public enum StorageCredentialsMode
@@ -92,7 +92,7 @@ public sealed class AwsSession(AwsEndpoints endpoints, ILogger logger, Func<Canc
             }
             catch (AmazonClientException e)
             {
-                throw new StorageException(
+                throw new AwsException(
                     "No AWS credentials found. The AWS SDK looked in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), "
                     + "the shared config and credentials files (AWS_PROFILE), web identity, and the container and instance roles (SageMaker, EC2). "
                     + "Set one of them up, e.g. 'aws configure sso' then AWS_PROFILE=<profile>, or run on SageMaker with an execution role.",
@@ -218,7 +218,7 @@ public sealed class AwsSession(AwsEndpoints endpoints, ILogger logger, Func<Canc
 
     private async Task<StorageCredentials> AssumeRoleAsync(StorageCredentialsOptions options, CancellationToken ct)
     {
-        var roleArn = options.RoleArn ?? throw new StorageException("--storage-credentials=assume-role needs --storage-role-arn=arn:aws:iam::<account>:role/<read-only role>.");
+        var roleArn = options.RoleArn ?? throw new AwsException("--storage-credentials=assume-role needs --storage-role-arn=arn:aws:iam::<account>:role/<read-only role>.");
         var identity = await EnsureIdentityAsync(ct).ConfigureAwait(false);
         var duration = options.Duration;
         if (identity.IsAssumedRole && duration > RoleChainingLimit)
@@ -247,7 +247,7 @@ public sealed class AwsSession(AwsEndpoints endpoints, ILogger logger, Func<Canc
                 + "and --storage-credentials-duration must not exceed the role's maximum session duration.");
         }
 
-        var keys = response.Credentials ?? throw new StorageException($"STS AssumeRole into {roleArn} returned no credentials.");
+        var keys = response.Credentials ?? throw new AwsException($"STS AssumeRole into {roleArn} returned no credentials.");
         return new StorageCredentials(
             keys.AccessKeyId,
             keys.SecretAccessKey,
@@ -262,16 +262,16 @@ public sealed class AwsSession(AwsEndpoints endpoints, ILogger logger, Func<Canc
         return _sts ??= AwsClients.CreateSts(credentials, endpoints);
     }
 
-    private StorageException StsFailure(Exception error, string call, string hint)
+    private AwsException StsFailure(Exception error, string call, string hint)
     {
         var where = endpoints.Sts is { } endpoint ? $" at {endpoint}" : $" in {endpoints.Region}";
         if (AwsFailures.IsUnreachable(error, out var reason))
         {
-            return new StorageException($"Cannot reach STS{where} for {call} ({reason}). Check the network path to AWS (or --sts-endpoint).", error);
+            return new AwsException($"Cannot reach STS{where} for {call} ({reason}). Check the network path to AWS (or --sts-endpoint).", error);
         }
 
         var code = (error as AmazonServiceException)?.ErrorCode;
-        return new StorageException($"STS{where} refused {call}: {code ?? error.GetType().Name}: {error.Message} {hint}", error);
+        return new AwsException($"STS{where} refused {call}: {code ?? error.GetType().Name}: {error.Message} {hint}", error);
     }
 
     /// <summary>AWS_CREDENTIAL_EXPIRATION, which <c>aws configure export-credentials --format env</c> and credential helpers set.</summary>

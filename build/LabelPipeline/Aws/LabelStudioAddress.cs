@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace LabelPipeline.Storage;
+namespace LabelPipeline.Aws;
 
 /// <summary>
 /// Where people open Label Studio and the browser origin(s) the bucket's CORS rule must allow.
@@ -77,7 +77,7 @@ public sealed class LabelStudioAddressResolver(ILogger logger)
                 return new LabelStudioAddress([Origins.Any], null, "--label-studio-origin=*");
             }
 
-            var origin = Origins.Normalize(text, out var error) ?? throw new StorageException($"--label-studio-origin={text}: {error}.");
+            var origin = Origins.Normalize(text, out var error) ?? throw new AwsException($"--label-studio-origin={text}: {error}.");
             var url = new Uri(text.Trim());
             var external = url.AbsolutePath is "/" or "" ? new Uri(origin + "/") : url;
             return new LabelStudioAddress([origin], external, "--label-studio-origin");

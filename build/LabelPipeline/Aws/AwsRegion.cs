@@ -1,6 +1,6 @@
 using Amazon.Runtime.CredentialManagement;
 
-namespace LabelPipeline.Storage;
+namespace LabelPipeline.Aws;
 
 /// <summary>
 /// The run's region without asking the network: the SDK's own fallback would query the instance metadata service,
@@ -40,14 +40,14 @@ public static class AwsRegion
                 return resource.Region;
             }
         }
-        catch (StorageException)
+        catch (AwsException)
         {
             // A metadata file without a region says nothing about the region; fall through.
         }
 
         return customEndpoint
             ? CustomEndpointDefault
-            : throw new StorageException("No AWS region: pass --region=<the bucket's region> (or set AWS_REGION, or a region in your AWS profile).");
+            : throw new AwsException("No AWS region: pass --region=<the bucket's region> (or set AWS_REGION, or a region in your AWS profile).");
     }
 
     private static string? ProfileRegion(string profile)

@@ -5,7 +5,7 @@ using Amazon.S3.Model;
 using Amazon.S3.Transfer;
 using Microsoft.Extensions.Logging;
 
-namespace LabelPipeline.Storage;
+namespace LabelPipeline.Aws;
 
 /// <summary>What an upload did: a second run over the same files reports everything skipped.</summary>
 /// <param name="ForeignKeys">Objects under the target that are not among the files (left alone, but Label Studio imports them too).</param>

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace LabelPipeline.Storage;
+namespace LabelPipeline.Aws;
 
 /// <summary>A "folder" in a bucket: <see cref="Prefix"/> is empty or ends with '/', so <c>Prefix + name</c> is a key.</summary>
 public sealed partial record S3Location

@@ -4,7 +4,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
 
-namespace LabelPipeline.Storage;
+namespace LabelPipeline.Aws;
 
 /// <summary>What <see cref="BucketCors.EnsureRuleAsync"/> did to the bucket's CORS configuration.</summary>
 public enum CorsChange
@@ -87,7 +87,7 @@ public sealed class BucketCors(IAmazonS3 s3, AwsEndpoints endpoints, ILogger log
 
         if (rules.Count > MaxRules)
         {
-            throw new StorageException(
+            throw new AwsException(
                 $"The CORS configuration of s3://{bucket} would have {rules.Count} rules; S3 allows {MaxRules}. Remove unused rules, or use --presign=false (no CORS needed).");
         }
 
@@ -97,7 +97,7 @@ public sealed class BucketCors(IAmazonS3 s3, AwsEndpoints endpoints, ILogger log
         var after = await ReadAsync(bucket, ct).ConfigureAwait(false);
         if (!after.Any(r => CorsRules.SameRule(r, rule)))
         {
-            throw new StorageException($"The CORS rule '{rule.Id}' is missing from s3://{bucket} right after writing it: another process changed the configuration. Run again.");
+            throw new AwsException($"The CORS rule '{rule.Id}' is missing from s3://{bucket} right after writing it: another process changed the configuration. Run again.");
         }
 
         return change;

@@ -4,7 +4,7 @@ using Amazon.Runtime.Internal;
 using Amazon.S3;
 using Amazon.SecurityToken;
 
-namespace LabelPipeline.Storage;
+namespace LabelPipeline.Aws;
 
 /// <summary>
 /// Where the AWS calls of a run go: one region, and explicit endpoints for S3-compatible stores (and for tests, which
@@ -88,7 +88,7 @@ public static class AwsClients
     {
         private static int _registered;
 
-        public string UniqueName => "LabelPipeline.Storage.NoChunkEncoding";
+        public string UniqueName => "LabelPipeline.Aws.NoChunkEncoding";
 
         public static void EnsureRegistered()
         {

@@ -6,7 +6,7 @@ using Amazon.Runtime.Signing;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
-namespace LabelPipeline.Storage;
+namespace LabelPipeline.Aws;
 
 public enum SageMakerResourceKind
 {
@@ -41,7 +41,7 @@ public static class SageMakerMetadata
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
-            throw new StorageException($"Cannot read SageMaker's metadata file {path} ({e.Message}). Pass --label-studio-origin to say where Label Studio is opened.", e);
+            throw new AwsException($"Cannot read SageMaker's metadata file {path} ({e.Message}). Pass --label-studio-origin to say where Label Studio is opened.", e);
         }
 
         string? Text(string name) => json[name]?.Type == JTokenType.String && json[name]!.ToString() is { Length: > 0 } value ? value : null;
@@ -52,7 +52,7 @@ public static class SageMakerMetadata
         var name = Text("ResourceName");
         if (region is null || name is null)
         {
-            throw new StorageException(
+            throw new AwsException(
                 $"SageMaker's metadata file {path} has no {(name is null ? "ResourceName" : "region in ResourceArn")}. Pass --label-studio-origin (and --region).");
         }
 
@@ -101,7 +101,7 @@ public sealed class SageMakerApi : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            throw new StorageException($"Cannot reach SageMaker at {_endpoint} for DescribeSpace ({e.Message}). Pass --label-studio-origin=https://<space id>.studio.<region>.sagemaker.aws.", e);
+            throw new AwsException($"Cannot reach SageMaker at {_endpoint} for DescribeSpace ({e.Message}). Pass --label-studio-origin=https://<space id>.studio.<region>.sagemaker.aws.", e);
         }
 
         using (response)
@@ -120,7 +120,7 @@ public sealed class SageMakerApi : IDisposable
             {
                 var code = json?["__type"]?.ToString().Split('#').Last() ?? response.StatusCode.ToString();
                 var message = json?["message"]?.ToString() ?? json?["Message"]?.ToString() ?? string.Empty;
-                throw new StorageException(
+                throw new AwsException(
                     $"SageMaker DescribeSpace for space '{spaceName}' in domain {domainId} failed: {(int)response.StatusCode} {code} {message}".TrimEnd()
                     + ". The execution role needs sagemaker:DescribeSpace; or pass --label-studio-origin=https://<space id>.studio.<region>.sagemaker.aws.");
             }
@@ -128,7 +128,7 @@ public sealed class SageMakerApi : IDisposable
             var url = json?["Url"]?.ToString();
             if (string.IsNullOrEmpty(url))
             {
-                throw new StorageException($"SageMaker DescribeSpace for space '{spaceName}' returned no Url. Pass --label-studio-origin.");
+                throw new AwsException($"SageMaker DescribeSpace for space '{spaceName}' returned no Url. Pass --label-studio-origin.");
             }
 
             // DescribeNotebookInstance's Url has no scheme; accept a space URL either way.
