@@ -22,6 +22,7 @@ public abstract class WholeGraphSuite(RealLabelStudio server, S3Server s3, ITest
     public async Task Local_files_whole_graph_creates_everything_once_and_exports_the_annotated_rows()
     {
         server.Require();
+        output.WriteLine($"Label Studio {server.Release} on {server.Database} {server.PostgresVersion}: installed and started in {server.StartupTime.TotalSeconds:0} s ({server.InstallTimings})");
         using var scenario = new PipelineScenario(server, "wg-local").WithSyntheticFiles();
         var files = Repository.SyntheticFiles.Select(Path.GetFileName).ToArray();
 
