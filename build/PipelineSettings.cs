@@ -187,6 +187,33 @@ public sealed partial record PipelineSettings
             }
         }
 
+        // A folder argument naming a file (or a path through one) would end in a raw IOException much later.
+        foreach (var (argument, folder) in new[]
+                 {
+                     (Arguments.Output, settings.SnapshotDirectory), (Arguments.StateDir, settings.StateDirectory),
+                     (Arguments.PreparedDir, settings.PreparedDirectory), (Arguments.DatasetsDir, settings.DatasetsDirectory),
+                 })
+        {
+            if (FileOnThePath(folder) is { } file)
+            {
+                arguments.Error($"--{argument.Name}={arguments.Optional(argument) ?? folder}: {file} is a file, but this argument names a folder. Pass a folder (it is created when missing).");
+            }
+        }
+
         return settings;
+    }
+
+    /// <summary>The first of <paramref name="folder"/> and its parents that exists as a file; null when none does.</summary>
+    private static string? FileOnThePath(string folder)
+    {
+        for (var path = folder; !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+        {
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        return null;
     }
 }

@@ -21,7 +21,8 @@ public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
         var config = settings.LabelConfigFile is { } file
             ? await File.ReadAllTextAsync(file, ct)
             : await ProvisionProjectStage.GenerateLabelConfigAsync(BuildContext.Need(context.Prepared, nameof(Prepare)), settings.ProjectStage, ct);
-        context.Snapshot = ExportLabelsStage.Convert(exportFile, context.SnapshotRules(), config, settings.SnapshotDirectory, ct);
+        context.Snapshot = ExportLabelsStage.Convert(
+            exportFile, context.SnapshotRules(), config, settings.SnapshotDirectory, ct, generatedFromLabels: settings.LabelConfigFile is null ? settings.Labels : null);
         SnapshotReport.Log(context, context.Snapshot);
         if (context.S3.UploadSnapshot)
         {

@@ -53,7 +53,7 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
         aws.Roles[RoleArn] = (roleKeyId, roleSecret);
         var bucket = await s3.CreateBucketAsync();
 
-        var gateway = (await DockerAsync("network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}")).Trim();
+        var gateway = (await DockerEngineApi.BridgeGatewayAsync(engine.DockerHost, CancellationToken.None)).ToString();
         await using var labelStudio = await EmulatorServer.StartAsync(
             new EmulatorOptions { ListenAddress = IPAddress.Parse(gateway), LegacyToken = credentials.Token, UserEmail = credentials.Username, OpenApiSpecPath = Repository.OpenApiSpec },
             CancellationToken.None);

@@ -14,6 +14,11 @@ namespace LabelPipeline.Datasets;
 public static class DatasetInspector
 {
     private static readonly char[] SeparatorCandidates = [',', ';', '\t', '|'];
+
+    // Control characters a column name cannot carry into the labeling config (XML); tab and line breaks inside quotes
+    // are valid CSV and become '_' (ColumnNames).
+    private static readonly System.Buffers.SearchValues<char> ControlCharacters =
+        System.Buffers.SearchValues.Create([.. Enumerable.Range(0, 32).Select(c => (char)c).Where(c => c is not ('\t' or '\r' or '\n')), '\u007f']);
     private const int DetectionSampleRows = 200;
 
     /// <param name="timeColumn">Column name to use as time; null = the first column.</param>
@@ -114,7 +119,13 @@ public static class DatasetInspector
     private static SeriesSchema DetectSchema(string file, string? timeColumn, string? timeFormat, InputLimits limits, List<string> warnings, bool first, bool editorWarnings = true)
     {
         var headerLine = ReadHeaderLine(file, limits);
-        var separator = DetectSeparator(headerLine);
+        if (headerLine.Trim().Length == 0)
+        {
+            throw OnlyWhitespace(file) ?? new DatasetException(
+                $"{file} line 1: the first line is blank. The header row (column names) must be the first line: delete the blank lines above it.");
+        }
+
+        var separator = DetectSeparator(headerLine, FirstDataLines(file, limits));
         using var csv = OpenCsv(file, separator, limits);
         if (!csv.Read())
         {
@@ -161,6 +172,20 @@ public static class DatasetInspector
         {
             throw new DatasetException(
                 $"{file} line 1: the first row holds data ('{Clip(time)}' is a time), not column names. Add a header row (e.g. timestamp,signal_00,...).");
+        }
+
+        // A NUL or another control character in a name is a damaged or UTF-16 file; it would break the labeling config (XML).
+        for (var i = 0; i < header.Length; i++)
+        {
+            var at = header[i].AsSpan().IndexOfAny(ControlCharacters);
+            if (at >= 0)
+            {
+                var control = header[i][at];
+                throw new DatasetException(
+                    $"{file} line 1: the name of column {i + 1} ('{Printable(header[i])}') holds " +
+                    (control == '\0' ? "a NUL byte" : $"the control character U+{(int)control:X4}") +
+                    ". Column names must be text: is the file UTF-16 or damaged? Re-save it as UTF-8 CSV, or fix the header row.");
+            }
         }
 
         var duplicate = header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
@@ -214,8 +239,18 @@ public static class DatasetInspector
             if (bad.Value is not null)
             {
                 throw new DatasetException(
-                    $"{file} line {bad.Line}: time column '{header[timeIndex]}' value '{Clip(bad.Value)}' does not match the time format '{format.Pattern}'. " +
-                    "Pass --time-format with the strftime pattern of your timestamps (e.g. %Y-%m-%d %H:%M:%S), or --time-column.");
+                    $"{file} line {bad.Line}: time column '{header[timeIndex]}' value '{Clip(bad.Value)}' does not match the time format '{format.Pattern}'." +
+                    TimeFormat.Hint(bad.Value) + " Pass --time-format with the strftime pattern of your timestamps (e.g. %Y-%m-%d %H:%M:%S), or --time-column.");
+            }
+
+            // %Q on seconds reads 1.7e9 as 1970-01-20: valid, but surely not meant.
+            if (first && format.Epoch == EpochUnit.Milliseconds && timeValues.Length > 0
+                && double.TryParse(timeValues[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var epoch) && Math.Abs(epoch) < 1e11)
+            {
+                format.TryParse(timeValues[0].Value, out var instant);
+                warnings.Add(
+                    $"{file} line {timeValues[0].Line}: --time-format=%Q reads '{timeValues[0].Value}' as milliseconds since 1970, which is " +
+                    $"{instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC (1970). If the times are seconds since 1970, pass --time-format=%s.");
             }
         }
 
@@ -299,6 +334,18 @@ public static class DatasetInspector
         {
             if (values.All(v => format.TryParse(v, out _)))
             {
+                // '12/09/2024' is 12 September or 9 December: when another format reads every value too, but as other
+                // times, taking either would be a guess that can be silently wrong.
+                var rival = candidates.FirstOrDefault(other => other != format && values.All(v => other.TryParse(v, out _)) && values.Any(v => Differ(format, other, v)));
+                if (rival is not null)
+                {
+                    var example = timeValues.First(v => Differ(format, rival, v.Value));
+                    throw new DatasetException(
+                        $"{file} line {example.Line}: time '{example.Value}' can be read as '{format.Pattern}' or as '{rival.Pattern}' " +
+                        $"(day and month are both 12 or less in the first {values.Length} rows). Pass the one the file uses: " +
+                        $"--time-format=\"{format.Pattern}\" or --time-format=\"{rival.Pattern}\".");
+                }
+
                 return format;
             }
         }
@@ -309,13 +356,16 @@ public static class DatasetInspector
             var odd = timeValues.First(v => !firstFormat.TryParse(v.Value, out _));
             throw new DatasetException(
                 $"{file} line {odd.Line}: time '{Clip(odd.Value)}' is not in the format of the rows before it ('{firstFormat.Pattern}', e.g. '{values[0]}' " +
-                $"on line {timeValues[0].Line}). One time axis needs one format: write every time the same way, or pass --time-format.");
+                $"on line {timeValues[0].Line}).{TimeFormat.Hint(odd.Value)} One time axis needs one format: write every time the same way, or pass --time-format.");
         }
 
         throw new DatasetException(
-            $"{file} line {timeValues[0].Line}: cannot parse time column '{column}' value '{Clip(values[0])}' with any known format. " +
+            $"{file} line {timeValues[0].Line}: cannot parse time column '{column}' value '{Clip(values[0])}' with any known format.{TimeFormat.Hint(values[0])} " +
             "Pass --time-format with its strftime pattern (e.g. --time-format=\"%d/%m/%Y %H:%M:%S\"), or --time-column if time is in another column.");
     }
+
+    private static bool Differ(TimeFormat a, TimeFormat b, string value) =>
+        a.TryParse(value, out var x) && b.TryParse(value, out var y) && x != y;
 
     private static SeriesFileSummary CheckRows(string file, SeriesSchema schema, InputLimits limits, List<string> warnings)
     {
@@ -375,9 +425,7 @@ public static class DatasetInspector
             {
                 if (!format.TryParse(text, out var instant))
                 {
-                    throw new DatasetException(
-                        $"{file} line {line}: time '{Clip(text)}' does not match the time format '{format.Pattern}' of the rows before it. " +
-                        "One time axis needs one format: fix the value, or pass --time-format.");
+                    throw TimeMismatch(file, line, text, format);
                 }
 
                 time = instant.UtcTicks;
@@ -427,6 +475,32 @@ public static class DatasetInspector
 
         return new SeriesFileSummary(file, rows, first!, previousText!);
     }
+
+    /// <summary>A time that does not parse in the file's format: where, and (a leap second, the other epoch unit) why.</summary>
+    internal static DatasetException TimeMismatch(string file, long line, string text, TimeFormat format) => new(
+        $"{file} line {line}: time '{Clip(text)}' does not match the time format '{format.Pattern}' of the rows before it.{TimeFormat.Hint(text)} " +
+        "One time axis needs one format: fix the value, or pass --time-format.");
+
+    /// <summary>The error for a file of only spaces, tabs and line breaks; null when it holds anything else.</summary>
+    private static DatasetException? OnlyWhitespace(string file)
+    {
+        using var reader = OpenText(file);
+        var buffer = new char[8192];
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (buffer.AsSpan(0, read).ContainsAnyExcept(" \t\r\n\f\v"))
+            {
+                return null;
+            }
+        }
+
+        return new DatasetException(
+            $"{file}: the file holds only whitespace ({new FileInfo(file).Length:N0} bytes of spaces, tabs or blank lines), no header and no rows: " +
+            "it is empty. Write the series into it (a header row, then one row per time) or delete it.");
+    }
+
+    private static string Printable(string name) => new(name.Select(c => char.IsControl(c) ? '?' : c).ToArray());
 
     private static bool IsNumber(string cell) =>
         double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
@@ -575,26 +649,76 @@ public static class DatasetInspector
         }
     }
 
+    /// <summary>Up to five non-blank lines after the header (each cut at the line limit), to confirm the separator.</summary>
+    private static List<string> FirstDataLines(string file, InputLimits limits)
+    {
+        var lines = new List<string>();
+        using var reader = OpenText(file);
+        reader.ReadLine();
+        while (lines.Count < 5 && reader.ReadLine() is { } line)
+        {
+            if (line.Length > limits.MaxLineCharacters)
+            {
+                break; // CheckLineLength reports it with its line
+            }
+
+            if (line.Trim().Length > 0)
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// The separator: of ',' ';' tab '|', the one that splits the header and the first data lines into the same number
+    /// of fields (a name like 'pressure (bar, abs)' in a ';' file must not make it ','), then the one used most.
+    /// </summary>
+    internal static char DetectSeparator(string headerLine, IReadOnlyList<string> dataLines)
+    {
+        var best = DetectSeparator(headerLine);
+        var bestScore = (Consistent: false, Count: 0);
+        foreach (var candidate in SeparatorCandidates)
+        {
+            var count = CountUnquoted(headerLine, candidate);
+            var score = (Consistent: count > 0 && dataLines.Count > 0 && dataLines.All(l => CountUnquoted(l, candidate) == count), Count: count);
+            if (score.Consistent && (!bestScore.Consistent || score.Count > bestScore.Count))
+            {
+                best = candidate;
+                bestScore = score;
+            }
+        }
+
+        return best;
+    }
+
+    private static int CountUnquoted(string line, char separator)
+    {
+        var count = 0;
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == separator && !quoted)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     internal static char DetectSeparator(string headerLine)
     {
         var best = ',';
         var bestCount = 0;
         foreach (var candidate in SeparatorCandidates)
         {
-            var count = 0;
-            var quoted = false;
-            foreach (var c in headerLine)
-            {
-                if (c == '"')
-                {
-                    quoted = !quoted;
-                }
-                else if (c == candidate && !quoted)
-                {
-                    count++;
-                }
-            }
-
+            var count = CountUnquoted(headerLine, candidate);
             if (count > bestCount)
             {
                 best = candidate;

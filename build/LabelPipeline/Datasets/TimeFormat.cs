@@ -48,6 +48,17 @@ public sealed class TimeFormat
     /// <summary>Set for <c>%s</c> (unix seconds) and <c>%Q</c> (unix milliseconds).</summary>
     public EpochUnit Epoch { get; }
 
+    /// <summary>
+    /// With <c>%Z</c>: the zone a value without an offset is a wall-clock time of (<c>--time-zone</c>), so every value
+    /// reads as its true UTC instant; null reads such values as UTC. See <see cref="InZone"/>.
+    /// </summary>
+    public TimeZoneInfo? WallClockZone { get; private init; }
+
+    /// <summary>This format, reading values without an offset in <paramref name="zone"/> (only a <c>%Z</c> pattern mixes them).</summary>
+    public TimeFormat InZone(TimeZoneInfo? zone) => !HasOffsetDirective || zone is null || zone == TimeZoneInfo.Utc
+        ? this
+        : new TimeFormat(Pattern, _dotNetPattern, Epoch) { WallClockZone = zone };
+
     /// <summary>The formats tried, in order, when detecting the time format of a column.</summary>
     public static IReadOnlyList<string> Candidates { get; } =
     [
@@ -57,6 +68,9 @@ public sealed class TimeFormat
         "%Y-%m-%dT%H:%M:%S.%L",
         "%Y-%m-%dT%H:%M:%SZ",
         "%Y-%m-%dT%H:%M:%S.%LZ",
+        "%Y-%m-%d %H:%M:%S.%f",
+        "%Y-%m-%dT%H:%M:%S.%f",
+        "%Y-%m-%dT%H:%M:%S.%fZ",
         "%Y-%m-%dT%H:%M:%S%Z",
         "%Y-%m-%d %H:%M:%S%Z",
         "%Y-%m-%d %H:%M",
@@ -169,6 +183,17 @@ public sealed class TimeFormat
                 CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
                 out value):
+                if (WallClockZone is { } zone && !ValueHasOffset(text))
+                {
+                    var wall = DateTime.SpecifyKind(value.UtcDateTime, DateTimeKind.Unspecified);
+                    if (zone.IsInvalidTime(wall))
+                    {
+                        return false; // skipped by a daylight-saving change: Prepare names it
+                    }
+
+                    value = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(wall, zone));
+                }
+
                 return true;
             default:
                 value = default;
@@ -294,6 +319,33 @@ public sealed class TimeFormat
 
         value = new DateTimeOffset(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified).Ticks + fractionTicks, TimeSpan.Zero);
         return true;
+    }
+
+    /// <summary>Whether the pattern reads an offset (<c>%Z</c>): its values may carry one (<c>+02:00</c>, <c>Z</c>) or not.</summary>
+    public bool HasOffsetDirective => Pattern.Contains("%Z", StringComparison.Ordinal);
+
+    /// <summary>For a pattern with <c>%Z</c>: whether this value (which parses) carries an offset; a wall-clock time does not.</summary>
+    public bool ValueHasOffset(ReadOnlySpan<char> text) =>
+        HasOffsetDirective
+        && DateTime.TryParseExact(text.Trim(), _dotNetPattern.AsSpan(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
+        && parsed.Kind != DateTimeKind.Unspecified;
+
+    /// <summary>
+    /// Why a value that does not parse may still be what the user meant, for the error message: a leap second
+    /// (<c>23:59:60</c>), or epoch numbers of the other unit. Empty when there is nothing more to say.
+    /// </summary>
+    public static string Hint(string text)
+    {
+        var leap = System.Text.RegularExpressions.Regex.Match(text, @"(\d{1,2}):(\d{2}):60(?!\d)");
+        if (leap.Success)
+        {
+            return $" '{leap.Value}' is a leap second, which Label Studio's editor and .NET cannot represent: " +
+                   $"write it as {leap.Groups[1].Value}:{leap.Groups[2].Value}:59 (or :59.999), or drop the row.";
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && Math.Abs(number) >= 1e11 && Math.Abs(number) < 1e14
+            ? " It looks like unix milliseconds: pass --time-format=%Q."
+            : string.Empty;
     }
 
     /// <summary>Formats a UTC instant the way the editor serializes region bounds.</summary>

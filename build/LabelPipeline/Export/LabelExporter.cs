@@ -24,7 +24,7 @@ public sealed class LabelExporter(LabelStudioClient client, ILogger logger)
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!);
-        var download = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!, $".export-{Guid.NewGuid():N}.json");
+        var download = SnapshotBuilder.ExportDownloadPath(snapshotDirectory);
         try
         {
             var (exportId, method) = await DownloadAsync(projectId, download, timeout, ct).ConfigureAwait(false);

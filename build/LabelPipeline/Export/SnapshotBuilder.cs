@@ -40,10 +40,12 @@ public static class SnapshotBuilder
     /// <param name="snapshotDirectory"><c>&lt;output&gt;/&lt;dataset&gt;/&lt;version&gt;</c>.</param>
     public static SnapshotSummary Build(string exportFile, SnapshotOptions options, string snapshotDirectory, CancellationToken ct)
     {
+        RemoveLeftovers(snapshotDirectory);
         var staging = StagingDirectory(snapshotDirectory);
         try
         {
             var summary = BuildInto(exportFile, options, staging, ct);
+            ct.ThrowIfCancellationRequested(); // Ctrl-C during the build: the previous snapshot stays
             Commit(staging, snapshotDirectory);
             return summary with { Directory = snapshotDirectory };
         }
@@ -105,13 +107,16 @@ public static class SnapshotBuilder
 
             var lookout = LookoutLabels.Merge(WidenInstants(store.All(), options.InstantWidth), options.AnomalyLabels);
             lookoutRows = lookout.Count;
+            options.Progress?.Invoke(SnapshotLayout.LookoutLabels);
             Write(directory, SnapshotLayout.LookoutLabels, LookoutLabels.Render(lookout));
+            options.Progress?.Invoke(SnapshotLayout.IntervalsCsv);
             WriteIntervals(directory, store.All(), options);
             foreach (var file in options.Dataset.Files)
             {
                 ct.ThrowIfCancellationRequested();
                 var name = Path.GetFileName(file);
                 var mine = store.OfSeries(name);
+                options.Progress?.Invoke($"{SnapshotLayout.DenseFolder}/{name}");
                 var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name));
                 warnings.AddRange(OutsideTheSeries(file, mine, span));
             }
@@ -121,10 +126,12 @@ public static class SnapshotBuilder
                 Write(directory, SnapshotLayout.PredictionReview, PredictionReview.RenderCsv(reviewer.Predicted));
             }
 
+            options.Progress?.Invoke(HtmlReport.FileName);
             HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, store.All(), store.OfSeries);
             perLabel = CountLabels(store.All());
         }
 
+        options.Progress?.Invoke(SnapshotLayout.Manifest);
         WriteManifest(directory, options, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null);
         return new SnapshotSummary(directory, tasks, annotations, regions, lookoutRows, perLabel)
         {
@@ -167,8 +174,24 @@ public static class SnapshotBuilder
         }
     }
 
+    /// <summary>A folder beside the snapshot to build it in, named with this process's id (see <see cref="RemoveLeftovers"/>).</summary>
     public static string StagingDirectory(string snapshotDirectory) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!, $".{Path.GetFileName(snapshotDirectory)}.{Guid.NewGuid():N}.tmp");
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!, Processes.ScratchName.Mine($".{Path.GetFileName(snapshotDirectory)}.", ".tmp"));
+
+    /// <summary>A file beside the snapshot to download the export into, named with this process's id.</summary>
+    public static string ExportDownloadPath(string snapshotDirectory) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!, Processes.ScratchName.Mine(".export-", ".json"));
+
+    /// <summary>
+    /// Removes what a killed Export or ConvertExport left beside this snapshot: its staging folders (and a swapped-out
+    /// previous snapshot) and downloaded exports. Only those whose process is gone: a run still going keeps its own.
+    /// </summary>
+    private static void RemoveLeftovers(string snapshotDirectory)
+    {
+        var parent = Path.GetDirectoryName(Path.GetFullPath(snapshotDirectory))!;
+        Processes.ScratchName.RemoveDead(parent, $".{Path.GetFileName(snapshotDirectory)}.", ".tmp", ".previous");
+        Processes.ScratchName.RemoveDead(parent, ".export-", ".json");
+    }
 
     private static int Compare(LabeledRange a, LabeledRange b)
     {

@@ -44,6 +44,9 @@ public sealed record SnapshotOptions : SnapshotRules
 
     /// <summary>Where the annotations came from, recorded in the manifest (not part of the reproducible content).</summary>
     public required SnapshotSource Source { get; init; }
+
+    /// <summary>Told each part of the snapshot (a <see cref="SnapshotLayout"/> path) as it is about to be written: progress for the log.</summary>
+    public Action<string>? Progress { get; init; }
 }
 
 /// <summary>The provenance of an export.</summary>

@@ -19,7 +19,10 @@ public static class WindowMapping
     public static List<LabeledRange> Apply(IReadOnlyList<LabeledRange> ranges, PreparedManifest manifest)
     {
         var format = manifest.Schema.TimeFormat is { } pattern ? TimeFormat.Parse(pattern) : null;
-        var zone = manifest.Schema.TimeZone == "UTC" ? null : TimeZoneInfo.FindSystemTimeZoneById(manifest.Schema.TimeZone);
+        // A source with offsets (%Z) has UTC instants as its time base (its wall-clock values were read in the zone).
+        var zone = manifest.Schema.TimeZone == "UTC" || manifest.Schema.SourceTimeFormat?.Contains("%Z", StringComparison.Ordinal) == true
+            ? null
+            : TimeZoneInfo.FindSystemTimeZoneById(manifest.Schema.TimeZone);
         var mapped = new List<(LabeledRange Range, PreparedSource Source, int Window)>();
         var passThrough = new List<LabeledRange>();
         foreach (var range in ranges)

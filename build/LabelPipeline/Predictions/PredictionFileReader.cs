@@ -37,7 +37,11 @@ public static class PredictionFileReader
     }
 
     /// <summary>One input row: its fields in column order (null when absent), and its line. Arrays, not dictionaries: score files run to millions of rows.</summary>
-    private sealed record Row(string?[] Fields, long Line);
+    /// <param name="Error">Set when the row cannot be read at all (e.g. a field too many): reported with the others.</param>
+    private sealed record Row(string?[] Fields, long Line, string? Error = null);
+
+    /// <summary>At most this many problems are listed; the count says how many there were.</summary>
+    private const int MaxProblemsShown = 20;
 
     /// <summary>The file's columns (lower-cased) and rows.</summary>
     private sealed record Table(IReadOnlyList<string> Columns, IEnumerable<Row> Rows);
@@ -58,26 +62,62 @@ public static class PredictionFileReader
                 $"{path}: no series column (one of {string.Join(", ", SeriesNames)}); found {Describe(columns)}. Each row must name the series file it belongs to, e.g. 2021-01.csv.");
         }
 
+        // Every row's problems are collected, so one run lists them all (as the dataset and the plan checks do).
+        var problems = new List<string>();
+        long problemCount = 0;
+        void Problem(string message)
+        {
+            if (++problemCount <= MaxProblemsShown)
+            {
+                problems.Add(message);
+            }
+        }
+
+        IEnumerable<Row> Readable() => input.Rows.Where(r =>
+        {
+            if (r.Error is not null)
+            {
+                Problem(r.Error);
+            }
+
+            return r.Error is null;
+        });
+
+        PredictionFile Checked(PredictionFile file) => problemCount == 0
+            ? file
+            : throw new PredictionException(
+                $"{path}: {problemCount} problem(s); nothing was imported:\n  " + string.Join("\n  ", problems) +
+                (problemCount > problems.Count ? $"\n  ... and {problemCount - problems.Count} more." : string.Empty));
+
         if (start is not null && end is not null)
         {
-            var intervals = input.Rows.Select(r => new PredictedInterval(
-                Required(r, series, path),
-                Required(r, start, path),
-                Required(r, end, path),
-                label is null || string.IsNullOrWhiteSpace(Field(r, label)) ? null : Field(r, label)!.Trim(),
-                score is null || string.IsNullOrWhiteSpace(Field(r, score)) ? null : Number(r, score, path),
-                new RowSource(path, r.Line))).ToList();
-            return new PredictionFile(path, PredictionFileKind.Intervals, intervals, []);
+            var intervals = new List<PredictedInterval>();
+            foreach (var r in Readable())
+            {
+                var (s, b, e) = (Required(r, series, path, Problem), Required(r, start, path, Problem), Required(r, end, path, Problem));
+                var sc = score is null || string.IsNullOrWhiteSpace(Field(r, score)) ? null : Number(r, score, path, Problem);
+                if (s is not null && b is not null && e is not null && (score is null || string.IsNullOrWhiteSpace(Field(r, score)) || sc is not null))
+                {
+                    intervals.Add(new PredictedInterval(s, b, e, label is null || string.IsNullOrWhiteSpace(Field(r, label)) ? null : Field(r, label)!.Trim(), sc, new RowSource(path, r.Line)));
+                }
+            }
+
+            return Checked(new PredictionFile(path, PredictionFileKind.Intervals, intervals, []));
         }
 
         if (time is not null && score is not null)
         {
-            var samples = input.Rows.Select(r => new ScoreSample(
-                Intern(names, Required(r, series, path)),
-                Required(r, time, path),
-                Number(r, score, path, required: true)!.Value,
-                new RowSource(path, r.Line))).ToList();
-            return new PredictionFile(path, PredictionFileKind.Scores, [], samples);
+            var samples = new List<ScoreSample>();
+            foreach (var r in Readable())
+            {
+                var (s, t, sc) = (Required(r, series, path, Problem), Required(r, time, path, Problem), Number(r, score, path, Problem, required: true));
+                if (s is not null && t is not null && sc is not null)
+                {
+                    samples.Add(new ScoreSample(Intern(names, s), t, sc.Value, new RowSource(path, r.Line)));
+                }
+            }
+
+            return Checked(new PredictionFile(path, PredictionFileKind.Scores, [], samples));
         }
 
         throw new PredictionException(
@@ -121,22 +161,37 @@ public static class PredictionFileReader
         return shared;
     }
 
-    private static string Required(Row row, Column column, string path) =>
-        Field(row, column) is { } value && !string.IsNullOrWhiteSpace(value)
-            ? value.Trim()
-            : throw new PredictionException($"{path} line {row.Line}: '{column}' is empty; every row needs it.");
+    private static string? Required(Row row, Column column, string path, Action<string> problem)
+    {
+        if (Field(row, column) is { } value && !string.IsNullOrWhiteSpace(value))
+        {
+            return value.Trim();
+        }
 
-    private static double? Number(Row row, Column column, string path, bool required = false)
+        problem($"{path} line {row.Line}: '{column}' is empty; every row needs it.");
+        return null;
+    }
+
+    private static double? Number(Row row, Column column, string path, Action<string> problem, bool required = false)
     {
         var text = Field(row, column);
         if (string.IsNullOrWhiteSpace(text))
         {
-            return required ? throw new PredictionException($"{path} line {row.Line}: '{column}' is empty; every row needs a score.") : null;
+            if (required)
+            {
+                problem($"{path} line {row.Line}: '{column}' is empty; every row needs a score.");
+            }
+
+            return null;
         }
 
-        return double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
-            ? value
-            : throw new PredictionException($"{path} line {row.Line}: {column} '{text}' is not a finite number (use '.' as the decimal point).");
+        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+        {
+            return value;
+        }
+
+        problem($"{path} line {row.Line}: {column} '{text}' is not a finite number (use '.' as the decimal point).");
+        return null;
     }
 
     /// <summary>The header now; the rows lazily, one pass, so a file of millions of scores is never held as text.</summary>
@@ -167,24 +222,22 @@ public static class PredictionFileReader
     {
         foreach (var (fields, line) in CsvRecords(path).Skip(1))
         {
-            if (fields.Length != header.Length)
-            {
-                throw new PredictionException(
-                    $"{path} line {line}: {fields.Length} fields where the header has {header.Length} ({string.Join(",", header)}). Quote fields that contain commas.");
-            }
-
-            yield return new Row(fields, line);
+            yield return fields.Length == header.Length
+                ? new Row(fields, line)
+                : new Row(fields, line, $"{path} line {line}: {fields.Length} fields where the header has {header.Length} ({string.Join(",", header)}). Quote fields that contain the separator.");
         }
     }
 
     private static IEnumerable<(string[] Fields, long Line)> CsvRecords(string path)
     {
+        // The separator as for datasets: the one of ',' ';' tab '|' the header line uses most (a spreadsheet's ';').
+        var separator = DetectSeparator(path);
         using var text = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         using var csv = CsvReader.Create(
             text,
             new CsvReaderOptions
             {
-                Separator = ',',
+                Separator = separator,
                 HasHeader = false,
                 TrackLineNumbers = true,
                 SkipEmptyLines = true,
@@ -201,6 +254,24 @@ public static class PredictionFileReader
             }
 
             yield return (fields, csv.LineNumber);
+        }
+    }
+
+    private static char DetectSeparator(string path)
+    {
+        try
+        {
+            using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            string? first;
+            while ((first = reader.ReadLine()) is not null && first.Trim().Length == 0)
+            {
+            }
+
+            return first is null ? ',' : Datasets.DatasetInspector.DetectSeparator(first);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new PredictionException($"{path}: the file is not valid UTF-8.");
         }
     }
 

@@ -60,7 +60,8 @@ public static class PredictionPlanner
         var errors = new List<string>();
         if (!options.Config.Labels.Contains(options.DefaultLabel))
         {
-            errors.Add($"--prediction-label '{options.DefaultLabel}' is not a label of the project's config ({string.Join(", ", options.Config.Labels)}).");
+            errors.Add($"--prediction-label '{options.DefaultLabel}' is not a label of the project's config ({string.Join(", ", options.Config.Labels)}): " +
+                       "pass --prediction-label with one of them, or add the label to the project with --labels.");
         }
 
         var regions = new List<(string Series, RangeBound Start, RangeBound End, string Label, double? Score)>();

@@ -33,20 +33,23 @@ public sealed record PreparedDataset(
 public static class DatasetPreparer
 {
     public const string ReportFileName = "prepare-report.json";
+    private const string StagingPrefix = ".staging-";
     private static readonly UTF8Encoding Utf8 = new(false);
 
     /// <param name="progress">Told how far each source is read; null: silent.</param>
     public static PreparedDataset Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null, PrepareProgress? progress = null)
     {
         limits ??= InputLimits.Default;
-        var (schema, warnings) = DatasetInspector.DetectSchema(source, options.TimeColumn, options.TimeFormat, limits);
+        var (schema, schemaWarnings) = DatasetInspector.DetectSchema(source, options.TimeColumn, options.TimeFormat, limits);
+        var warnings = schemaWarnings.ToList();
         var safe = ColumnNames.MakeSafe(schema.Columns);
         var timeIndex = IndexOf(schema.Columns, schema.TimeColumn);
         var channelIndexes = schema.Channels.Select(c => IndexOf(schema.Columns, c)).ToArray();
         var milliseconds = schema.TimeFormat is { } f && (f.Pattern.Contains("%L", StringComparison.Ordinal) || f.Pattern.Contains("%f", StringComparison.Ordinal) || f.Epoch == EpochUnit.Milliseconds);
         var outputFormat = schema.TimeFormat is null ? null : TimeFormat.Parse(milliseconds ? "%Y-%m-%d %H:%M:%S.%L" : "%Y-%m-%d %H:%M:%S");
-        // A zone applies to wall-clock times only: epoch numbers and times with an offset (%Z) are absolute already.
-        var zone = schema.TimeFormat is { Epoch: EpochUnit.None } tf && !tf.Pattern.Contains("%Z", StringComparison.Ordinal) ? options.TimeZone : null;
+        // A zone applies to wall-clock times only: epoch numbers and times with an offset are absolute already (with %Z,
+        // the values without an offset are wall-clock times: SeriesPreparer tells them apart).
+        var zone = schema.TimeFormat is { Epoch: EpochUnit.None } ? options.TimeZone : null;
         var preparedChannels = channelIndexes.Select(i => safe[i]).ToArray();
         var preparedSchema = new SeriesSchema(',', [safe[timeIndex], .. preparedChannels], safe[timeIndex], outputFormat, preparedChannels);
         var layout = new SeriesLayout
@@ -97,7 +100,9 @@ public static class DatasetPreparer
 
         // Every source is written to staging first; only when all succeeded do the task files move in place, so a
         // failure leaves the folder as the last successful run left it.
-        var staging = Path.Combine(preparedDirectory, $".staging-{Guid.NewGuid():N}");
+        // A killed run's staging folder is removed here; a running one's (another process's id) is left alone.
+        Processes.ScratchName.RemoveDead(preparedDirectory, StagingPrefix, string.Empty);
+        var staging = Path.Combine(preparedDirectory, Processes.ScratchName.Mine(StagingPrefix, string.Empty));
         var moves = new List<(string From, string To)>();
         try
         {
@@ -162,14 +167,17 @@ public static class DatasetPreparer
         }
 
         WriteIfChanged(manifestPath, manifest.ToJson());
-        WriteIfChanged(Path.Combine(preparedDirectory, ReportFileName), Report(manifest));
+        warnings.AddRange(sources.SelectMany(s => s.Warnings ?? []));
+        WriteIfChanged(Path.Combine(preparedDirectory, ReportFileName), Report(manifest, warnings));
         var files = names.Keys.Order(StringComparer.Ordinal).Select(n => Path.Combine(preparedDirectory, n)).ToArray();
         var prepared = new Dataset(source.Name, source.Version, Path.GetFullPath(preparedDirectory), files);
-        return new PreparedDataset(source, schema, prepared, preparedSchema, manifest, warnings, unchanged, removed);
+        // The snapshot reads the sources again (dense labels, the report): a %Z file's wall-clock values in the zone too.
+        var sourceSchema = schema with { TimeFormat = schema.TimeFormat?.InZone(zone) };
+        return new PreparedDataset(source, sourceSchema, prepared, preparedSchema, manifest, warnings, unchanged, removed);
     }
 
     /// <summary>The prepare report: every fix per source and in total, deterministic (no clock), beside the manifest.</summary>
-    public static string Report(PreparedManifest manifest)
+    public static string Report(PreparedManifest manifest, IReadOnlyList<string>? warnings = null)
     {
         var perSource = new JArray(manifest.Sources.Select(s => new JObject
         {
@@ -213,6 +221,7 @@ public static class DatasetPreparer
             ["dropped_columns"] = new JArray(manifest.Schema.Columns.Where(c => c.Role == "dropped").Select(c => c.Source)),
             ["rows_per_task"] = manifest.Settings.RowsPerTask,
             ["totals"] = totals,
+            ["warnings"] = new JArray(warnings ?? []),
             ["sources"] = perSource,
         };
         return report.ToString(Newtonsoft.Json.Formatting.Indented).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
@@ -227,9 +236,10 @@ public static class DatasetPreparer
         IReadOnlyList<WrittenWindow> windows;
         PrepareFixes fixes;
         WrittenWindow? overview;
+        IReadOnlyList<string> warnings;
         try
         {
-            (windows, fixes, overview) = new SeriesPreparer(file, layout, options, staging, rowsPerTask, limits, ct, progress).Run();
+            (windows, fixes, overview, warnings) = new SeriesPreparer(file, layout, options, staging, rowsPerTask, limits, ct, progress).Run();
         }
         catch (Exception e) when (DatasetInspector.IsInvalidUtf8(e))
         {
@@ -242,14 +252,14 @@ public static class DatasetPreparer
         }
 
         // One window keeps the source's name, so a short series is the same task as before; longer ones are numbered.
-        var stem = Path.GetFileNameWithoutExtension(name);
+        var stem = Path.GetFileNameWithoutExtension(SafeTaskName(name));
         var digits = Math.Max(4, windows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
         var tasks = new List<PreparedTask>();
         PreparedTask? overviewTask = null;
         foreach (var window in overview is null ? windows : windows.Append(overview))
         {
             var final = window == overview ? $"{stem}.overview.csv"
-                : windows.Count == 1 ? name : $"{stem}.w{window.Window.ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture)}.csv";
+                : windows.Count == 1 ? SafeTaskName(name) : $"{stem}.w{window.Window.ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture)}.csv";
             var hash = Hashes.Sha256File(window.TempPath);
             var bytes = new FileInfo(window.TempPath).Length;
             var destination = Path.Combine(preparedDirectory, final);
@@ -269,8 +279,22 @@ public static class DatasetPreparer
             }
         }
 
-        entry = new PreparedSource(name, sha, new FileInfo(file).Length, tasks, fixes, overviewTask);
+        entry = new PreparedSource(name, sha, new FileInfo(file).Length, tasks, fixes, overviewTask, warnings.Count > 0 ? warnings : null);
     }
+
+    /// <summary>
+    /// A task file name that survives a URL: Label Studio serves local files as <c>/data/local-files/?d=path</c>, so
+    /// '?', '#', '%', '&amp;', '+' or a control character in a name would cut or change the path. The manifest maps
+    /// the task file back to its source's real name.
+    /// </summary>
+    internal static string SafeTaskName(string name) =>
+        string.Create(name.Length, name, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = source[i] is '?' or '#' or '%' or '&' or '+' or '\\' || char.IsControl(source[i]) ? '_' : source[i];
+            }
+        });
 
     private static bool IsFile(string path, long bytes, string sha256) =>
         File.Exists(path) && new FileInfo(path).Length == bytes && Hashes.Sha256File(path) == sha256;

@@ -95,7 +95,15 @@ public sealed record ColumnMapping(string Source, string? Prepared, string Role)
 public sealed record PreparedSettings(long MaxPointsPerTask, int RowsPerTask, int WindowOverlap, string OnUnsorted, string OnDuplicate, bool Overview = false);
 
 /// <summary>One source file and the task files made from it, in time order; with --overview, a long one's overview task too.</summary>
-public sealed record PreparedSource(string File, string Sha256, long Bytes, IReadOnlyList<PreparedTask> Tasks, PrepareFixes Fixes, PreparedTask? Overview = null)
+/// <param name="Warnings">What Prepare took as meant but the user should look at (e.g. ambiguous local times); kept so an unchanged source still reports them.</param>
+public sealed record PreparedSource(
+    string File,
+    string Sha256,
+    long Bytes,
+    IReadOnlyList<PreparedTask> Tasks,
+    PrepareFixes Fixes,
+    PreparedTask? Overview = null,
+    [property: JsonProperty(NullValueHandling = NullValueHandling.Ignore)] IReadOnlyList<string>? Warnings = null)
 {
     /// <summary>Every task file made from the source: the windows, then the overview.</summary>
     /// <remarks>Not in prepare.json: written there, Json.NET tried to fill it back on reading and a re-run with an

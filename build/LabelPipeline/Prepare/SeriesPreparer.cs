@@ -45,6 +45,12 @@ internal sealed class SeriesPreparer
 
     private long _reordered, _duplicateTimes, _dropped, _averaged, _filled, _emptyRows, _rounded, _shifted, _rowsRead;
 
+    // Times taken as meant but worth a look (the prepare report and the log): wall-clock times in a file with offsets,
+    // wall-clock times a fall-back makes ambiguous. The first line of each, and how many.
+    private (long Line, string Text, long Count)? _withoutOffset;
+    private long _firstOffsetLine;
+    private (long Line, string Text, long Count)? _ambiguous;
+
     public SeriesPreparer(
         string file, SeriesLayout layout, PrepareOptions options, string staging, int rowsPerTask, InputLimits limits, CancellationToken ct, PrepareProgress? progress = null)
     {
@@ -58,7 +64,7 @@ internal sealed class SeriesPreparer
         _ct = ct;
     }
 
-    public (IReadOnlyList<WrittenWindow> Windows, PrepareFixes Fixes, WrittenWindow? Overview) Run()
+    public (IReadOnlyList<WrittenWindow> Windows, PrepareFixes Fixes, WrittenWindow? Overview, IReadOnlyList<string> Warnings) Run()
     {
         IReadOnlyList<WrittenWindow> windows;
         try
@@ -77,10 +83,38 @@ internal sealed class SeriesPreparer
         var overview = _options.Overview && windows.Count > 1
             ? Prepare.Overview.Write(windows, _layout.Header, _layout.ChannelIndexes.Length, _rowsPerTask, Path.Combine(_staging, "overview.csv"))
             : null;
-        return (windows, Fixes(windows), overview);
+        return (windows, Fixes(windows), overview, Warnings());
     }
 
-    private void ResetCounts() => _reordered = _duplicateTimes = _dropped = _averaged = _filled = _emptyRows = _rounded = _shifted = _rowsRead = 0;
+    private void ResetCounts()
+    {
+        _reordered = _duplicateTimes = _dropped = _averaged = _filled = _emptyRows = _rounded = _shifted = _rowsRead = 0;
+        _withoutOffset = null;
+        _firstOffsetLine = 0;
+        _ambiguous = null;
+    }
+
+    private List<string> Warnings()
+    {
+        var warnings = new List<string>();
+        var zone = _layout.Zone?.Id ?? "UTC";
+        if (_withoutOffset is { } mixed && _firstOffsetLine > 0)
+        {
+            warnings.Add(
+                $"{_file} line {mixed.Line}: time '{mixed.Text}' has no offset, unlike line {_firstOffsetLine}; {mixed.Count:N0} times without an offset " +
+                $"in the file were read in --time-zone {zone}. If they are in another zone, pass --time-zone, or write every time with its offset.");
+        }
+
+        if (_ambiguous is { } ambiguous)
+        {
+            warnings.Add(
+                $"{_file} line {ambiguous.Line}: time '{ambiguous.Text}' is ambiguous in time zone {zone}: the clocks went back at a daylight-saving change, " +
+                $"so it happened twice. {ambiguous.Count:N0} such times were read as standard time (the later one). Write the times with their offset " +
+                "(e.g. +01:00) or in UTC if they belong to the earlier hour.");
+        }
+
+        return warnings;
+    }
 
     private PrepareFixes Fixes(IReadOnlyList<WrittenWindow> windows)
     {
@@ -175,7 +209,8 @@ internal sealed class SeriesPreparer
         csv.Read(); // the header, checked by DetectSchema
         var unit = _layout.Milliseconds ? TimeSpan.TicksPerMillisecond : TimeSpan.TicksPerSecond;
         var format = _layout.SourceFormat;
-        var applyZone = _layout.Zone is not null && format is { Epoch: EpochUnit.None } && !format.Pattern.Contains("%Z", StringComparison.Ordinal);
+        var zoned = _layout.Zone is not null && format is { Epoch: EpochUnit.None };
+        var offsets = format is { HasOffsetDirective: true };
         while (csv.Read())
         {
             _ct.ThrowIfCancellationRequested();
@@ -206,13 +241,24 @@ internal sealed class SeriesPreparer
             {
                 if (!format.TryParse(text, out var instant))
                 {
-                    throw new DatasetException(
-                        $"{_file} line {line}: time '{Clip(text)}' does not match the time format '{format.Pattern}' of the rows before it. " +
-                        "One time axis needs one format: fix the value, or pass --time-format.");
+                    throw DatasetInspector.TimeMismatch(_file, line, text, format);
                 }
 
                 var utc = instant.UtcDateTime;
-                if (applyZone)
+
+                // With %Z a value may carry an offset (absolute) or not (a wall-clock time, in --time-zone like any other).
+                var wallClock = !offsets || !format.ValueHasOffset(text);
+                if (offsets && !wallClock && _firstOffsetLine == 0)
+                {
+                    _firstOffsetLine = line;
+                }
+
+                if (offsets && wallClock)
+                {
+                    _withoutOffset = _withoutOffset is { } w ? w with { Count = w.Count + 1 } : (line, text, 1);
+                }
+
+                if (zoned && wallClock)
                 {
                     var wall = DateTime.SpecifyKind(utc, DateTimeKind.Unspecified);
                     if (_layout.Zone!.IsInvalidTime(wall))
@@ -220,6 +266,11 @@ internal sealed class SeriesPreparer
                         throw new DatasetException(
                             $"{_file} line {line}: time '{text}' does not exist in time zone {_layout.Zone.Id} (the clocks skip it at a daylight-saving change). " +
                             "Check --time-zone, or correct the value.");
+                    }
+
+                    if (_layout.Zone.IsAmbiguousTime(wall))
+                    {
+                        _ambiguous = _ambiguous is { } a ? a with { Count = a.Count + 1 } : (line, text, 1);
                     }
 
                     var converted = TimeZoneInfo.ConvertTimeToUtc(wall, _layout.Zone);

@@ -14,6 +14,20 @@ public sealed class ExportLabelsStage(LabelStudioClient client, ILogger logger)
         new LabelExporter(client, logger).ExportAsync(project.Id, rules, snapshotDirectory, timeout, ct);
 
     /// <summary>The same snapshot from a saved Label Studio JSON export, without a server.</summary>
-    public static SnapshotSummary Convert(string exportFile, SnapshotRules rules, string labelConfig, string snapshotDirectory, CancellationToken ct) =>
-        SnapshotBuilder.Build(exportFile, new SnapshotOptions(rules, labelConfig, new SnapshotSource("export-file", null, null, null, null)), snapshotDirectory, ct);
+    /// <param name="generatedFromLabels">The labels the config was generated from; null when the user gave the config.</param>
+    public static SnapshotSummary Convert(
+        string exportFile, SnapshotRules rules, string labelConfig, string snapshotDirectory, CancellationToken ct, IReadOnlyList<string>? generatedFromLabels = null)
+    {
+        try
+        {
+            return SnapshotBuilder.Build(exportFile, new SnapshotOptions(rules, labelConfig, new SnapshotSource("export-file", null, null, null, null)), snapshotDirectory, ct);
+        }
+        catch (ExportException e) when (generatedFromLabels is not null && e.Message.Contains("label '", StringComparison.Ordinal))
+        {
+            // Offline there is no project to read the config from: it was generated here, from --labels.
+            throw new ExportException(
+                $"{e.Message} The labeling config was generated from the dataset with --labels={string.Join(',', generatedFromLabels)}: pass the labels " +
+                "the export was made with (--labels=...), or the project's own config (--label-config-file=<file.xml>).");
+        }
+    }
 }

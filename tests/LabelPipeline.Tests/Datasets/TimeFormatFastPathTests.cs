@@ -13,9 +13,7 @@ public sealed class TimeFormatFastPathTests
     [
         .. TimeFormat.Candidates,
         "%Y%m%d%H%M%S",
-        "%Y-%m-%dT%H:%M:%S.%f",
         "%Y-%m-%d %H:%M:%S.%LZ",
-        "%Y-%m-%d %H:%M:%S.%f",
         "%d-%m-%Y %H.%M.%S",
         "%%%Y-%m-%d",
         "%H:%M:%S",

