@@ -29,9 +29,16 @@ for attempt in 1 2 3; do
   sleep 5
 done
 
-exec dotnet benchmarks/Snapshots.Benchmark/bin/Release/net10.0/Snapshots.Benchmark.dll bench \
+dotnet benchmarks/Snapshots.Benchmark/bin/Release/net10.0/Snapshots.Benchmark.dll bench \
   --data "${BENCH_DATA:-benchmarks/.data}" \
   --python "$PYTHON" \
   --pandas-script benchmarks/pandas_reference.py \
   --template templates/timeseries-labeling.xml \
   "$@"
+
+# Prepare through build.sh against pandas and cat, with its own table ($BENCH_DATA/prepare-compare.md; fails when the
+# outputs differ). BENCH_PREPARE=0 leaves it out; BENCH_PREPARE_ARGS passes options, e.g. "--many 3000x600 --huge 40000000".
+if [ "${BENCH_PREPARE:-1}" != 0 ]; then
+  # shellcheck disable=SC2086
+  BENCH_PYTHON="$PYTHON" benchmarks/prepare-compare.sh ${BENCH_PREPARE_ARGS:-}
+fi

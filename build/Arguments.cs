@@ -131,6 +131,10 @@ public static class Arguments
     public static readonly Argument MinDuration = Define("min-duration", ArgumentKind.Number, "per-timestamp scores: seconds (time-axis units on a numeric axis); shorter intervals are dropped, after merging", "0", min: 0, max: 31_536_000);
     public static readonly Argument MergeGap = Define("merge-gap", ArgumentKind.Number, "per-timestamp scores: flagged runs at most this many seconds apart are merged into one interval", "0", min: 0, max: 31_536_000);
 
+    // Label-quality gates (Export, ConvertExport): off unless given.
+    public static readonly Argument MinAgreement = Define("min-agreement", ArgumentKind.Number, "Export and ConvertExport fail (non-zero exit, after writing the snapshot) when the mean point F1 between annotators is below this (see *Label quality*)", defaultText: "off", min: 0, max: 1);
+    public static readonly Argument MinDetectorF1 = Define("min-detector-f1", ArgumentKind.Number, "the same for the point F1 of every model version × anomaly label that has expert ranges", defaultText: "off", min: 0, max: 1);
+
     public static readonly Argument StateDir = Define("state-dir", ArgumentKind.Path, "git-ignored folder with the generated user, password and token, one file per data volume (mode 0600, folder 0700)", Paths.DefaultStateDirectory);
     public static readonly Argument SyncTimeout = Define("sync-timeout", ArgumentKind.WholeNumber, "seconds to wait for a storage sync, an export or a download", "600", min: 1, max: 86_400);
     public static readonly Argument RequestTimeout = Define("request-timeout", ArgumentKind.WholeNumber, "seconds one ordinary request to Label Studio may take before it is retried", "60", min: 1, max: 3_600);

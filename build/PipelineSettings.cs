@@ -64,6 +64,11 @@ public sealed partial record PipelineSettings
 
     /// <summary>How per-timestamp scores become intervals.</summary>
     public required LabelPipeline.Predictions.ScoreIntervalOptions ScoreIntervals { get; init; }
+
+    /// <summary>The label-quality gates (0 to 1); null: off.</summary>
+    public double? MinAgreement { get; init; }
+
+    public double? MinDetectorF1 { get; init; }
     /// <summary>Where Prepare writes task files: one folder per dataset version below it.</summary>
     public required string PreparedRoot { get; init; }
 
@@ -177,6 +182,8 @@ public sealed partial record PipelineSettings
             ModelVersion = modelVersion,
             PredictionLabel = arguments.Optional(Arguments.PredictionLabel) ?? anomalyLabels.FirstOrDefault() ?? labels[0],
             ScoreIntervals = new LabelPipeline.Predictions.ScoreIntervalOptions(threshold, TimeSpan.FromSeconds(minDuration), TimeSpan.FromSeconds(mergeGap)),
+            MinAgreement = arguments.Optional(Arguments.MinAgreement) is null ? null : arguments.Number(Arguments.MinAgreement),
+            MinDetectorF1 = arguments.Optional(Arguments.MinDetectorF1) is null ? null : arguments.Number(Arguments.MinDetectorF1),
         };
 
         foreach (var (argument, value) in new[] { (Arguments.Dataset, settings.Dataset), (Arguments.DatasetVersion, settings.DatasetVersion) })

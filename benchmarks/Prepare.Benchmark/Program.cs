@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "bench" => Bench(Options.Parse(args[1..])),
     "prepare" => PrepareOnce(args[1], args[2]),
     "editor" => EditorRender.Run(Options.Parse(args[1..]), args),
+    "generate" => Sources.GenerateMany(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), long.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
@@ -19,6 +20,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Prepare.Benchmark bench [--data DIR] [--rows 1000000,5000000,40000000] [--channels 10] [--reps 1]\n" +
                             "       Prepare.Benchmark prepare <dataset version folder> <prepared folder>\n" +
+                            "       Prepare.Benchmark generate <dataset version folder> <series> <rows each> <channels>   (prepare-compare.sh's inputs)\n" +
                             "       Prepare.Benchmark editor [--data DIR] [--shapes 20x12500,1x50000] [--prepared DIR --pick 3] [--reps 3] --template T --tool lsf-check.js");
     return 2;
 }
@@ -96,6 +98,36 @@ static string GenerateSource(string folder, long rows, int channels) => Sources.
 
 internal static partial class Sources
 {
+    /// <summary>
+    /// <paramref name="series"/> sources of <paramref name="rows"/> rows each (the one-file generator's series, so the
+    /// same content in each) into one dataset folder; done once, kept while the marker is there.
+    /// </summary>
+    public static int GenerateMany(string folder, int series, long rows, int channels)
+    {
+        var marker = Path.Combine(folder, $".complete-{series}x{rows}x{channels}");
+        if (File.Exists(marker))
+        {
+            return 0;
+        }
+
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        var scratch = folder + ".generating";
+        for (var s = 0; s < series; s++)
+        {
+            var one = Generate(Path.Combine(scratch, s.ToString(CultureInfo.InvariantCulture)), rows, channels);
+            Directory.CreateDirectory(folder);
+            File.Move(one, Path.Combine(folder, series == 1 ? "series.csv" : $"s{s:D4}.csv"));
+        }
+
+        Directory.Delete(scratch, recursive: true);
+        File.WriteAllText(marker, string.Empty);
+        return 0;
+    }
+
     public static string Generate(string folder, long rows, int channels)
 {
     var file = Path.Combine(folder, "series.csv");

@@ -191,22 +191,43 @@ internal sealed class Bench(Arguments args)
         }
     }
 
-    /// <summary>.NET only: SnapshotBuilder.BuildInto does more than the pandas reference (intervals, manifest, hashes).</summary>
+    /// <summary>
+    /// .NET only: SnapshotBuilder.BuildInto does more than the pandas reference (intervals, manifest, hashes). Measured
+    /// twice in the same run, alternating: with the quality files (agreement, detector) and without them (the peer), so
+    /// their cost is a difference under the same load.
+    /// </summary>
     private void MeasureSnapshot(string workload, string size, string unit, long items, InputSet set, string file, byte[]? expected, string? expectedHash = null)
     {
         var net = new List<Sample>();
+        var peer = new List<Sample>();
         var check = string.Empty;
         for (var rep = 1; rep <= _snapshotReps; rep++)
         {
             var directory = Path.Combine(_out, "snapshot");
-            net.Add(RunSelf("snapshot", "--export", set.ExportFile, "--config", set.ConfigFile, "--series-dir", set.SeriesDirectory, "--out", directory));
+            var peerDirectory = Path.Combine(_out, "snapshot-peer");
+            RunAlternating(
+            [
+                (() => RunSelf("snapshot", "--export", set.ExportFile, "--config", set.ConfigFile, "--series-dir", set.SeriesDirectory, "--out", directory), net),
+                (() => RunSelf("snapshot", "--export", set.ExportFile, "--config", set.ConfigFile, "--series-dir", set.SeriesDirectory, "--out", peerDirectory, "--quality", "false"), peer),
+            ], rep);
             var produced = Path.Combine(directory, file);
             var same = expected is not null ? File.ReadAllBytes(produced).AsSpan().SequenceEqual(expected) : Sha256(produced) == expectedHash;
-            check = same ? $"{file} identical to pandas' output" : Fail($"{workload} {size} rep {rep}: {file} differs from pandas' output");
+            var quality = Directory.Exists(Path.Combine(directory, "quality")) ? string.Join(", ", Directory.GetFiles(Path.Combine(directory, "quality")).Select(Path.GetFileName).Order()) : "no quality files";
+            check = same ? $"{file} identical to pandas' output; {quality}" : Fail($"{workload} {size} rep {rep}: {file} differs from pandas' output");
             Directory.Delete(directory, recursive: true);
+            Directory.Delete(peerDirectory, recursive: true);
         }
 
         _results.Add(new Measurement(workload, size, unit, items, net, null, check));
+        _results.Add(new Measurement(workload + " without the quality files (peer)", size, unit, items, peer, null,
+            $"quality files add {100 * (Median(net, s => s.Seconds) / Median(peer, s => s.Seconds) - 1):F1} % work time, "
+            + $"{100 * (Median(net, s => s.CpuSeconds) / Median(peer, s => s.CpuSeconds) - 1):F1} % CPU time (medians)"));
+    }
+
+    private static double Median(List<Sample> samples, Func<Sample, double> value)
+    {
+        var values = samples.Select(value).Order().ToArray();
+        return values[values.Length / 2];
     }
 
     private static void RunAlternating((Func<Sample> Run, List<Sample> Into)[] sides, int rep)

@@ -24,7 +24,7 @@ internal sealed record InputSet(string Directory, string SeriesDirectory, string
 internal static class DataGenerator
 {
     /// <summary>Bump when the generated content changes.</summary>
-    private const int GeneratorVersion = 1;
+    private const int GeneratorVersion = 2; // 2: the export also carries predictions of two model versions
 
     private const ulong Seed = 0x4C6162656C506970UL; // "LabelPip"
 
@@ -39,6 +39,7 @@ internal static class DataGenerator
     /// <summary>
     /// Workload (a): <paramref name="tasks"/> tasks, each one series file (7 days, hourly) labeled by two annotators with
     /// <paramref name="regionsPerTask"/> regions between them; every 10th task also has a cancelled annotation (skipped by both sides).
+    /// Every task also has predictions of two model versions (10 scored regions each), which the quality files judge.
     /// </summary>
     public static InputSet EnsureExport(string root, string template, int tasks, int regionsPerTask, int channels)
     {
@@ -78,7 +79,9 @@ internal static class DataGenerator
                 annotations.Add(new AnnotationSpec(task * 10 + 3, 3, true, Regions(rng, 5, TaskOrigin(task), (long)window, 60, 6 * 3600)));
             }
 
-            return new TaskSpec(task, SeriesName(task), annotations);
+            PredictionSpec Predicted(int id, string version) =>
+                new(id, version, Regions(rng, 10, TaskOrigin(task), (long)window, 3600, 6 * 3600), 0.01 * (task % 100));
+            return new TaskSpec(task, SeriesName(task), annotations, [Predicted(task * 10 + 5, "detector-v1"), Predicted(task * 10 + 6, "detector-v2")]);
         });
         File.WriteAllText(Path.Combine(directory, "stamp.txt"), stamp, Utf8);
         return set;
@@ -208,7 +211,9 @@ internal static class DataGenerator
 
     private sealed record AnnotationSpec(int Id, int Annotator, bool Cancelled, IReadOnlyList<RegionSpec> Regions);
 
-    private sealed record TaskSpec(int Id, string SeriesFile, IReadOnlyList<AnnotationSpec> Annotations);
+    private sealed record PredictionSpec(int Id, string ModelVersion, IReadOnlyList<RegionSpec> Regions, double Score);
+
+    private sealed record TaskSpec(int Id, string SeriesFile, IReadOnlyList<AnnotationSpec> Annotations, IReadOnlyList<PredictionSpec>? Predictions = null);
 
     /// <summary>Regions inside [origin, origin + window s): 5 % instants, the rest minDuration..maxDuration s; labels 75 % Anomaly, 20 % Normal, 5 % both.</summary>
     private static RegionSpec[] Regions(SplitMix64 rng, int count, DateTime origin, long window, int minDuration, int maxDuration)
@@ -242,6 +247,41 @@ internal static class DataGenerator
 
     private static string Stamp(DateTime time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>A result list of timeserieslabels regions, as the editor writes them (predicted regions carry a score).</summary>
+    private static void WriteResult(Utf8JsonWriter json, IReadOnlyList<RegionSpec> regions, string origin, double? score)
+    {
+        json.WriteStartArray("result");
+        foreach (var region in regions)
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("value");
+            json.WriteString("start", Time(region.Start));
+            json.WriteString("end", Time(region.End));
+            json.WriteBoolean("instant", region.Start == region.End);
+            json.WriteStartArray("timeserieslabels");
+            foreach (var label in region.Labels)
+            {
+                json.WriteStringValue(label);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteString("id", region.Id);
+            json.WriteString("from_name", "label");
+            json.WriteString("to_name", "ts");
+            json.WriteString("type", "timeserieslabels");
+            json.WriteString("origin", origin);
+            if (score is { } s)
+            {
+                json.WriteNumber("score", s);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
     /// <summary>A JSON export as Label Studio writes it (every key of §6.3), one task at a time.</summary>
     private static void WriteExport(string path, int tasks, Func<int, TaskSpec> taskAt)
     {
@@ -262,31 +302,7 @@ internal static class DataGenerator
                 json.WriteStartObject();
                 json.WriteNumber("id", annotation.Id);
                 json.WriteNumber("completed_by", annotation.Annotator);
-                json.WriteStartArray("result");
-                foreach (var region in annotation.Regions)
-                {
-                    json.WriteStartObject();
-                    json.WriteStartObject("value");
-                    json.WriteString("start", Time(region.Start));
-                    json.WriteString("end", Time(region.End));
-                    json.WriteBoolean("instant", region.Start == region.End);
-                    json.WriteStartArray("timeserieslabels");
-                    foreach (var label in region.Labels)
-                    {
-                        json.WriteStringValue(label);
-                    }
-
-                    json.WriteEndArray();
-                    json.WriteEndObject();
-                    json.WriteString("id", region.Id);
-                    json.WriteString("from_name", "label");
-                    json.WriteString("to_name", "ts");
-                    json.WriteString("type", "timeserieslabels");
-                    json.WriteString("origin", "manual");
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
+                WriteResult(json, annotation.Regions, "manual", null);
                 json.WriteBoolean("was_cancelled", annotation.Cancelled);
                 json.WriteBoolean("ground_truth", false);
                 json.WriteString("created_at", Stamp(annotationCreated));
@@ -314,6 +330,23 @@ internal static class DataGenerator
             json.WriteStartArray("drafts");
             json.WriteEndArray();
             json.WriteStartArray("predictions");
+            foreach (var prediction in task.Predictions ?? [])
+            {
+                json.WriteStartObject();
+                json.WriteNumber("id", prediction.Id);
+                WriteResult(json, prediction.Regions, "prediction", prediction.Score);
+                json.WriteString("model_version", prediction.ModelVersion);
+                json.WriteNumber("score", prediction.Score);
+                json.WriteNull("cluster");
+                json.WriteNull("neighbors");
+                json.WriteNumber("mislabeling", 0);
+                json.WriteString("created_at", Stamp(taskCreated.AddMinutes(1)));
+                json.WriteString("updated_at", Stamp(taskCreated.AddMinutes(1)));
+                json.WriteNumber("task", task.Id);
+                json.WriteNumber("project", 1);
+                json.WriteEndObject();
+            }
+
             json.WriteEndArray();
             json.WriteStartObject("data");
             json.WriteString(DataKey, UrlPrefix + task.SeriesFile);
@@ -325,7 +358,7 @@ internal static class DataGenerator
             json.WriteNumber("inner_id", task.Id);
             json.WriteNumber("total_annotations", task.Annotations.Count(a => !a.Cancelled));
             json.WriteNumber("cancelled_annotations", task.Annotations.Count(a => a.Cancelled));
-            json.WriteNumber("total_predictions", 0);
+            json.WriteNumber("total_predictions", task.Predictions?.Count ?? 0);
             json.WriteNumber("comment_count", 0);
             json.WriteNumber("unresolved_comment_count", 0);
             json.WriteNull("last_comment_updated_at");

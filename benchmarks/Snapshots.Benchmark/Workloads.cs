@@ -87,6 +87,7 @@ internal static class Workloads
             LabelConfig = configText,
             AnomalyLabels = anomalyLabels,
             Source = new SnapshotSource("export-file", null, null, null, null),
+            Quality = args.Get("quality", "true") != "false", // --quality=false: the peer, without the quality files
         };
         var summary = SnapshotBuilder.BuildInto(export, options, output, CancellationToken.None);
         clock.Stop();

@@ -24,6 +24,7 @@ public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
         context.Snapshot = ExportLabelsStage.Convert(
             exportFile, context.SnapshotRules(), config, settings.SnapshotDirectory, ct, generatedFromLabels: settings.LabelConfigFile is null ? settings.Labels : null);
         SnapshotReport.Log(context, context.Snapshot);
+        SnapshotReport.Gate(context, context.Snapshot); // below a quality gate: written here, not published
         if (context.S3.UploadSnapshot)
         {
             await PublishSnapshot.RunAsync(context, context.Snapshot);

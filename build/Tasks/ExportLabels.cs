@@ -24,5 +24,6 @@ public sealed class ExportLabels : AsyncFrostingTask<BuildContext>
             context.Settings.SyncTimeout,
             services.CancellationToken);
         SnapshotReport.Log(context, context.Snapshot);
+        SnapshotReport.Gate(context, context.Snapshot); // below a quality gate: written here, not published
     }
 }

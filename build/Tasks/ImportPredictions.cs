@@ -34,5 +34,9 @@ public sealed class ImportPredictions : AsyncFrostingTask<BuildContext>
             imported.Summary.Unchanged,
             imported.Summary.Deleted,
             imported.Summary.ModelVersion);
+        if (imported.Summary.ScoreTab is { } tab)
+        {
+            context.Information("Annotators who label from the Data Manager tab '{0}' (id {1}) see the highest-scored tasks first.", LabelPipeline.Predictions.ScoreTab.Title, tab);
+        }
     }
 }

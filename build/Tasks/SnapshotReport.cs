@@ -6,6 +6,17 @@ namespace Build.Tasks;
 /// <summary>How ExportLabels and ConvertExport describe the snapshot they wrote.</summary>
 internal static class SnapshotReport
 {
+    /// <summary>--min-agreement and --min-detector-f1: fails the run (after the snapshot is written) with one line per shortfall.</summary>
+    public static void Gate(BuildContext context, SnapshotSummary summary)
+    {
+        var failures = LabelPipeline.Quality.QualityGates.Check(summary.Quality, context.Settings.MinAgreement, context.Settings.MinDetectorF1);
+        if (failures.Count > 0)
+        {
+            throw new LabelPipeline.Export.ExportException(
+                $"The snapshot ({summary.Directory}) is written, but its label quality is below the gate: " + string.Join(" ", failures));
+        }
+    }
+
     public static void Log(BuildContext context, SnapshotSummary summary)
     {
         context.Information(
@@ -39,6 +50,14 @@ internal static class SnapshotReport
                 review.Added);
         }
 
+        if (summary.Quality is { } quality)
+        {
+            foreach (var line in QualityLines(quality))
+            {
+                context.Information("  {0}", line);
+            }
+        }
+
         // Under GitHub Actions, the labels also go to the job's summary page.
         if (Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } stepSummary)
         {
@@ -64,6 +83,32 @@ internal static class SnapshotReport
                 .Append($"{review.Confirmed} confirmed, {review.Adjusted} adjusted, {review.Rejected} rejected; {review.Added} added by hand.\n");
         }
 
+        if (summary.Quality is { } quality)
+        {
+            text.Append('\n');
+            foreach (var line in QualityLines(quality))
+            {
+                text.Append("- ").Append(line).Append('\n');
+            }
+        }
+
         return text.Append('\n').ToString();
+    }
+
+    /// <summary>The headline numbers of the quality files, for the log and the step summary.</summary>
+    private static IEnumerable<string> QualityLines(LabelPipeline.Quality.QualityReport quality)
+    {
+        static string N(double? value) => value is null ? "undefined" : LabelPipeline.Quality.QualityReport.Number(value);
+        if (quality.MultiplyLabeledTasks > 0)
+        {
+            yield return $"agreement: {quality.Agreement.Count} annotator pairs on {quality.MultiplyLabeledTasks} tasks, mean point F1 {N(quality.MeanPointF1)}; "
+                + $"Krippendorff's alpha {string.Join(", ", quality.AlphaPerLabel.Select(a => $"{a.Key} {N(a.Value)}"))}";
+        }
+
+        foreach (var row in quality.Detector)
+        {
+            yield return $"detector '{row.ModelVersion}' on {row.Label}: point F1 {N(row.Scores.PointF1)}, range F1 {N(row.Scores.RangeF1)}, "
+                + $"event recall {N(row.Scores.EventRecall)} ({row.Scores.ExpertRanges} expert ranges, {row.Scores.PredictedRanges} predicted)";
+        }
     }
 }

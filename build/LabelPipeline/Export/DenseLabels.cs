@@ -12,8 +12,10 @@ namespace LabelPipeline.Export;
 /// </summary>
 public static class DenseLabels
 {
+    /// <param name="onRow">Also given each row's time, in file order (the quality files align regions to rows in the same pass).</param>
     /// <returns>The series' earliest and latest time (null for a series without rows), to tell regions that label no row.</returns>
-    public static (RangeBound First, RangeBound Last)? Write(string sourceFile, SeriesSchema schema, IReadOnlyList<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels, string destination)
+    public static (RangeBound First, RangeBound Last)? Write(
+        string sourceFile, SeriesSchema schema, IReadOnlyList<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels, string destination, Action<RangeBound>? onRow = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         var timeIndex = schema.Columns.ToList().IndexOf(schema.TimeColumn);
@@ -45,6 +47,7 @@ public static class DenseLabels
             }
 
             var time = ReadTime(line, separator, timeIndex, schema, sourceFile, lineNumber);
+            onRow?.Invoke(time);
             first = first is { } f && f <= time ? f : time;
             last = last is { } l && l >= time ? l : time;
             // Sweep: admit regions that started, drop those that ended. The suffix is rebuilt only when the set of

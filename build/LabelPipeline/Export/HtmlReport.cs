@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using LabelPipeline.Datasets;
 using LabelPipeline.LabelConfig;
+using LabelPipeline.Quality;
 using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Export;
@@ -18,10 +19,12 @@ public static class HtmlReport
     private const int Width = 1100;
     private const int PlotHeight = 220;
     private const int Buckets = 550;
+    private const int StripHeight = 14;
 
     /// <param name="ranges">Every region (enumerated once, so it can stream from disk).</param>
     /// <param name="rangesOf">One series' regions, by file name.</param>
-    public static void Write(string path, SnapshotOptions options, IEnumerable<LabeledRange> ranges, Func<string, IReadOnlyList<LabeledRange>> rangesOf)
+    /// <param name="quality">Agreement and detector tables, and per series the predicted rows and the rows annotators disagree on.</param>
+    public static void Write(string path, SnapshotOptions options, IEnumerable<LabeledRange> ranges, Func<string, IReadOnlyList<LabeledRange>> rangesOf, QualityReport? quality = null)
     {
         var html = new StringBuilder();
         var title = $"Labels: {options.Dataset.Name} {options.Dataset.Version}";
@@ -54,6 +57,7 @@ public static class HtmlReport
         }
 
         html.Append("</table>\n");
+        AppendQualityTables(html, quality);
 
         // Written chart by chart, so memory does not grow with the number of series.
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 13);
@@ -61,16 +65,63 @@ public static class HtmlReport
         {
             var name = Path.GetFileName(file);
             html.Append("<h3>").Append(E(name)).Append("</h3>\n");
-            AppendChart(html, file, options, rangesOf(name));
+            AppendChart(html, file, options, rangesOf(name), quality?.Overlays.GetValueOrDefault(name));
             writer.Write(html);
             html.Clear();
         }
 
-        html.Append("<p class=\"legend\">Shaded: labeled ranges (both ends inclusive). Channels scaled to their own range.</p>\n</body></html>\n");
+        html.Append("<p class=\"legend\">Shaded: labeled ranges (both ends inclusive). Channels scaled to their own range.")
+            .Append(quality is null ? string.Empty : " Strips under a chart: each model version's predicted rows (purple), and the rows where annotators disagree (orange).")
+            .Append("</p>\n</body></html>\n");
         writer.Write(html);
     }
 
-    private static void AppendChart(StringBuilder html, string file, SnapshotOptions options, IReadOnlyList<LabeledRange> ranges)
+    private static void AppendQualityTables(StringBuilder html, QualityReport? quality)
+    {
+        if (quality is null)
+        {
+            return;
+        }
+
+        if (quality.MultiplyLabeledTasks > 0)
+        {
+            html.Append("<h2>Annotator agreement</h2>\n<p>").Append(quality.MultiplyLabeledTasks).Append(" tasks labeled by two or more annotators; mean point F1 ")
+                .Append(Cell(quality.MeanPointF1)).Append("; Krippendorff's alpha ")
+                .Append(E(string.Join(", ", quality.AlphaPerLabel.Select(a => $"{a.Key} {Cell(a.Value)}")))).Append(".</p>\n");
+            AppendCsvTable(html, QualityReport.RenderAgreementCsv(quality.Agreement));
+        }
+
+        if (quality.Detector.Count > 0)
+        {
+            html.Append("<h2>Detector against the expert labels</h2>\n");
+            AppendCsvTable(html, QualityReport.RenderDetectorCsv(quality.Detector));
+        }
+    }
+
+    /// <summary>A table of one of the quality files, as written (an empty cell: undefined).</summary>
+    private static void AppendCsvTable(StringBuilder html, string csv)
+    {
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        html.Append("<table>");
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var cell = i == 0 ? "th" : "td";
+            html.Append("<tr>");
+            var fields = lines[i].Contains('"') ? Enumerable.Range(0, lines[i].Count(ch => ch == ',') + 1).Select(f => DenseLabels.Field(lines[i], ',', f)).ToArray() : lines[i].Split(',');
+            foreach (var field in fields)
+            {
+                html.Append('<').Append(cell).Append('>').Append(E(field)).Append("</").Append(cell).Append('>');
+            }
+
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</table>\n");
+    }
+
+    private static string Cell(double? value) => value is null ? "undefined" : QualityReport.Number(value);
+
+    private static void AppendChart(StringBuilder html, string file, SnapshotOptions options, IReadOnlyList<LabeledRange> ranges, SeriesOverlay? overlay = null)
     {
         var schema = options.Schema;
         var timeIndex = schema.Columns.ToList().IndexOf(schema.TimeColumn);
@@ -130,8 +181,27 @@ public static class HtmlReport
 
         t1 = Math.Max(t1, t0 + 1);
         double X(double t) => Math.Round((t - t0) / (t1 - t0) * Width, 1);
-        html.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(Width).Append("\" height=\"").Append(PlotHeight)
-            .Append("\" viewBox=\"0 0 ").Append(Width).Append(' ').Append(PlotHeight).Append("\">\n");
+        var strips = overlay is null ? [] : overlay.Predicted.Select(p => p.Name).Distinct().Append("disagreement").ToList();
+        var height = PlotHeight + (strips.Count * StripHeight);
+        html.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(Width).Append("\" height=\"").Append(height)
+            .Append("\" viewBox=\"0 0 ").Append(Width).Append(' ').Append(height).Append("\">\n");
+        for (var i = 0; overlay is not null && i < strips.Count; i++)
+        {
+            // One strip per model version, then the disagreement strip; each range at least a pixel wide.
+            var y = PlotHeight + (i * StripHeight);
+            var isDisagreement = i == strips.Count - 1;
+            html.Append("<text x=\"2\" y=\"").Append(y + StripHeight - 3).Append("\" font-size=\"9\" fill=\"#666\">").Append(E(isDisagreement ? "annotators disagree" : strips[i])).Append("</text>\n");
+            foreach (var range in isDisagreement ? overlay.Disagreement : overlay.Predicted.Where(p => p.Name == strips[i]))
+            {
+                var x0 = X(Bound(range.Start));
+                var x1 = Math.Max(X(Bound(range.End)), x0 + 1);
+                html.Append("<rect x=\"").Append(F(x0)).Append("\" y=\"").Append(y + 2).Append("\" width=\"").Append(F(x1 - x0)).Append("\" height=\"").Append(StripHeight - 4)
+                    .Append("\" fill=\"").Append(isDisagreement ? "#fb8c00" : "#8e24aa").Append("\"><title>")
+                    .Append(E($"{(isDisagreement ? "annotators disagree" : "predicted by " + range.Name)}: {range.Start.ToText()} – {range.End.ToText()}"))
+                    .Append("</title></rect>\n");
+            }
+        }
+
         foreach (var range in ranges)
         {
             var x0 = X(Bound(range.Start));

@@ -156,7 +156,7 @@ public static class PredictionReview
     };
 
     /// <summary>The predictions' regions, parsed exactly as annotation regions are (each prediction posing as an annotation).</summary>
-    private static IEnumerable<LabeledRange> PredictedRanges(LabelStudioTask task, List<JObject> predictions, LabelConfigInfo config)
+    internal static IEnumerable<LabeledRange> PredictedRanges(LabelStudioTask task, List<JObject> predictions, LabelConfigInfo config)
     {
         var asAnnotations = predictions.Select(p => new Annotation
         {

@@ -129,7 +129,7 @@ public static class RangeExtractor
     private static readonly System.Buffers.SearchValues<char> JsonEscaped = System.Buffers.SearchValues.Create(
         string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)) + "\"\\\u0085\u2028\u2029");
 
-    private static string? Annotator(JToken? completedBy) => completedBy switch
+    internal static string? Annotator(JToken? completedBy) => completedBy switch
     {
         JObject user => user["email"]?.ToString() ?? user["id"]?.ToString(),
         null => null,

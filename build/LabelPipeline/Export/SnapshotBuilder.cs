@@ -4,6 +4,7 @@ using System.Text;
 using CsvHelper;
 using LabelPipeline.IO;
 using LabelPipeline.LabelConfig;
+using LabelPipeline.Quality;
 using LabelPipeline.TimeSeries;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -18,6 +19,9 @@ public sealed record SnapshotSummary(string Directory, int Tasks, int Annotation
 
     /// <summary>How annotators treated predicted regions; null when no task had predictions.</summary>
     public PredictionReviewCounts? PredictionReview { get; init; }
+
+    /// <summary>Annotator agreement and the detectors against the labels (<see cref="QualityReport"/>); null when quality is off.</summary>
+    public QualityReport? Quality { get; init; }
 }
 
 /// <summary>
@@ -76,6 +80,8 @@ public static class SnapshotBuilder
         int tasks = 0, annotations = 0, regions, lookoutRows;
         IReadOnlyDictionary<string, int> perLabel;
         var warnings = new List<string>();
+        var quality = options.Quality ? new QualityCollector(config, options) : null;
+        QualityReport? qualityReport = null;
 
         // The regions go to disk (the store's folder is deleted before the manifest lists the snapshot's files).
         using (var store = new SortedRangeStore(Path.Combine(directory, SpillFolder)))
@@ -86,7 +92,9 @@ public static class SnapshotBuilder
                 ct.ThrowIfCancellationRequested();
                 tasks++;
                 annotations += options.Annotations.Select(task.Annotations).Count();
-                foreach (var range in reviewer.Review(task, RangeExtractor.Extract(task, config, options.Annotations)))
+                var extracted = RangeExtractor.Extract(task, config, options.Annotations).ToList();
+                quality?.AddTask(task, extracted);
+                foreach (var range in reviewer.Review(task, extracted))
                 {
                     // A Prepare task file's regions are written for its source series (WindowMapping, below).
                     var series = options.Prepared?.FindTask(range.SeriesFile)?.Source.File ?? range.SeriesFile;
@@ -117,7 +125,8 @@ public static class SnapshotBuilder
                 var name = Path.GetFileName(file);
                 var mine = store.OfSeries(name);
                 options.Progress?.Invoke($"{SnapshotLayout.DenseFolder}/{name}");
-                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name));
+                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name), quality?.BeginSeries(name, mine));
+                quality?.EndSeries();
                 warnings.AddRange(OutsideTheSeries(file, mine, span));
             }
 
@@ -126,17 +135,20 @@ public static class SnapshotBuilder
                 Write(directory, SnapshotLayout.PredictionReview, PredictionReview.RenderCsv(reviewer.Predicted));
             }
 
+            qualityReport = quality?.Finish();
+            QualityFiles.Write(directory, qualityReport);
             options.Progress?.Invoke(HtmlReport.FileName);
-            HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, store.All(), store.OfSeries);
+            HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, store.All(), store.OfSeries, qualityReport);
             perLabel = CountLabels(store.All());
         }
 
         options.Progress?.Invoke(SnapshotLayout.Manifest);
-        WriteManifest(directory, options, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null);
+        WriteManifest(directory, options, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null, qualityReport);
         return new SnapshotSummary(directory, tasks, annotations, regions, lookoutRows, perLabel)
         {
             Warnings = warnings,
             PredictionReview = reviewer.HasPredictions ? reviewer.Counts : null,
+            Quality = qualityReport,
         };
     }
 
@@ -272,7 +284,7 @@ public static class SnapshotBuilder
 
     private static void WriteManifest(
         string directory, SnapshotOptions options, LabelConfigInfo config, int tasks, int annotations, int regions, int lookoutRows,
-        IReadOnlyDictionary<string, int> perLabel, JObject? predictionReview = null)
+        IReadOnlyDictionary<string, int> perLabel, JObject? predictionReview = null, QualityReport? quality = null)
     {
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
@@ -319,6 +331,14 @@ public static class SnapshotBuilder
         if (predictionReview is not null)
         {
             manifest.Property("files")!.AddBeforeSelf(new JProperty("prediction_review", predictionReview));
+        }
+
+        foreach (var (name, block) in new[] { ("agreement", quality?.AgreementJson()), ("detector", quality?.DetectorJson()) })
+        {
+            if (block is not null)
+            {
+                manifest.Property("files")!.AddBeforeSelf(new JProperty(name, block));
+            }
         }
 
         if (options.Prepared is { } prepared)

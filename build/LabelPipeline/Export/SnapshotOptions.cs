@@ -42,6 +42,9 @@ public sealed record SnapshotOptions : SnapshotRules
 
     public required string LabelConfig { get; init; }
 
+    /// <summary>Write quality/agreement.csv and quality/detector.csv when there is something to score (off only to measure their cost).</summary>
+    public bool Quality { get; init; } = true;
+
     /// <summary>Where the annotations came from, recorded in the manifest (not part of the reproducible content).</summary>
     public required SnapshotSource Source { get; init; }
 

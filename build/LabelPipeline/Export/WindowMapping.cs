@@ -108,7 +108,7 @@ public static class WindowMapping
         Text = a.Text ?? b.Text,
     };
 
-    private static RangeBound Bound(string text, TimeFormat? format, TimeZoneInfo? zone)
+    internal static RangeBound Bound(string text, TimeFormat? format, TimeZoneInfo? zone)
     {
         if (format is null)
         {
@@ -121,7 +121,7 @@ public static class WindowMapping
     }
 
     /// <summary>A UTC instant as the source wrote it: the wall clock of the source's zone (read as UTC, like every source time).</summary>
-    private static RangeBound ToSource(RangeBound bound, TimeZoneInfo? zone) => zone is null || bound.Time is not { } t
+    internal static RangeBound ToSource(RangeBound bound, TimeZoneInfo? zone) => zone is null || bound.Time is not { } t
         ? bound
         : RangeBound.At(new DateTimeOffset(DateTime.SpecifyKind(TimeZoneInfo.ConvertTimeFromUtc(t.UtcDateTime, zone), DateTimeKind.Utc)));
 }

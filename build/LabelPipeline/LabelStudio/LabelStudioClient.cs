@@ -113,12 +113,14 @@ public sealed partial class LabelStudioClient
         int projectId,
         bool withAnnotations,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct,
-        int pageSize = 100)
+        int pageSize = 100,
+        int? viewId = null)
     {
         var seen = 0;
         for (var page = 1; ; page++)
         {
-            var path = $"/api/tasks?project={projectId}&page={page}&page_size={pageSize}&resolve_uri=false" + (withAnnotations ? "&fields=all" : string.Empty);
+            var path = $"/api/tasks?project={projectId}&page={page}&page_size={pageSize}&resolve_uri=false" + (withAnnotations ? "&fields=all" : string.Empty)
+                + (viewId is { } view ? $"&view={view}" : string.Empty); // a Data Manager tab's order
             var result = await SendOrNotFoundAsync<TaskPage>(HttpMethod.Get, path, null, ct).ConfigureAwait(false);
             if (result is null || result.Tasks.Count == 0)
             {

@@ -107,17 +107,29 @@ public static class PredictionFileReader
 
         if (time is not null && score is not null)
         {
-            var samples = new List<ScoreSample>();
+            var held = input.Rows is IReadOnlyList<Row> ? new List<ScoreSample>() : null; // JSON: parsed whole already
             foreach (var r in Readable())
             {
                 var (s, t, sc) = (Required(r, series, path, Problem), Required(r, time, path, Problem), Number(r, score, path, Problem, required: true));
                 if (s is not null && t is not null && sc is not null)
                 {
-                    samples.Add(new ScoreSample(Intern(names, s), t, sc.Value, new RowSource(path, r.Line)));
+                    held?.Add(new ScoreSample(Intern(names, s), t, sc.Value, new RowSource(path, r.Line)));
                 }
             }
 
-            return Checked(new PredictionFile(path, PredictionFileKind.Scores, [], samples));
+            if (held is not null)
+            {
+                return Checked(new PredictionFile(path, PredictionFileKind.Scores, [], held));
+            }
+
+            // A CSV score file runs to millions of rows: every row was checked above (file and line), none is held; whoever
+            // plans it streams the file again.
+            var streamed = input.Rows.Select(r => new ScoreSample(
+                Intern(names, Field(r, series)!.Trim()),
+                Field(r, time)!.Trim(),
+                Number(r, score, path, Problem, required: true)!.Value,
+                new RowSource(path, r.Line)));
+            return Checked(new PredictionFile(path, PredictionFileKind.Scores, [], streamed));
         }
 
         throw new PredictionException(

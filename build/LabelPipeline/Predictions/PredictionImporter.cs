@@ -12,7 +12,8 @@ namespace LabelPipeline.Predictions;
 /// <param name="Unchanged">Tasks whose prediction of the model version was already exactly this: left alone.</param>
 /// <param name="Deleted">Earlier predictions of the model version removed (replaced, or the new output has nothing for the task).</param>
 /// <param name="Regions">Regions in the model output.</param>
-public sealed record PredictionImportSummary(string ModelVersion, int Created, int Unchanged, int Deleted, int Regions, bool ProjectUpdated);
+/// <param name="ScoreTab">The Data Manager tab ordering tasks by prediction score (<see cref="Predictions.ScoreTab"/>); null when nothing was imported.</param>
+public sealed record PredictionImportSummary(string ModelVersion, int Created, int Unchanged, int Deleted, int Regions, bool ProjectUpdated, int? ScoreTab = null);
 
 /// <summary>
 /// Attaches planned predictions to a project's tasks (matched by task file name: a window or overview Prepare made), replacing earlier predictions of
@@ -85,7 +86,8 @@ public sealed class PredictionImporter(LabelStudioClient client, ILogger logger)
             logger.LogInformation("Project {Project} now shows predictions of model version '{Version}' to annotators.", projectId, modelVersion);
         }
 
-        return new PredictionImportSummary(modelVersion, created, unchanged, toDelete.Count, predictions.Sum(p => p.Result.Count), updated);
+        int? tab = predictions.Count > 0 ? await new ScoreTab(client, logger).EnsureAsync(projectId, ct).ConfigureAwait(false) : null;
+        return new PredictionImportSummary(modelVersion, created, unchanged, toDelete.Count, predictions.Sum(p => p.Result.Count), updated, tab);
     }
 
     /// <summary>A copy with every number as a double: 1 and 1.0 are the same value, whichever way a server writes it back.</summary>

@@ -35,12 +35,15 @@ public sealed record PredictionPlanOptions
     public required string DefaultLabel { get; init; }
 
     public ScoreIntervalOptions Scores { get; init; } = ScoreIntervalOptions.Default;
+
+    /// <summary>Score samples held before they are sorted into a run on disk (16 MB at the default); tests make it small.</summary>
+    internal int ScoreSamplesInMemory { get; init; } = 1 << 19;
 }
 
 /// <summary>One task's prediction: the Label Studio result list and the prediction's score.</summary>
 /// <param name="Series">The task file it belongs to (a window or overview of a source, or the series file itself).</param>
 /// <param name="Result">timeserieslabels results, one per region, each with a unique id, as CONTRACT §5.3 asks.</param>
-/// <param name="Score">The highest region score, or null when the model gave none.</param>
+/// <param name="Score">The highest region score, or 1 when no region has one.</param>
 public sealed record SeriesPrediction(string Series, JArray Result, double? Score);
 
 /// <summary>
@@ -57,7 +60,7 @@ public static class PredictionPlanner
 
     public static IReadOnlyList<SeriesPrediction> Plan(PredictionFile file, PredictionPlanOptions options)
     {
-        var errors = new List<string>();
+        var errors = new Problems();
         if (!options.Config.Labels.Contains(options.DefaultLabel))
         {
             errors.Add($"--prediction-label '{options.DefaultLabel}' is not a label of the project's config ({string.Join(", ", options.Config.Labels)}): " +
@@ -100,7 +103,9 @@ public static class PredictionPlanner
         }
         else
         {
-            var samples = new Dictionary<string, List<(RangeBound, double)>>(StringComparer.Ordinal);
+            // Sorted per series on disk (ScoreSpill): a score file of millions of rows is never held.
+            var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+            using var spill = new ScoreSpill(options.SeriesTimeFormat is not null, options.ScoreSamplesInMemory);
             foreach (var row in file.Scores)
             {
                 var series = Series(row.Series, row.Source, options, errors);
@@ -110,23 +115,26 @@ public static class PredictionPlanner
                     continue;
                 }
 
-                if (!samples.TryGetValue(series, out var list))
+                if (!numbers.TryGetValue(series, out var number))
                 {
-                    samples[series] = list = [];
+                    numbers[series] = number = numbers.Count;
                 }
 
-                list.Add((time.Value, row.Score));
+                spill.Add(number, time.Value, row.Score);
             }
 
-            foreach (var (series, list) in samples)
+            if (errors.Count == 0)
             {
-                regions.AddRange(ScoreIntervals.Find(list, options.Scores).Select(i => (series, i.Start, i.End, options.DefaultLabel, (double?)i.Score)));
+                foreach (var (series, number) in numbers)
+                {
+                    regions.AddRange(ScoreIntervals.FindInOrder(spill.Series(number), options.Scores).Select(i => (series, i.Start, i.End, options.DefaultLabel, (double?)i.Score)));
+                }
             }
         }
 
         if (errors.Count > 0)
         {
-            var shown = errors.Take(MaxErrorsShown).ToList();
+            var shown = errors.Shown.ToList();
             if (errors.Count > MaxErrorsShown)
             {
                 shown.Add($"... and {errors.Count - MaxErrorsShown} more.");
@@ -141,6 +149,24 @@ public static class PredictionPlanner
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Build(g.Key, g.OrderBy(r => r.Start).ThenBy(r => r.End).ThenBy(r => r.Label, StringComparer.Ordinal).ToList(), options))
             .ToList();
+    }
+
+    /// <summary>Every problem counted; the first few kept for the message (a file can hold millions of bad rows).</summary>
+    private sealed class Problems
+    {
+        private readonly List<string> _shown = [];
+
+        public int Count { get; private set; }
+
+        public IReadOnlyList<string> Shown => _shown;
+
+        public void Add(string problem)
+        {
+            if (++Count <= MaxErrorsShown)
+            {
+                _shown.Add(problem);
+            }
+        }
     }
 
     /// <summary>A bound written as the config expects: a string in its timeFormat, else a number of the time axis.</summary>
@@ -197,8 +223,10 @@ public static class PredictionPlanner
             result.Add(item);
         }
 
+        // The task's score orders the Data Manager's "Likely anomalies first" tab: the highest region score, or 1 when the
+        // model gave its intervals none (they were flagged outright).
         var scores = regions.Where(r => r.Score is not null).Select(r => r.Score!.Value).ToList();
-        return new SeriesPrediction(series, result, scores.Count == 0 ? null : scores.Max());
+        return new SeriesPrediction(series, result, scores.Count > 0 ? scores.Max() : 1);
     }
 
     /// <summary>Stable across runs (a re-import gives the same ids, so the review can match regions by id).</summary>
@@ -208,7 +236,7 @@ public static class PredictionPlanner
         return "p" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..9];
     }
 
-    private static string? Series(string name, RowSource source, PredictionPlanOptions options, List<string> errors)
+    private static string? Series(string name, RowSource source, PredictionPlanOptions options, Problems errors)
     {
         var file = Path.GetFileName(name.Replace('\\', '/'));
         if (options.Series.ContainsKey(file))
@@ -226,7 +254,7 @@ public static class PredictionPlanner
         return null;
     }
 
-    private static RangeBound? Time(string text, string field, RowSource source, PredictionPlanOptions options, List<string> errors)
+    private static RangeBound? Time(string text, string field, RowSource source, PredictionPlanOptions options, Problems errors)
     {
         if (options.SeriesTimeFormat is { } format)
         {
@@ -259,7 +287,7 @@ public static class PredictionPlanner
     }
 
     /// <summary>A wall-clock time (parsed as if UTC) in the source's zone, as UTC; a time the clocks skip is an error.</summary>
-    private static RangeBound? FromZone(DateTimeOffset wallAsUtc, string text, string field, RowSource source, TimeZoneInfo? zone, List<string> errors)
+    private static RangeBound? FromZone(DateTimeOffset wallAsUtc, string text, string field, RowSource source, TimeZoneInfo? zone, Problems errors)
     {
         if (zone is null)
         {
@@ -276,7 +304,7 @@ public static class PredictionPlanner
         return RangeBound.At(new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(wall, zone), TimeSpan.Zero));
     }
 
-    private static bool Outside(string series, RangeBound start, RangeBound end, RowSource source, PredictionPlanOptions options, List<string> errors)
+    private static bool Outside(string series, RangeBound start, RangeBound end, RowSource source, PredictionPlanOptions options, Problems errors)
     {
         var extent = options.Series[series].Extent;
         if (start >= extent.First && end <= extent.Last)

@@ -25,4 +25,5 @@ public enum PredictionFileKind
 }
 
 /// <summary>A model output file, read and checked row by row but not yet against the dataset.</summary>
-public sealed record PredictionFile(string Path, PredictionFileKind Kind, IReadOnlyList<PredictedInterval> Intervals, IReadOnlyList<ScoreSample> Scores);
+/// <param name="Scores">Per-timestamp scores; from a CSV file streamed from disk on each enumeration (never held).</param>
+public sealed record PredictionFile(string Path, PredictionFileKind Kind, IReadOnlyList<PredictedInterval> Intervals, IEnumerable<ScoreSample> Scores);

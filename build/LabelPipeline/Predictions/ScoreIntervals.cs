@@ -18,11 +18,15 @@ public readonly record struct ScoredInterval(RangeBound Start, RangeBound End, d
 public static class ScoreIntervals
 {
     /// <param name="samples">One series' samples; sorted by time here (stable, so equal times keep file order).</param>
-    public static IReadOnlyList<ScoredInterval> Find(IEnumerable<(RangeBound Time, double Score)> samples, ScoreIntervalOptions options)
+    public static IReadOnlyList<ScoredInterval> Find(IEnumerable<(RangeBound Time, double Score)> samples, ScoreIntervalOptions options) =>
+        FindInOrder(samples.OrderBy(s => s.Time), options);
+
+    /// <param name="sorted">One series' samples in time order (equal times in file order), streamed: only the runs are held.</param>
+    public static IReadOnlyList<ScoredInterval> FindInOrder(IEnumerable<(RangeBound Time, double Score)> sorted, ScoreIntervalOptions options)
     {
         var runs = new List<ScoredInterval>();
         ScoredInterval? open = null;
-        foreach (var (time, score) in samples.OrderBy(s => s.Time))
+        foreach (var (time, score) in sorted)
         {
             if (score >= options.Threshold)
             {

@@ -22,6 +22,9 @@ public sealed record PreparedDataset(
     IReadOnlyList<string> Removed)
 {
     public string ReportPath => Path.Combine(TaskFiles.Directory, DatasetPreparer.ReportFileName);
+
+    /// <summary>Source and task files whose bytes had to be read and hashed; the others' file stamps were unchanged.</summary>
+    public int FilesHashed { get; init; }
 }
 
 /// <summary>
@@ -35,6 +38,12 @@ public static class DatasetPreparer
     public const string ReportFileName = "prepare-report.json";
     private const string StagingPrefix = ".staging-";
     private static readonly UTF8Encoding Utf8 = new(false);
+
+    /// <summary>One serializer for every source's fixes: a new one per source resolved the type's contract again each time (ms each).</summary>
+    private static readonly Newtonsoft.Json.JsonSerializer SnakeCase = Newtonsoft.Json.JsonSerializer.Create(new Newtonsoft.Json.JsonSerializerSettings
+    {
+        ContractResolver = new Newtonsoft.Json.Serialization.DefaultContractResolver { NamingStrategy = new Newtonsoft.Json.Serialization.SnakeCaseNamingStrategy() },
+    });
 
     /// <param name="progress">Told how far each source is read; null: silent.</param>
     public static PreparedDataset Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null, PrepareProgress? progress = null)
@@ -94,6 +103,20 @@ public static class DatasetPreparer
         Directory.CreateDirectory(preparedDirectory);
         var manifestPath = Path.Combine(preparedDirectory, PreparedManifest.FileName);
         var previous = PreparedManifest.TryRead(manifestPath);
+        var earlier = new Dictionary<string, PreparedSource>(StringComparer.Ordinal);
+        foreach (var s in previous?.Fingerprint == fingerprint ? previous.Sources : [])
+        {
+            earlier.TryAdd(s.File, s);
+        }
+
+        var stamps = FileStampCache.Read(preparedDirectory);
+        var fixedForAll = new PrepareFixes
+        {
+            SeparatorChanged = schema.Separator != ',',
+            TimeFormatChanged = schema.TimeFormat is not null && schema.TimeFormat.Pattern != outputFormat!.Pattern,
+            HeaderNamesChanged = schema.Columns.Where((c, i) => columns[i].Prepared is { } p && p != c).Count(),
+            TextColumnsDropped = columns.Count(c => c.Role == "dropped"),
+        };
         var sources = new List<PreparedSource>();
         var unchanged = new List<string>();
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -103,36 +126,40 @@ public static class DatasetPreparer
         // A killed run's staging folder is removed here; a running one's (another process's id) is left alone.
         Processes.ScratchName.RemoveDead(preparedDirectory, StagingPrefix, string.Empty);
         var staging = Path.Combine(preparedDirectory, Processes.ScratchName.Mine(StagingPrefix, string.Empty));
-        var moves = new List<(string From, string To)>();
+        var moves = new List<(string From, string To, string Sha256)>();
         try
         {
-            foreach (var file in source.Files)
+            var outcomes = ForEachSource(source.Files, options.Workers, progress, ct, (index, file) =>
             {
-                ct.ThrowIfCancellationRequested();
                 var name = Path.GetFileName(file);
-                var sha = Hashes.Sha256File(file);
-                var earlier = previous?.Fingerprint == fingerprint ? previous.Sources.FirstOrDefault(s => s.File == name && s.Sha256 == sha) : null;
-                PreparedSource entry;
-                if (earlier is not null && earlier.AllTasks.All(t => IsFile(Path.Combine(preparedDirectory, t.File), t.Bytes, t.Sha256)))
+                var sha = stamps.SourceSha256(file);
+                if (earlier.TryGetValue(name, out var before) && before.Sha256 == sha
+                    && before.AllTasks.All(t => stamps.TaskFileIs(Path.Combine(preparedDirectory, t.File), t.Bytes, t.Sha256)))
                 {
-                    entry = earlier;
-                    unchanged.Add(name);
-                }
-                else
-                {
-                    PrepareOne(file, name, sha, layout, options, rowsPerTask, preparedDirectory, Path.Combine(staging, sources.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)), limits, progress, moves, ct, out entry);
-                    entry = entry with
-                    {
-                        Fixes = entry.Fixes with
-                        {
-                            SeparatorChanged = schema.Separator != ',',
-                            TimeFormatChanged = schema.TimeFormat is not null && schema.TimeFormat.Pattern != outputFormat!.Pattern,
-                            HeaderNamesChanged = schema.Columns.Where((c, i) => columns[i].Prepared is { } p && p != c).Count(),
-                            TextColumnsDropped = columns.Count(c => c.Role == "dropped"),
-                        },
-                    };
+                    return new SourceOutcome(before, true, []);
                 }
 
+                var sourceMoves = new List<(string From, string To, string Sha256)>();
+                var stagingFolder = Path.Combine(staging, index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                PrepareOne(file, name, sha, layout, options, rowsPerTask, preparedDirectory, stagingFolder, limits, progress, stamps, sourceMoves, ct, out var entry);
+                entry = entry with
+                {
+                    Fixes = entry.Fixes with
+                    {
+                        SeparatorChanged = fixedForAll.SeparatorChanged,
+                        TimeFormatChanged = fixedForAll.TimeFormatChanged,
+                        HeaderNamesChanged = fixedForAll.HeaderNamesChanged,
+                        TextColumnsDropped = fixedForAll.TextColumnsDropped,
+                    },
+                };
+                return new SourceOutcome(entry, false, sourceMoves);
+            });
+
+            // In source order, as a sequential run would: the first failure wins, names are claimed first come first served.
+            foreach (var (file, outcome) in source.Files.Zip(outcomes))
+            {
+                var (entry, same, sourceMoves) = outcome.Result();
+                var name = Path.GetFileName(file);
                 foreach (var task in entry.AllTasks)
                 {
                     if (!names.TryAdd(task.File, name))
@@ -142,12 +169,19 @@ public static class DatasetPreparer
                     }
                 }
 
+                if (same)
+                {
+                    unchanged.Add(name);
+                }
+
                 sources.Add(entry);
+                moves.AddRange(sourceMoves);
             }
 
-            foreach (var (from, to) in moves)
+            foreach (var (from, to, sha) in moves)
             {
                 File.Move(from, to, overwrite: true);
+                stamps.TaskFileWritten(to, sha);
             }
         }
         finally
@@ -169,11 +203,12 @@ public static class DatasetPreparer
         WriteIfChanged(manifestPath, manifest.ToJson());
         warnings.AddRange(sources.SelectMany(s => s.Warnings ?? []));
         WriteIfChanged(Path.Combine(preparedDirectory, ReportFileName), Report(manifest, warnings));
+        WriteIfChanged(Path.Combine(preparedDirectory, FileStampCache.FileName), stamps.Render());
         var files = names.Keys.Order(StringComparer.Ordinal).Select(n => Path.Combine(preparedDirectory, n)).ToArray();
         var prepared = new Dataset(source.Name, source.Version, Path.GetFullPath(preparedDirectory), files);
         // The snapshot reads the sources again (dense labels, the report): a %Z file's wall-clock values in the zone too.
         var sourceSchema = schema with { TimeFormat = schema.TimeFormat?.InZone(zone) };
-        return new PreparedDataset(source, sourceSchema, prepared, preparedSchema, manifest, warnings, unchanged, removed);
+        return new PreparedDataset(source, sourceSchema, prepared, preparedSchema, manifest, warnings, unchanged, removed) { FilesHashed = stamps.Hashed };
     }
 
     /// <summary>The prepare report: every fix per source and in total, deterministic (no clock), beside the manifest.</summary>
@@ -184,10 +219,7 @@ public static class DatasetPreparer
             ["file"] = s.File,
             ["tasks"] = s.Tasks.Count,
             ["overview"] = s.Overview?.File,
-            ["fixes"] = JObject.FromObject(s.Fixes, Newtonsoft.Json.JsonSerializer.Create(new Newtonsoft.Json.JsonSerializerSettings
-            {
-                ContractResolver = new Newtonsoft.Json.Serialization.DefaultContractResolver { NamingStrategy = new Newtonsoft.Json.Serialization.SnakeCaseNamingStrategy() },
-            })),
+            ["fixes"] = JObject.FromObject(s.Fixes, SnakeCase),
         }));
         var totals = new JObject();
         foreach (var source in perSource)
@@ -230,7 +262,7 @@ public static class DatasetPreparer
     /// <summary>Prepares one source into <paramref name="staging"/>; adds the files that differ from what is in place to <paramref name="moves"/>.</summary>
     private static void PrepareOne(
         string file, string name, string sha, SeriesLayout layout, PrepareOptions options, int rowsPerTask, string preparedDirectory, string staging,
-        InputLimits limits, PrepareProgress? progress, List<(string From, string To)> moves, CancellationToken ct, out PreparedSource entry)
+        InputLimits limits, PrepareProgress? progress, FileStampCache stamps, List<(string From, string To, string Sha256)> moves, CancellationToken ct, out PreparedSource entry)
     {
         Directory.CreateDirectory(staging);
         IReadOnlyList<WrittenWindow> windows;
@@ -263,9 +295,9 @@ public static class DatasetPreparer
             var hash = Hashes.Sha256File(window.TempPath);
             var bytes = new FileInfo(window.TempPath).Length;
             var destination = Path.Combine(preparedDirectory, final);
-            if (!IsFile(destination, bytes, hash))
+            if (!stamps.TaskFileIs(destination, bytes, hash))
             {
-                moves.Add((window.TempPath, destination)); // same bytes: the file (and its time stamp) is left alone
+                moves.Add((window.TempPath, destination, hash)); // same bytes: the file (and its time stamp) is left alone
             }
 
             var task = new PreparedTask(final, hash, bytes, window.Window, window.Rows, window.FirstLine, window.LastLine, window.Start, window.End, window.OverlapRows, window.EndReachable);
@@ -296,8 +328,69 @@ public static class DatasetPreparer
             }
         });
 
-    private static bool IsFile(string path, long bytes, string sha256) =>
-        File.Exists(path) && new FileInfo(path).Length == bytes && Hashes.Sha256File(path) == sha256;
+    /// <summary>What became of one source: its manifest entry, whether it was unchanged, and its task files to move in place.</summary>
+    private sealed record SourceOutcome(PreparedSource Entry, bool Unchanged, List<(string From, string To, string Sha256)> Moves);
+
+    /// <summary>
+    /// Runs <paramref name="prepare"/> on every source, <paramref name="workers"/> at a time, handing sources out in order
+    /// (so the first ones finish first and progress reads sensibly). Results come back in source order; a failure is
+    /// kept in its place, and sources after the first failure are not started.
+    /// </summary>
+    private static Outcome<SourceOutcome>[] ForEachSource(
+        IReadOnlyList<string> files, int workers, PrepareProgress? progress, CancellationToken ct, Func<int, string, SourceOutcome> prepare)
+    {
+        var outcomes = new Outcome<SourceOutcome>[files.Count];
+        var next = -1;
+        var firstFailure = int.MaxValue;
+        progress?.Starting(files.Count);
+        void Work()
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < files.Count && index < Volatile.Read(ref firstFailure))
+            {
+                try
+                {
+                    ct.ThrowIfCancellationRequested();
+                    outcomes[index] = new(prepare(index, files[index]), null);
+                }
+                catch (Exception e)
+                {
+                    outcomes[index] = new(null, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e));
+                    for (var seen = Volatile.Read(ref firstFailure); index < seen; seen = Volatile.Read(ref firstFailure))
+                    {
+                        Interlocked.CompareExchange(ref firstFailure, index, seen);
+                    }
+                }
+
+                progress?.SourceDone();
+            }
+        }
+
+        var count = Math.Clamp(workers > 0 ? workers : Math.Min(Environment.ProcessorCount, 4), 1, Math.Max(1, files.Count));
+        if (count == 1)
+        {
+            Work();
+        }
+        else
+        {
+            var threads = Enumerable.Range(0, count).Select(_ => new Thread(Work) { IsBackground = true, Name = "Prepare" }).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>A result, or the exception that took its place (rethrown where the result is taken).</summary>
+    private readonly record struct Outcome<T>(T? Value, System.Runtime.ExceptionServices.ExceptionDispatchInfo? Error)
+        where T : class
+    {
+        public T Result()
+        {
+            Error?.Throw();
+            return Value ?? throw new InvalidOperationException("a source after a failed one was taken");
+        }
+    }
 
     private static void WriteIfChanged(string path, string content)
     {

@@ -19,7 +19,7 @@ internal static class Overview
         var perBucket = Math.Max(1, 2 * channels);
         var buckets = Math.Max(1, maxRows / perBucket);
         var bucketSize = (long)Math.Ceiling(total / (double)buckets);
-        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 14) { NewLine = "\n" };
         writer.WriteLine(header);
         var min = new (double Value, long Index, string Line)[channels];
         var max = new (double Value, long Index, string Line)[channels];

@@ -56,6 +56,9 @@ public sealed record PrepareOptions
 
     public DuplicatePolicy OnDuplicate { get; init; } = DuplicatePolicy.KeepFirst;
 
+    /// <summary>Sources prepared at once; 0: one per core, at most 4 (each reads and writes its own files, so more cores than disks gain little).</summary>
+    public int Workers { get; init; }
+
     /// <summary>Rows per task for a number of channels.</summary>
     public int RowsPerTask(int channels) => (int)Math.Clamp(MaxPointsPerTask / Math.Max(1, channels), 2, MaxRowsPerTask);
 

@@ -524,7 +524,7 @@ internal sealed class SeriesPreparer
         private void Open()
         {
             _path = Path.Combine(staging, $"w{_done.Count + 1:D6}.csv");
-            _writer = new StreamWriter(_path, false, Utf8, 1 << 16) { NewLine = "\n" };
+            _writer = new StreamWriter(_path, false, Utf8, 1 << 14) { NewLine = "\n" };
             _writer.WriteLine(header);
             _rows = 0;
             _first = long.MaxValue;

@@ -154,6 +154,20 @@ public sealed partial class ContractValidator
                     Component(e.ComponentSchema);
                     schemas[e.ComponentSchema] = JsonNode.Parse(e.Schema);
                     break;
+                case OperationErratum e:
+                    var paths = (JsonObject)spec["paths"]!;
+                    if (paths[e.PathTemplate] is not JsonObject pathItem)
+                    {
+                        paths[e.PathTemplate] = pathItem = new JsonObject();
+                    }
+
+                    if (pathItem[e.Method.ToLowerInvariant()] is not null)
+                    {
+                        throw new InvalidOperationException($"Spec erratum adds {e.Method} {e.PathTemplate}, which the spec has: make it a ResponseErratum.");
+                    }
+
+                    pathItem[e.Method.ToLowerInvariant()] = JsonNode.Parse(e.Operation);
+                    break;
                 case ResponseErratum e:
                     var operation = spec["paths"]?[e.PathTemplate]?[e.Method.ToLowerInvariant()] as JsonObject
                         ?? throw new InvalidOperationException($"Spec erratum targets unknown operation {e.Method} {e.PathTemplate}.");

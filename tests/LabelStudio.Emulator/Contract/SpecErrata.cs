@@ -20,6 +20,12 @@ public sealed record ComponentErratum(string ComponentSchema, string Schema, str
 public sealed record ResponseErratum(string Method, string PathTemplate, int Status, string MediaType, string? Schema, string Reason) : SpecErratum(Reason);
 
 /// <summary>
+/// An operation the pipeline uses that the subset leaves out; <see cref="Operation"/> (an OpenAPI operation object,
+/// JSON text) is written from the server code named in the reason.
+/// </summary>
+public sealed record OperationErratum(string Method, string PathTemplate, string Operation, string Reason) : SpecErratum(Reason);
+
+/// <summary>
 /// THE allow-list of known spec errors (CONTRACT.md §8 plus what the emulator's contract tests found). The contract
 /// validator applies these to the spec and nothing else is relaxed: every other schema is enforced as written. Add an
 /// entry only with the server-code fact that makes the spec wrong; never to silence a schema wholesale.
@@ -138,5 +144,38 @@ public static class SpecErrata
             + "so PredictionRequest's required task does not apply"),
         new ResponseErratum("POST", "/api/projects/{id}/import", 400, "application/json", ErrorEnvelopeSchema,
             "task validation raises a DRF ValidationError, so the body is the error envelope (CONTRACT §1.3), not a bare string"),
+
+        // ---- Data Manager tabs (the "Likely anomalies first" tab) and the labeling stream ---------------------------
+        new OperationErratum("GET", "/api/dm/views/",
+            """{"parameters": [{"name": "project", "in": "query", "required": true, "schema": {"type": "integer"}}], "responses": {"200": {"content": {"application/json": {"schema": {"type": "array", "items": """
+            + View + "}}}}}}", DataManagerViews),
+        new OperationErratum("POST", "/api/dm/views/",
+            """{"requestBody": {"required": true, "content": {"application/json": {"schema": """ + ViewRequest
+            + """}}}, "responses": {"201": {"content": {"application/json": {"schema": """ + View + "}}}}}", DataManagerViews),
+        new OperationErratum("PATCH", "/api/dm/views/{id}/",
+            """{"requestBody": {"required": true, "content": {"application/json": {"schema": """ + ViewRequest
+            + """}}}, "responses": {"200": {"content": {"application/json": {"schema": """ + View + "}}}}}", DataManagerViews),
+        new OperationErratum("GET", "/api/projects/{id}/next", """
+            {"parameters": [{"name": "view", "in": "query", "required": false, "schema": {"type": "integer"}}],
+             "responses": {"200": {"content": {"application/json": {"schema": {"type": "object", "required": ["id", "data", "queue"],
+               "properties": {"id": {"type": "integer"}, "data": {"type": "object"}, "queue": {"type": "string"}}}}}}}}
+            """, "projects/api.py ProjectNextTaskAPI (swagger_schema = None, so no spec has it): the next task in the prepared queryset "
+            + "(get_prepared_queryset: the view's ordering) with the queue it came from; 404 when none is left"),
     ];
+
+    private const string DataManagerViews =
+        "the subset leaves out the Data Manager's tabs; data_manager/api.py ViewAPI (a DRF ModelViewSet, GET lists ?project=, POST 201, PATCH 200) "
+        + "and serializers.py ViewSerializer: ordering and filters are popped from data on the way in and put back into data on the way out";
+
+    private const string View = """
+        {"type": "object", "required": ["id", "data", "project"],
+         "properties": {"id": {"type": "integer"}, "data": {"type": "object", "properties": {"title": {"type": "string"},
+           "ordering": {"type": "array", "items": {"type": "string"}}}}, "user": {"type": "integer", "nullable": true}, "project": {"type": "integer"}}}
+        """;
+
+    private const string ViewRequest = """
+        {"type": "object", "required": ["project", "data"],
+         "properties": {"project": {"type": "integer"}, "data": {"type": "object", "properties": {"title": {"type": "string"},
+           "ordering": {"type": "array", "items": {"type": "string"}}}}}}
+        """;
 }

@@ -69,6 +69,7 @@ internal static class EmulatorApp
         PredictionEndpoints.Map(api);
         ImportEndpoints.Map(api);
         ExportEndpoints.Map(api);
+        Views.ViewEndpoints.Map(api);
         return app;
     }
 }

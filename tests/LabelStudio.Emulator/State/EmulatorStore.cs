@@ -24,6 +24,7 @@ internal sealed class EmulatorStore
     public Dictionary<int, AnnotationRecord> Annotations { get; } = [];
     public Dictionary<int, PredictionRecord> Predictions { get; } = [];
     public Dictionary<int, ExportRecord> Exports { get; } = [];
+    public Dictionary<int, ViewRecord> Views { get; } = [];
 
     /// <summary>Import storages by type (<c>localfiles</c>, later <c>s3</c>); each type has its own id sequence, as its own table does.</summary>
     public Dictionary<string, Dictionary<int, StorageRecord>> Storages { get; } = new(StringComparer.Ordinal);
@@ -72,6 +73,10 @@ internal sealed class EmulatorStore
     public void DeleteProject(int projectId)
     {
         Projects.Remove(projectId);
+        foreach (var view in Views.Values.Where(v => v.ProjectId == projectId).ToList())
+        {
+            Views.Remove(view.Id);
+        }
         foreach (var task in Tasks.Values.Where(t => t.ProjectId == projectId).ToList())
         {
             DeleteTask(task.Id);

@@ -150,3 +150,13 @@ internal sealed class ExportRecord
     /// <summary>Reads left that still show the snapshot in progress (see EmulatorOptions.ExportSnapshotPolls).</summary>
     public int PendingPolls { get; set; }
 }
+
+/// <summary>A Data Manager tab: its data (title, filters, columns) and, kept apart as the server does, its ordering.</summary>
+internal sealed class ViewRecord
+{
+    public required int Id { get; init; }
+    public required int ProjectId { get; init; }
+    public int? UserId { get; init; }
+    public required JsonObject Data { get; set; }
+    public List<string> Ordering { get; set; } = [];
+}

@@ -42,8 +42,9 @@ internal static class TaskEndpoints
         lock (emulator.Store.Gate)
         {
             var store = emulator.Store;
-            ProjectEndpoints.Find(store, projectId);
-            var tasks = store.TasksOf(projectId)
+            var project = ProjectEndpoints.Find(store, projectId);
+            var ordering = int.TryParse(query["view"], NumberStyles.None, CultureInfo.InvariantCulture, out var viewId) ? Views.ViewEndpoints.Find(store, viewId).Ordering : [];
+            var tasks = Views.ViewEndpoints.Ordered(store, project, store.TasksOf(projectId), ordering)
                 .Where(t => !onlyAnnotated || store.Annotations.Values.Any(a => a.TaskId == t.Id))
                 .ToList();
             var taskIds = tasks.Select(t => t.Id).ToHashSet();
