@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need (when run as root and it is missing), then runs every test.
-# Tests start their own servers (dockerd, the Label Studio emulator) and stop them afterwards.
+# Tests start their own servers (dockerd, the Label Studio emulator, the real Label Studio from ../shared/label-studio/server,
+# a private PostgreSQL) and stop them afterwards.
 set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." &>/dev/null && pwd)
 cd "$ROOT"
@@ -9,6 +10,7 @@ export NO_COLOR=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 if [ "$(id -u)" = 0 ]; then
   bash tests/docker/install.sh
   bash tests/editor/install.sh
+  bash tests/real-server/install.sh # PostgreSQL for the private cluster; the kit's own packages come with its first start
 else
   echo "tests/run.sh: not root, installing nothing; Docker tests skip if dockerd is missing." >&2
 fi

@@ -130,6 +130,26 @@ public sealed class AuthTests
     }
 
     [Fact]
+    public async Task Rotate_returns_a_new_personal_access_token_and_blacklists_the_old_one()
+    {
+        await using var ls = await EmulatorHarness.StartAsync();
+        var old = ls.Server.CreatePersonalAccessToken();
+
+        var rotated = await ls.PostAsync("/api/token/rotate/", new JsonObject { ["refresh"] = old });
+        Assert.Equal(HttpStatusCode.OK, rotated.Status);
+        var fresh = rotated.Json["refresh"]!.GetValue<string>();
+        Assert.NotEqual(old, fresh);
+
+        var again = await ls.PostAsync("/api/token/rotate/", new JsonObject { ["refresh"] = old });
+        Assert.Equal(HttpStatusCode.BadRequest, again.Status);
+        Assert.Equal("Token is invalid or already blacklisted.", again.Json["detail"]!.GetValue<string>());
+        ls.Auth = null;
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ls.PostAsync("/api/token/refresh/", new JsonObject { ["refresh"] = old })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await ls.PostAsync("/api/token/refresh/", new JsonObject { ["refresh"] = fresh })).Status);
+        ls.AssertNoContractViolations();
+    }
+
+    [Fact]
     public async Task Refresh_rejects_tokens_it_did_not_mint_and_bearer_needs_api_tokens_enabled()
     {
         await using var ls = await EmulatorHarness.StartAsync(o => o with { PersonalAccessTokensEnabled = false });

@@ -129,4 +129,14 @@ public sealed class ContractValidatorTests
             v => v.Direction == ContractDirection.Response && v.Status == 404 && v.Message.Contains("not documented", StringComparison.Ordinal),
             v => v.Direction == ContractDirection.Request && v.Status == 405 && v.Message.Contains("no PUT operation", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_violation_nobody_cleared_fails_the_test_when_the_emulator_is_disposed()
+    {
+        var ls = await EmulatorHarness.StartAsync();
+        Assert.Equal(HttpStatusCode.Created, (await ls.PostAsync("/api/projects/", new JsonObject { ["title"] = 12345 })).Status);
+
+        var failure = await Assert.ThrowsAsync<ContractViolationException>(async () => await ls.DisposeAsync());
+        Assert.Contains(failure.Violations, v => v.Direction == ContractDirection.Request && v.Message.Contains("title", StringComparison.Ordinal));
+    }
 }

@@ -36,6 +36,61 @@ public sealed class ExportTests
     }
 
     [Fact]
+    public async Task Export_formats_and_convert_answer_as_the_real_server_does()
+    {
+        await using var ls = await EmulatorHarness.StartAsync();
+        var (project, _, _) = await SeedAsync(ls);
+
+        // Objects, as Label Studio 1.8.3dev answers (the spec says strings: errata); only JSON here.
+        var formats = await ls.GetAsync($"/api/projects/{project}/export/formats");
+        Assert.Equal(HttpStatusCode.OK, formats.Status);
+        var json = Assert.Single(formats.Json.AsArray())!;
+        Assert.Equal(("JSON", "JSON"), (json["name"]!.GetValue<string>(), json["title"]!.GetValue<string>()));
+
+        var export = (await ls.PostAsync($"/api/projects/{project}/exports/", new JsonObject { ["title"] = "x" })).Json["id"]!.GetValue<int>();
+        var converted = await ls.PostAsync($"/api/projects/{project}/exports/{export}/convert", new JsonObject { ["export_type"] = "JSON" });
+        Assert.Equal(HttpStatusCode.OK, converted.Status);
+        Assert.Equal("JSON", converted.Json["export_type"]!.GetValue<string>());
+        Assert.True(converted.Json["converted_format"]!.GetValue<int>() > 0);
+
+        var unknown = await ls.PostAsync($"/api/projects/{project}/exports/{export}/convert", new JsonObject { ["export_type"] = "NOPE" });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+        Assert.Equal("NOPE is not supported export format", unknown.Json["validation_errors"]!["export_type"]![0]!.GetValue<string>());
+        var csv = await ls.PostAsync($"/api/projects/{project}/exports/{export}/convert", new JsonObject { ["export_type"] = "CSV" });
+        Assert.Equal(HttpStatusCode.BadRequest, csv.Status);
+        Assert.Contains("converter", csv.Json["validation_errors"]!["export_type"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await ls.PostAsync($"/api/projects/{project}/exports/999/convert", new JsonObject { ["export_type"] = "JSON" })).Status);
+        ls.AssertNoContractViolations();
+    }
+
+    [Fact]
+    public async Task A_wrongly_typed_export_option_is_a_400_at_its_path_not_a_500()
+    {
+        await using var ls = await EmulatorHarness.StartAsync();
+        var (project, _, _) = await SeedAsync(ls);
+
+        var wrong = await ls.PostAsync($"/api/projects/{project}/exports/", new JsonObject
+        {
+            ["title"] = "x",
+            ["serialization_options"] = new JsonObject { ["predictions"] = new JsonObject { ["only_id"] = "maybe" } },
+            ["task_filter_options"] = new JsonObject { ["only_with_annotations"] = "maybe" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.Status);
+        Assert.Null(wrong.Json["exc_info"]);
+        Assert.Equal("Must be a valid boolean.", wrong.Json["validation_errors"]!["serialization_options"]!["predictions"]!["only_id"]![0]!.GetValue<string>());
+        Assert.Equal("Must be a valid boolean.", wrong.Json["validation_errors"]!["task_filter_options"]!["only_with_annotations"]![0]!.GetValue<string>());
+
+        // DRF's other spellings are booleans.
+        var spelled = await ls.PostAsync($"/api/projects/{project}/exports/", new JsonObject
+        {
+            ["title"] = "y",
+            ["serialization_options"] = new JsonObject { ["predictions"] = new JsonObject { ["only_id"] = "no" } },
+        });
+        Assert.Equal(HttpStatusCode.Created, spelled.Status);
+        ls.AssertOnlyContractViolations(v => v.Direction == Contract.ContractDirection.Request && v.Method == "POST");
+    }
+
+    [Fact]
     public async Task Snapshot_is_completed_at_once_and_downloads_the_frozen_tasks()
     {
         await using var ls = await EmulatorHarness.StartAsync();

@@ -22,12 +22,11 @@ public sealed class S3StorageTests
         return body;
     }
 
-    // recursive_scan is sent: the shared storage record keeps it null when absent, where Label Studio's S3 model says false.
+    // recursive_scan is not sent: Label Studio's model default (false, never null) must show in the answers.
     private static JsonObject Body(int project) => new()
     {
         ["project"] = project,
         ["title"] = "series",
-        ["recursive_scan"] = false,
         ["prefix"] = "p",
         ["use_blob_urls"] = true,
         ["aws_access_key_id"] = "AKIAEXAMPLEKEY",
@@ -45,6 +44,7 @@ public sealed class S3StorageTests
         Assert.Equal(HttpStatusCode.Created, created.Status);
         Assert.Equal("s3", created.Json["type"]!.GetValue<string>());
         Assert.Equal((true, 1), (created.Json["presign"]!.GetValue<bool>(), created.Json["presign_ttl"]!.GetValue<int>())); // model defaults
+        Assert.False(created.Json["recursive_scan"]!.GetValue<bool>()); // BooleanField(default=False), as the real server answers
         Assert.Equal("session-token-returned", created.Json["aws_session_token"]!.GetValue<string>());
 
         var id = created.Json["id"]!.GetValue<int>();
@@ -68,6 +68,9 @@ public sealed class S3StorageTests
         Assert.Equal(HttpStatusCode.InternalServerError, reply.Status);
         Assert.Contains("Could not connect to the endpoint URL: \\u0022http://127.0.0.1:9/some-bucket\\u0022", reply.Text.Replace("\"", "\\u0022", StringComparison.Ordinal).Replace("\\\\u0022", "\\u0022", StringComparison.Ordinal));
         Assert.DoesNotContain("secret-never-returned", reply.Text);
+
+        // Label Studio answers botocore's error as an unhandled 500, which the spec does not document for this operation.
+        ls.AssertOnlyContractViolations(v => v.Direction == Contract.ContractDirection.Response && v.Status == 500);
     }
 
     [Fact]
@@ -84,6 +87,7 @@ public sealed class S3StorageTests
         var bad = await ls.PostAsync("/api/storages/s3/", body);
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.Contains("presign_ttl", bad.Json["validation_errors"]!.AsObject().Select(p => p.Key));
+        ls.AssertOnlyContractViolations(v => v.Direction == Contract.ContractDirection.Request && v.Message.Contains("'project' is missing", StringComparison.Ordinal));
     }
 
     [Fact]

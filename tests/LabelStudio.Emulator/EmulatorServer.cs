@@ -103,14 +103,21 @@ public sealed class EmulatorServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets the violations seen so far: a test that provoked them on purpose, and checked them, calls this.</summary>
     public void ClearContractViolations() => _violations.Clear();
 
     /// <summary>Blocks until the server stops (standalone use: Ctrl+C).</summary>
     public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
 
+    /// <summary>Stops the server; then throws when contract violations are left (see <see cref="EmulatorOptions.FailOnContractViolations"/>).</summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        var left = _violations.Snapshot();
+        if (Options.FailOnContractViolations && left.Count > 0)
+        {
+            throw new ContractViolationException(left);
+        }
     }
 }

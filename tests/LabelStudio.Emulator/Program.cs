@@ -36,7 +36,7 @@ using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.C
 EmulatorServer server;
 try
 {
-    server = await EmulatorServer.StartAsync(options, stop.Token);
+    server = await EmulatorServer.StartAsync(options with { FailOnContractViolations = false }, stop.Token); // printed at shutdown instead
 }
 catch (FileNotFoundException e)
 {

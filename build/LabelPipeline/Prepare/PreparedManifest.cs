@@ -113,6 +113,9 @@ public sealed record PreparedSource(
     [property: JsonProperty(NullValueHandling = NullValueHandling.Ignore)] IReadOnlyList<string>? Warnings = null)
 {
     /// <summary>Every task file made from the source: the windows, then the overview.</summary>
+    /// <remarks>Not in prepare.json: written there, Json.NET tried to fill it back on reading and a re-run with an
+    /// overview failed ("Unable to cast ... AppendPrepend1Iterator", found against the real Label Studio).</remarks>
+    [JsonIgnore]
     public IEnumerable<PreparedTask> AllTasks => Overview is null ? Tasks : Tasks.Append(Overview);
 }
 

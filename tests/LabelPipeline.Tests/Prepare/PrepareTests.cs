@@ -188,6 +188,22 @@ public sealed class PrepareTests : IDisposable
     }
 
     [Fact]
+    public void Re_running_with_an_overview_reads_its_manifest_back_and_rewrites_nothing()
+    {
+        Source("long.csv", Lines("time,a", 1000, i => $"{T0.AddMinutes(i):yyyy-MM-dd HH:mm:ss},{i % 10}"));
+        var first = Run(new PrepareOptions { MaxPointsPerTask = 100, Overview = true });
+        var manifest = File.ReadAllText(Path.Combine(Prepared, PreparedManifest.FileName));
+        Assert.DoesNotContain("all_tasks", manifest, StringComparison.Ordinal); // the windows and the overview are listed once
+        var stamps = Directory.GetFiles(Prepared).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        Thread.Sleep(20);
+
+        var again = Run(new PrepareOptions { MaxPointsPerTask = 100, Overview = true });
+        Assert.Equal(first.Manifest.ToJson(), again.Manifest.ToJson());
+        Assert.Equal("long.overview.csv", PreparedManifest.TryRead(Path.Combine(Prepared, PreparedManifest.FileName))!.Sources.Single().Overview!.File);
+        Assert.Equal(stamps, Directory.GetFiles(Prepared).ToDictionary(f => f, File.GetLastWriteTimeUtc));
+    }
+
+    [Fact]
     public void Re_running_on_unchanged_data_changes_nothing_and_a_changed_source_only_its_own_files()
     {
         Source("a.csv", Lines("time,v", 5, i => $"{T0.AddMinutes(i):yyyy-MM-dd HH:mm:ss},{i}"));

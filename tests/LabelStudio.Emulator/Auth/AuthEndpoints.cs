@@ -11,6 +11,7 @@ internal static class AuthEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapPost("/token/refresh", RefreshAsync).WithMetadata(new AuthMetadata(AuthMode.None));
+        api.MapPost("/token/rotate", RotateAsync);
         api.MapGet("/current-user/whoami", WhoAmI);
         api.MapGet("/current-user/token", CurrentToken);
         api.MapGet("/jwt/settings", GetJwtSettings);
@@ -36,8 +37,39 @@ internal static class AuthEndpoints
                 throw new ApiException(StatusCodes.Status401Unauthorized, "Token is invalid or expired");
             }
 
+            if (emulator.Store.BlacklistedTokens.Contains(refresh.Value!))
+            {
+                throw new ApiException(StatusCodes.Status401Unauthorized, "Token is blacklisted");
+            }
+
             var access = emulator.Jwt.Create("access", emulator.Store.User.Id, emulator.Options.AccessTokenLifetime);
             return Wire.Json(new TokenRefreshResponseWire(access));
+        }
+    }
+
+    /// <summary>
+    /// Label Studio 1.17+ (jwt_auth/views.py LSAPITokenRotateView): the caller's valid PAT is blacklisted and a new one
+    /// returned; an invalid or blacklisted one is a 400. The real 1.8.3dev server has no PATs at all (404, errata).
+    /// </summary>
+    private static async Task<IResult> RotateAsync(HttpRequest request, EmulatorContext emulator, CancellationToken ct)
+    {
+        var fields = new RequestFields(await Wire.ReadObjectAsync(request, ct).ConfigureAwait(false));
+        var refresh = fields.String("refresh", allowNull: false);
+        if (!refresh.HasValue || string.IsNullOrEmpty(refresh.Value))
+        {
+            fields.AddError("refresh", "This field is required.");
+        }
+
+        fields.ThrowIfInvalid();
+        lock (emulator.Store.Gate)
+        {
+            var userId = emulator.Jwt.Validate(refresh.Value!, "refresh");
+            if (userId != emulator.Store.User.Id || !emulator.Store.BlacklistedTokens.Add(refresh.Value!))
+            {
+                throw new ApiException(StatusCodes.Status400BadRequest, "Token is invalid or already blacklisted.");
+            }
+
+            return Wire.Json(new TokenRotateResponseWire(emulator.Jwt.Create("refresh", userId.Value, JwtTokens.PersonalAccessTokenLifetime)));
         }
     }
 

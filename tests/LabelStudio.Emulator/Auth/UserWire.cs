@@ -38,6 +38,8 @@ internal sealed record WhoAmIWire(
 
 internal sealed record TokenRefreshResponseWire(string Access);
 
+internal sealed record TokenRotateResponseWire(string Refresh);
+
 internal sealed record LegacyTokenWire(string Token);
 
 /// <summary>The OSS JWTSettingsSerializer (LSE adds api_token_ttl_days).</summary>

@@ -17,3 +17,10 @@ public sealed record ContractViolation(string Method, string Path, int? Status, 
 {
     public override string ToString() => $"{Direction} {Method} {Path} -> {Status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}: {Message}";
 }
+
+/// <summary>Violations the test that caused them never cleared: thrown when the emulator is disposed.</summary>
+public sealed class ContractViolationException(IReadOnlyList<ContractViolation> violations)
+    : Exception($"The emulator recorded {violations.Count} contract violation(s) that the test never cleared:\n  " + string.Join("\n  ", violations))
+{
+    public IReadOnlyList<ContractViolation> Violations { get; } = violations;
+}

@@ -131,6 +131,9 @@ public static class SpecErrata
             "the export is a JSON file attachment holding an array of tasks (CONTRACT §6.1/6.3), not a JSON string"),
         new ResponseErratum("GET", "/api/projects/{id}/exports/{export_pk}/download", 200, "application/json", ExportedTasks,
             "the JSON snapshot download is the file itself: an array of tasks (CONTRACT §6.2/6.3), not a JSON string"),
+        new ResponseErratum("GET", "/api/projects/{id}/export/formats", 200, "application/json",
+            """{"type": "array", "items": {"type": "object", "required": ["name", "title", "description", "link"], "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"}, "link": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}, "disabled": {"type": "boolean"}}}}""",
+            "CONTRACT §8.3, and the real server (1.8.3dev, tests/RealServer.Tests) answers objects {name, title, description, link[, tags, disabled]}, not strings"),
         new ResponseErratum("GET", "/api/projects/{id}/exports/{export_pk}/download", 404, "text/html", null,
             "CONTRACT §6.2: a snapshot that is not completed (or a format not converted) is a plain Django HttpResponse 404 with text"),
 

@@ -18,6 +18,12 @@ internal static class ExportEndpoints
 {
     private const string NativeFormat = "JSON";
 
+    /// <summary>The converter's formats Label Studio offers (GET export/formats on the real server), which the emulator does not convert.</summary>
+    private static readonly HashSet<string> ConverterFormats = new(StringComparer.Ordinal)
+    {
+        "JSON_MIN", "CSV", "TSV", "CONLL2003", "COCO", "VOC", "YOLO", "BRUSH_TO_NUMPY", "BRUSH_TO_PNG", "ASR_MANIFEST",
+    };
+
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/projects/{id:int}/export", EasyExport);
@@ -26,6 +32,8 @@ internal static class ExportEndpoints
         api.MapGet("/projects/{id:int}/exports/{exportId:int}", GetSnapshot);
         api.MapDelete("/projects/{id:int}/exports/{exportId:int}", DeleteSnapshot);
         api.MapGet("/projects/{id:int}/exports/{exportId:int}/download", Download);
+        api.MapPost("/projects/{id:int}/exports/{exportId:int}/convert", ConvertAsync);
+        api.MapGet("/projects/{id:int}/export/formats", Formats);
     }
 
     /// <summary>
@@ -59,6 +67,14 @@ internal static class ExportEndpoints
         var annotationFilter = fields.Object("annotation_filter_options");
         var serialization = fields.Object("serialization_options");
         fields.ThrowIfInvalid();
+        var optionErrors = new JsonObject();
+        ReadBooleans(taskFilter.Value, "task_filter_options", ["only_with_annotations"], optionErrors);
+        ReadBooleans(annotationFilter.Value, "annotation_filter_options", ["usual", "ground_truth", "skipped"], optionErrors);
+        ReadBooleans(serialization.Value, "serialization_options", ["drafts.only_id", "predictions.only_id", "annotations__completed_by.only_id", "interpolate_key_frames"], optionErrors);
+        if (optionErrors.Count > 0)
+        {
+            throw ApiException.Validation(optionErrors);
+        }
 
         lock (emulator.Store.Gate)
         {
@@ -146,6 +162,94 @@ internal static class ExportEndpoints
             }
 
             return Attachment(export.Content, ExportSerializer.FileName(id, export.CreatedAt, export.Md5));
+        }
+    }
+
+    /// <summary>
+    /// The formats this emulator can give: JSON only. Label Studio lists every converter format (JSON_MIN, CSV, COCO, …)
+    /// as objects {name, title, description, link[, tags, disabled]} (the spec says strings: errata).
+    /// </summary>
+    private static IResult Formats(int id, EmulatorContext emulator)
+    {
+        lock (emulator.Store.Gate)
+        {
+            ProjectEndpoints.Find(emulator.Store, id);
+        }
+
+        return Wire.Json(new JsonArray(new JsonObject
+        {
+            ["title"] = NativeFormat,
+            ["description"] = "List of items in raw JSON format stored in one JSON file. Use to export both the data and the annotations for a dataset. It's Label Studio Common Format",
+            ["link"] = "https://labelstud.io/guide/export.html#JSON",
+            ["name"] = NativeFormat,
+        }));
+    }
+
+    /// <summary>ExportConvertAPI: {export_type} → {export_type, converted_format}; only JSON here (other formats need the converter).</summary>
+    private static async Task<IResult> ConvertAsync(int id, int exportId, HttpContext context, EmulatorContext emulator, CancellationToken ct)
+    {
+        var fields = new RequestFields(await Wire.ReadObjectAsync(context.Request, ct).ConfigureAwait(false));
+        var type = fields.String("export_type", allowNull: false);
+        if (!type.HasValue || string.IsNullOrEmpty(type.Value))
+        {
+            fields.AddError("export_type", "This field is required.");
+        }
+
+        fields.Bool("download_resources");
+        fields.ThrowIfInvalid();
+        lock (emulator.Store.Gate)
+        {
+            FindExport(emulator.Store, id, exportId);
+            if (type.Value != NativeFormat)
+            {
+                throw ApiException.Validation("export_type", ConverterFormats.Contains(type.Value!)
+                    ? $"The emulator converts only {NativeFormat}; \"{type.Value}\" needs Label Studio's converter."
+                    : $"{type.Value} is not supported export format");
+            }
+
+            return Wire.Json(new JsonObject { ["export_type"] = type.Value, ["converted_format"] = emulator.Store.NextId("converted_format") });
+        }
+    }
+
+    /// <summary>
+    /// The options' BooleanFields, read as Label Studio's nested serializers read them (DRF's spellings, stored as
+    /// true/false); anything else is a 400 with the error at its path (e.g. serialization_options → predictions →
+    /// only_id: ["Must be a valid boolean."]), as the real server answers, never a 500.
+    /// </summary>
+    private static void ReadBooleans(JsonObject? options, string field, string[] paths, JsonObject errors)
+    {
+        foreach (var path in paths.Select(p => p.Split('.')))
+        {
+            var parent = options;
+            foreach (var name in path[..^1])
+            {
+                parent = parent?[name] as JsonObject;
+            }
+
+            if (parent is null)
+            {
+                continue; // absent, or not an object (the option's own check)
+            }
+
+            var reader = new RequestFields(parent);
+            var value = reader.Bool(path[^1]);
+            if (reader.IsValid)
+            {
+                if (value.HasValue)
+                {
+                    parent[path[^1]] = value.Value;
+                }
+
+                continue;
+            }
+
+            var node = errors;
+            foreach (var name in path[..^1].Prepend(field))
+            {
+                node = node[name] as JsonObject ?? (JsonObject)(node[name] = new JsonObject());
+            }
+
+            node[path[^1]] = new JsonArray("Must be a valid boolean.");
         }
     }
 

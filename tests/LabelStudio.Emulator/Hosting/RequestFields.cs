@@ -16,6 +16,12 @@ internal sealed class RequestFields(JsonObject body)
 
     public bool Has(string name) => body.ContainsKey(name);
 
+    /// <summary>No field error so far.</summary>
+    public bool IsValid => _errors.Count == 0;
+
+    /// <summary>The field errors so far (DRF's shape: field → list of messages).</summary>
+    public JsonObject Errors => (JsonObject)_errors.DeepClone();
+
     public void AddError(string name, string message)
     {
         if (_errors[name] is JsonArray list)

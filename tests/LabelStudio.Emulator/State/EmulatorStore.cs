@@ -16,6 +16,9 @@ internal sealed class EmulatorStore
     /// <summary>The user's legacy DRF token key (authtoken_token).</summary>
     public required string LegacyToken { get; set; }
 
+    /// <summary>Personal Access Tokens rotated away (simplejwt's blacklist): refused by refresh and rotate.</summary>
+    public HashSet<string> BlacklistedTokens { get; } = new(StringComparer.Ordinal);
+
     public Dictionary<int, ProjectRecord> Projects { get; } = [];
     public Dictionary<int, TaskRecord> Tasks { get; } = [];
     public Dictionary<int, AnnotationRecord> Annotations { get; } = [];

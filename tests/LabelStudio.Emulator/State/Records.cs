@@ -110,7 +110,7 @@ internal sealed class StorageRecord
     public string? Description { get; set; }
     public string? RegexFilter { get; set; }
     public bool UseBlobUrls { get; set; }
-    public bool? RecursiveScan { get; set; }
+    public bool RecursiveScan { get; set; } // BooleanField(default=False): never null
     public bool Synchronizable { get; set; } = true;
     public JsonObject TypeFields { get; set; } = [];
 

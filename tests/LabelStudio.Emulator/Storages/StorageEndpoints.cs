@@ -171,7 +171,7 @@ internal static class StorageEndpoints
         var description = fields.String("description");
         var regex = fields.String("regex_filter");
         var blobs = fields.Bool("use_blob_urls");
-        var recursive = fields.Bool("recursive_scan", allowNull: true);
+        var recursive = fields.Bool("recursive_scan");
         var synchronizable = fields.Bool("synchronizable");
         var typeFields = (JsonObject)draft.TypeFields.DeepClone();
         type.ReadFields(fields, typeFields);
@@ -182,7 +182,7 @@ internal static class StorageEndpoints
         draft.Description = description.GetValueOrDefault(draft.Description);
         draft.RegexFilter = regex.GetValueOrDefault(draft.RegexFilter);
         draft.UseBlobUrls = blobs.HasValue ? blobs.Value!.Value : draft.UseBlobUrls;
-        draft.RecursiveScan = recursive.HasValue ? recursive.Value : draft.RecursiveScan;
+        draft.RecursiveScan = recursive.HasValue ? recursive.Value!.Value : draft.RecursiveScan;
         draft.Synchronizable = synchronizable.HasValue ? synchronizable.Value!.Value : draft.Synchronizable;
         draft.TypeFields = typeFields;
     }

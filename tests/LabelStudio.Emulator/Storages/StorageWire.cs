@@ -40,5 +40,5 @@ internal static class StorageWire
     }
 
     public static StorageSnapshot Snapshot(StorageRecord storage) =>
-        new(storage.Id, storage.ProjectId, storage.RegexFilter, storage.UseBlobUrls, storage.RecursiveScan ?? false, (JsonObject)storage.TypeFields.DeepClone());
+        new(storage.Id, storage.ProjectId, storage.RegexFilter, storage.UseBlobUrls, storage.RecursiveScan, (JsonObject)storage.TypeFields.DeepClone());
 }
