@@ -51,8 +51,8 @@ internal static class SnapshotReuse
         }
 
         // The rules record whether quality was measured (a snapshot from before the quality files, or built with
-        // --quality off, is rebuilt when this run measures it, and the other way round). The gates read the figures
-        // back from the manifest. A folder holding files its manifest does not list is rebuilt (the rebuild removes them).
+        // SnapshotOptions.Quality off, is rebuilt when this run measures it, and the other way round). The gates read
+        // the figures back from the manifest (a block missing one: rebuild). A folder holding files its manifest does not list is rebuilt (the rebuild removes them).
         var quality = options.Quality ? QualityFigures.Read(manifest["agreement"], manifest["detector"]) : null;
         if ((options.Quality && quality is null)
             || Directory.EnumerateFiles(snapshotDirectory, "*", SearchOption.AllDirectories).Count() != files.Count + 1)

@@ -18,17 +18,17 @@ public static class QualityGates
         if (minAgreement is { } agreement)
         {
             var gate = $"--min-agreement={N(agreement)}";
-            if (figures?.Agreement is not { } report)
+            if (figures?.Agreement is not { } pairs)
             {
                 failures.Add($"{gate}: no task was labeled by two or more annotators, so agreement cannot be judged. Have a second annotator label some tasks, or drop the gate.");
             }
-            else if (report.MeanPointF1 is not { } f1)
+            else if (pairs.MeanPointF1 is not { } f1)
             {
-                failures.Add($"{gate}: in none of the {report.Pairs} annotator pairs did either annotator mark an anomaly, so agreement cannot be judged.");
+                failures.Add($"{gate}: in none of the {pairs.Pairs} annotator pairs did either annotator mark an anomaly, so agreement cannot be judged.");
             }
             else if (f1 < agreement)
             {
-                failures.Add($"{gate}: the mean point F1 between annotators is {N(f1)} ({report.PairsWithPositiveRows} pairs on {report.Tasks} tasks), below {N(agreement)}; see {QualityReport.AgreementFile}.");
+                failures.Add($"{gate}: the mean point F1 between annotators is {N(f1)} ({pairs.PairsWithPositiveRows} pairs on {pairs.Tasks} tasks), below {N(agreement)}; see {QualityReport.AgreementFile}.");
             }
         }
 
