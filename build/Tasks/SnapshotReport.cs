@@ -101,19 +101,19 @@ internal static class SnapshotReport
     }
 
     /// <summary>The headline numbers of the quality files, for the log and the step summary.</summary>
-    private static IEnumerable<string> QualityLines(LabelPipeline.Quality.QualityReport quality)
+    private static IEnumerable<string> QualityLines(LabelPipeline.Quality.QualityFigures quality)
     {
         static string N(double? value) => value is null ? "undefined" : LabelPipeline.Quality.QualityReport.Number(value);
-        if (quality.MultiplyLabeledTasks > 0)
+        if (quality.Agreement is { } agreement)
         {
-            yield return $"agreement: {quality.Agreement.Count} annotator pairs on {quality.MultiplyLabeledTasks} tasks, mean point F1 {N(quality.MeanPointF1)}; "
-                + $"Krippendorff's alpha {string.Join(", ", quality.AlphaPerLabel.Select(a => $"{a.Key} {N(a.Value)}"))}";
+            yield return $"agreement: {agreement.Pairs} annotator pairs on {agreement.Tasks} tasks, mean point F1 {N(agreement.MeanPointF1)}; "
+                + $"Krippendorff's alpha {string.Join(", ", agreement.AlphaPerLabel.Select(a => $"{a.Key} {N(a.Value)}"))}";
         }
 
         foreach (var row in quality.Detector)
         {
-            yield return $"detector '{row.ModelVersion}' on {row.Label}: point F1 {N(row.Scores.PointF1)}, range F1 {N(row.Scores.RangeF1)}, "
-                + $"event recall {N(row.Scores.EventRecall)} ({row.Scores.ExpertRanges} expert ranges, {row.Scores.PredictedRanges} predicted)";
+            yield return $"detector '{row.ModelVersion}' on {row.Label}: point F1 {N(row.PointF1)}, range F1 {N(row.RangeF1)}, "
+                + $"event recall {N(row.EventRecall)} ({row.ExpertRanges} expert ranges, {row.PredictedRanges} predicted)";
         }
     }
 }

@@ -23,8 +23,8 @@ public sealed record SnapshotSummary(string Directory, int Tasks, int Annotation
     /// <summary>The snapshot already held these inputs' labels: nothing was rebuilt, no file touched (<see cref="SnapshotReuse"/>).</summary>
     public bool Unchanged { get; init; }
 
-    /// <summary>Annotator agreement and the detectors against the labels (<see cref="QualityReport"/>); null when quality is off.</summary>
-    public QualityReport? Quality { get; init; }
+    /// <summary>Annotator agreement and the detectors against the labels, as the manifest keeps them; null when quality is off.</summary>
+    public QualityFigures? Quality { get; init; }
 }
 
 /// <summary>
@@ -175,7 +175,7 @@ public static class SnapshotBuilder
         {
             Warnings = warnings,
             PredictionReview = reviewer.HasPredictions ? reviewer.Counts : null,
-            Quality = qualityReport,
+            Quality = qualityReport is null ? null : QualityFigures.Of(qualityReport),
         };
     }
 
@@ -327,7 +327,11 @@ public static class SnapshotBuilder
         ["inclusive"] = "start and end inclusive: a sample at t is labeled when start <= t <= end",
         ["instant_width_seconds"] = options.InstantWidth?.TotalSeconds,
         ["lookout_merge"] = "overlapping and touching anomaly ranges merged across annotators and series",
+        ["quality"] = options.Quality ? QualityRule : "off",
     };
+
+    /// <summary>The rules' <c>quality</c> entry when the quality files are measured (anything else: --quality was off).</summary>
+    internal const string QualityRule = "agreement and detector measured (quality/, the manifest's agreement and detector blocks)";
 
     private static void WriteManifest(
         string directory, SnapshotOptions options, LabelConfigInfo config, int tasks, int annotations, int regions, int lookoutRows,

@@ -1,5 +1,6 @@
 using LabelPipeline.IO;
 using LabelPipeline.LabelConfig;
+using LabelPipeline.Quality;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -49,17 +50,11 @@ internal static class SnapshotReuse
             return null;
         }
 
-        // Quality files from a run with --quality when this one turned it off: rebuild. (The other way round cannot be
-        // told from the manifest, as quality writes files only when the export has what they measure.) Then every file
-        // still there at its size (cheap); the export by content.
-        if (!options.Quality && files.Any(f => ((string?)f["path"])?.StartsWith("quality/", StringComparison.Ordinal) == true))
-        {
-            return null;
-        }
-
-        // The quality figures (agreement, detector) are not kept in a form the run's gates can read again: a snapshot
-        // that has them is rebuilt. Nor is a folder holding files its manifest does not list (the rebuild removes them).
-        if ((options.Quality && (manifest["agreement"] is not null || manifest["detector"] is not null))
+        // The rules record whether quality was measured (a snapshot from before the quality files, or built with
+        // SnapshotOptions.Quality off, is rebuilt when this run measures it, and the other way round). The gates read
+        // the figures back from the manifest (a block missing one: rebuild). A folder holding files its manifest does not list is rebuilt (the rebuild removes them).
+        var quality = options.Quality ? QualityFigures.Read(manifest["agreement"], manifest["detector"]) : null;
+        if ((options.Quality && quality is null)
             || Directory.EnumerateFiles(snapshotDirectory, "*", SearchOption.AllDirectories).Count() != files.Count + 1)
         {
             return null;
@@ -136,6 +131,7 @@ internal static class SnapshotReuse
                 ? new PredictionReviewCounts((int)review["tasks_reviewed"]!, (int)review["annotations_reviewed"]!, (int)review["predicted_regions"]!,
                     (int)review["confirmed"]!, (int)review["adjusted"]!, (int)review["rejected"]!, (int)review["added"]!)
                 : null,
+            Quality = quality,
             Unchanged = true,
         };
     }

@@ -51,6 +51,7 @@ public static class SnapshotVerifier
                     AnomalyLabels = rules["anomaly_labels"]!.Select(l => (string)l!).ToHashSet(StringComparer.Ordinal),
                     InstantWidth = rules["instant_width_seconds"]?.Type == JTokenType.Null ? null : TimeSpan.FromSeconds((double)rules["instant_width_seconds"]!),
                     PredictionModelVersion = (string?)manifest["prediction_review"]?["model_version"],
+                    Quality = (string?)rules["quality"] != "off",
                 },
                 rebuilt,
                 ct);

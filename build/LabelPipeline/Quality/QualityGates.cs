@@ -5,39 +5,40 @@ namespace LabelPipeline.Quality;
 /// <summary>
 /// The label-quality gates of a CI job (<c>--min-agreement</c>, <c>--min-detector-f1</c>): what falls below, one line
 /// each. A gate that cannot be judged fails too (no task two annotators labeled; no expert range for any model
-/// version), so a gate never passes on nothing.
+/// version), so a gate never passes on nothing. They judge the figures as the manifest keeps them (6 decimals), so a
+/// reused snapshot is judged exactly as the run that built it.
 /// </summary>
 public static class QualityGates
 {
     /// <param name="minAgreement">The lowest mean point F1 between annotators (all pairs, all anomaly labels); null: off.</param>
     /// <param name="minDetectorF1">The lowest point F1 of every model version × anomaly label with expert ranges; null: off.</param>
-    public static IReadOnlyList<string> Check(QualityReport? report, double? minAgreement, double? minDetectorF1)
+    public static IReadOnlyList<string> Check(QualityFigures? figures, double? minAgreement, double? minDetectorF1)
     {
         var failures = new List<string>();
         if (minAgreement is { } agreement)
         {
             var gate = $"--min-agreement={N(agreement)}";
-            if (report is null || report.MultiplyLabeledTasks == 0)
+            if (figures?.Agreement is not { } pairs)
             {
                 failures.Add($"{gate}: no task was labeled by two or more annotators, so agreement cannot be judged. Have a second annotator label some tasks, or drop the gate.");
             }
-            else if (report.MeanPointF1 is not { } f1)
+            else if (pairs.MeanPointF1 is not { } f1)
             {
-                failures.Add($"{gate}: in none of the {report.Agreement.Count} annotator pairs did either annotator mark an anomaly, so agreement cannot be judged.");
+                failures.Add($"{gate}: in none of the {pairs.Pairs} annotator pairs did either annotator mark an anomaly, so agreement cannot be judged.");
             }
             else if (f1 < agreement)
             {
-                failures.Add($"{gate}: the mean point F1 between annotators is {N(f1)} ({report.Agreement.Count(r => r.Scores.PointF1 is not null)} pairs on {report.MultiplyLabeledTasks} tasks), below {N(agreement)}; see {QualityReport.AgreementFile}.");
+                failures.Add($"{gate}: the mean point F1 between annotators is {N(f1)} ({pairs.PairsWithPositiveRows} pairs on {pairs.Tasks} tasks), below {N(agreement)}; see {QualityReport.AgreementFile}.");
             }
         }
 
         if (minDetectorF1 is { } detector)
         {
             var gate = $"--min-detector-f1={N(detector)}";
-            var judged = report?.Detector.Where(d => d.Scores.ExpertRanges > 0).ToList() ?? [];
+            var judged = figures?.Detector.Where(d => d.ExpertRanges > 0).ToList() ?? [];
             if (judged.Count == 0)
             {
-                failures.Add(report is null || report.Detector.Count == 0
+                failures.Add(figures is null || figures.Detector.Count == 0
                     ? $"{gate}: the export has no predictions to judge. Import them with --predictions, or drop the gate."
                     : $"{gate}: no annotated task has an expert range, so no model version can be judged.");
             }
@@ -45,11 +46,11 @@ public static class QualityGates
             foreach (var row in judged)
             {
                 // Nothing predicted where experts marked ranges: F1 is undefined in the file, and 0 for the gate.
-                var f1 = row.Scores.PointF1 ?? 0;
+                var f1 = row.PointF1 ?? 0;
                 if (f1 < detector)
                 {
                     failures.Add($"{gate}: model version '{row.ModelVersion}', label '{row.Label}': point F1 {N(f1)} is below {N(detector)} "
-                        + $"({row.Scores.ExpertRanges} expert ranges, {row.Scores.PredictedRanges} predicted); see {QualityReport.DetectorFile}.");
+                        + $"({row.ExpertRanges} expert ranges, {row.PredictedRanges} predicted); see {QualityReport.DetectorFile}.");
                 }
             }
         }

@@ -86,6 +86,8 @@ public sealed record QualityReport(
             ["point_f1"] = Json(d.Scores.PointF1),
             ["range_f1"] = Json(d.Scores.RangeF1),
             ["event_recall"] = Json(d.Scores.EventRecall),
+            ["expert_ranges"] = d.Scores.ExpertRanges,
+            ["predicted_ranges"] = d.Scores.PredictedRanges,
         })),
     };
 

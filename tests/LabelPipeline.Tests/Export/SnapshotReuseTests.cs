@@ -81,4 +81,50 @@ public sealed class SnapshotReuseTests : SnapshotTestBase
         Assert.False(SnapshotBuilder.Build(_export, Options(anomalyLabels: ["Anomaly", "Normal"]), Output, CancellationToken.None).Unchanged);
         Assert.True(SnapshotBuilder.Build(_export, Options(anomalyLabels: ["Anomaly", "Normal"]), Output, CancellationToken.None).Unchanged);
     }
+
+    /// <summary>Two annotators on the task: the snapshot writes quality/agreement.csv and the manifest's agreement block.</summary>
+    private string TwoAnnotatorExport() => Temp.Write("two.json", File.ReadAllText(_export).Replace(
+        "\"annotations\": [",
+        """
+        "annotations": [{"id": 12, "completed_by": 2, "was_cancelled": false, "result": [
+          {"value": {"start": "2021-01-01 00:20:00", "end": "2021-01-01 00:40:00", "instant": false, "timeserieslabels": ["Anomaly"]},
+           "id": "r2", "from_name": "label", "to_name": "ts", "type": "timeserieslabels", "origin": "manual"}]},
+        """,
+        StringComparison.Ordinal));
+
+    [Fact]
+    public void A_snapshot_without_the_quality_files_it_would_now_write_is_rebuilt()
+    {
+        var export = TwoAnnotatorExport();
+        var manifestPath = Path.Combine(Output, SnapshotLayout.Manifest);
+        var agreement = Path.Combine(Output, "quality", "agreement.csv");
+
+        // Built with --quality off, then on: rebuilt with the file and the figures; again: reused, the same figures.
+        Assert.False(SnapshotBuilder.Build(export, Options() with { Quality = false }, Output, CancellationToken.None).Unchanged);
+        Assert.False(File.Exists(agreement));
+        var built = SnapshotBuilder.Build(export, Options(), Output, CancellationToken.None);
+        Assert.False(built.Unchanged);
+        Assert.True(File.Exists(agreement));
+        Assert.Equal(0.666667, built.Quality!.Agreement!.MeanPointF1); // 3 rows each, 2 in common (00:20, 00:30): 2·2/(3+3), as written
+        var reused = SnapshotBuilder.Build(export, Options(), Output, CancellationToken.None);
+        Assert.True(reused.Unchanged);
+        Assert.Equivalent(built.Quality, reused.Quality, strict: true);
+
+        // A manifest as an older tool wrote it (no quality rule, no blocks, no quality files): rebuilt.
+        var manifest = JObject.Parse(File.ReadAllText(manifestPath));
+        ((JObject)manifest["rules"]!).Remove("quality");
+        manifest.Remove("agreement");
+        ((JArray)manifest["files"]!).Where(f => ((string)f["path"]!).StartsWith("quality/", StringComparison.Ordinal)).ToList().ForEach(f => f.Remove());
+        File.WriteAllText(manifestPath, manifest.ToString());
+        Directory.Delete(Path.Combine(Output, "quality"), recursive: true);
+        Assert.False(SnapshotBuilder.Build(export, Options(), Output, CancellationToken.None).Unchanged);
+        Assert.True(File.Exists(agreement));
+
+        // An agreement block missing a figure the gates read: rebuilt.
+        manifest = JObject.Parse(File.ReadAllText(manifestPath));
+        ((JObject)manifest["agreement"]!).Remove("pairs_without_positive_rows");
+        File.WriteAllText(manifestPath, manifest.ToString());
+        Assert.False(SnapshotBuilder.Build(export, Options(), Output, CancellationToken.None).Unchanged);
+        Assert.True(SnapshotBuilder.Build(export, Options(), Output, CancellationToken.None).Unchanged);
+    }
 }

@@ -38,8 +38,10 @@ public sealed class QualityGateTests() : EmulatorPipelineTest(scratchDatasets: f
         }),
     }).ToString());
 
-    private Task<PipelineRun> Convert(string export, params string[] gates) => PipelineRunner.RunAsync(
-        ["--target=ConvertExport", $"--export-file={export}", $"--datasets-dir={DatasetsDir}", $"--output={Output}", .. gates],
+    private Task<PipelineRun> Convert(string export, params string[] gates) => ConvertTo(Output, export, gates);
+
+    private Task<PipelineRun> ConvertTo(string output, string export, params string[] gates) => PipelineRunner.RunAsync(
+        ["--target=ConvertExport", $"--export-file={export}", $"--datasets-dir={DatasetsDir}", $"--output={output}", .. gates],
         new Dictionary<string, string> { ["GITHUB_STEP_SUMMARY"] = Path.Combine(Temp.Path, "step-summary.md") });
 
     [Fact]
@@ -66,6 +68,47 @@ public sealed class QualityGateTests() : EmulatorPipelineTest(scratchDatasets: f
         Assert.Contains("--min-detector-f1=0.5: model version 'det-v1', label 'Anomaly': point F1 0.347826 is below 0.5", detectorFails.Output);
         Assert.DoesNotContain("--min-agreement", detectorFails.Output);
     }
+
+    [Fact]
+    public async Task An_unchanged_rerun_touches_no_file_and_its_gates_judge_as_the_built_snapshot_did()
+    {
+        var export = Export();
+        string[] passing = ["--min-agreement=0.7", "--min-detector-f1=0.34"];
+        string[] failing = ["--min-agreement=0.71", "--min-detector-f1=0.5"];
+
+        // The verdicts of freshly built snapshots.
+        var builtPassing = await Convert(export, passing);
+        Assert.True(builtPassing.ExitCode == 0, builtPassing.ToString());
+        Assert.DoesNotContain("is up to date", builtPassing.Output);
+        var builtFailing = await ConvertTo(Path.Combine(Temp.Path, "failing"), export, failing);
+        Assert.NotEqual(0, builtFailing.ExitCode);
+        Assert.Equal(2, GateLines(builtFailing).Count);
+
+        // The same inputs again: nothing rebuilt, no file touched, the same verdicts and quality lines from the manifest.
+        var before = Files();
+        await Task.Delay(20); // a rewrite would get a later time stamp
+        var reusedPassing = await Convert(export, passing);
+        Assert.True(reusedPassing.ExitCode == 0, reusedPassing.ToString());
+        Assert.Contains("is up to date", reusedPassing.Output);
+        Assert.Equal(QualityLines(builtPassing), QualityLines(reusedPassing));
+        Assert.NotEmpty(QualityLines(reusedPassing));
+
+        var reusedFailing = await Convert(export, failing);
+        Assert.NotEqual(0, reusedFailing.ExitCode);
+        Assert.Contains("is up to date", reusedFailing.Output);
+        Assert.Equal(GateLines(builtFailing), GateLines(reusedFailing));
+        Assert.Equal(before, Files());
+    }
+
+    private Dictionary<string, (DateTime, string)> Files() => Directory.GetFiles(Output, "*", SearchOption.AllDirectories)
+        .ToDictionary(f => f, f => (File.GetLastWriteTimeUtc(f), LabelPipeline.IO.Hashes.Sha256File(f)));
+
+    /// <summary>One entry per shortfall: "--min-...=x: ...; see quality/....csv."</summary>
+    private static List<string> GateLines(PipelineRun run) => System.Text.RegularExpressions.Regex
+        .Matches(run.Output, @"--min-(agreement|detector-f1)=[^:]+: .*?see quality/\w+\.csv").Select(m => m.Value).ToList();
+
+    private static List<string> QualityLines(PipelineRun run) => run.Output.Split('\n')
+        .Select(l => l.Trim()).Where(l => l.StartsWith("agreement: ", StringComparison.Ordinal) || l.StartsWith("detector '", StringComparison.Ordinal)).ToList();
 
     [Fact]
     public async Task A_gate_with_nothing_to_judge_fails_and_a_bad_value_is_refused()
