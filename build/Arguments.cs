@@ -101,8 +101,19 @@ public static class Arguments
     public static readonly Argument LabelStudioPort = Define("label-studio-port", ArgumentKind.WholeNumber, "host port, bound to 127.0.0.1 only", "8080", min: 1, max: 65_535);
     public static readonly Argument LabelStudioPull = Define("label-studio-pull", ArgumentKind.Choice, "`missing` pulls the image when absent, `never` fails instead, `always` pulls each run", "missing", choices: ["missing", "never", "always"]);
     public static readonly Argument ContainerName = Define("container-name", ArgumentKind.Text, "Deploy's container", "labelpipeline-label-studio");
-    public static readonly Argument DataVolume = Define("data-volume", ArgumentKind.Text, "Docker volume holding Label Studio's database (kept by Teardown unless `--purge`)", "labelpipeline-label-studio-data");
+    public static readonly Argument DataVolume = Define("data-volume", ArgumentKind.Text, "Docker volume holding Label Studio's database (kept by Teardown unless `--purge`); with the process runtime, the name of its data folder `<state-dir>/label-studio-<name>/`", "labelpipeline-label-studio-data");
     public static readonly Argument LocalFilesRoot = Define("local-files-root", ArgumentKind.Text, "where the Label Studio *server* sees `--datasets-dir` (set it when using `--label-studio-url` with a server that mounts the datasets elsewhere)", "/label-studio/files");
+
+    // How Deploy runs Label Studio (RuntimeSettings; see *Running Label Studio*).
+    public static readonly Argument LabelStudioRuntime = Define("label-studio-runtime", ArgumentKind.Choice, "how Deploy runs Label Studio: `docker`, `process` (a local `label-studio start`, no Docker), or `auto` (Docker when an engine answers, else a process); see *Running Label Studio*", "auto", choices: ["auto", "docker", "process"]);
+    public static readonly Argument LabelStudioCommand = Define("label-studio-command", ArgumentKind.Text, "the process runtime's `label-studio` executable; without it Deploy creates `<state-dir>/label-studio-venv-<version>` and runs `pip install label-studio==<version>` (the tag of `--label-studio-image`)", defaultText: "pip-installed");
+    public static readonly Argument Database = Define("database", ArgumentKind.Choice, "`postgresql`: Label Studio's database on PostgreSQL, in a container Deploy runs beside Label Studio or an existing server (`--postgres-host`); see *PostgreSQL*", "sqlite", choices: ["sqlite", "postgresql"]);
+    public static readonly Argument PostgresImage = Define("postgres-image", ArgumentKind.Text, "the image of Deploy's PostgreSQL container (pinned)", "postgres:17");
+    public static readonly Argument PostgresHost = Define("postgres-host", ArgumentKind.Text, "an existing PostgreSQL server instead of Deploy's container, as Label Studio reaches it");
+    public static readonly Argument PostgresPort = Define("postgres-port", ArgumentKind.WholeNumber, "the existing server's port", "5432", min: 1, max: 65_535);
+    public static readonly Argument PostgresUser = Define("postgres-user", ArgumentKind.Text, "the database role", "labelstudio");
+    public static readonly Argument PostgresName = Define("postgres-name", ArgumentKind.Text, "the database", "labelstudio");
+    public static readonly Argument PostgresPassword = Define("postgres-password", ArgumentKind.Text, "the existing server's password, only as the variable `LABELPIPELINE_POSTGRES_PASSWORD` (refused on the command line); Deploy's own container gets a generated one, kept in `<state-dir>/postgres-<data-volume>-postgres.credentials.json` (0600)", secret: true);
     public static readonly Argument TimeColumn = Define("time-column", ArgumentKind.Text, "the time column", defaultText: "first column");
     public static readonly Argument TimeFormat = Define("time-format", ArgumentKind.Text, "strftime pattern of the source's time column, e.g. `%Y-%m-%d %H:%M:%S`, `%Y-%m-%dT%H:%M:%S.%LZ`, `%Y-%m-%d %H:%M:%S.%f`, `%s` (unix seconds), `%Q` (unix ms)", defaultText: "detected");
 

@@ -22,11 +22,15 @@ public sealed class BuildContext : FrostingContext
             context.Environment.GetEnvironmentVariable);
         Settings = PipelineSettings.Read(arguments, context.Environment.WorkingDirectory.FullPath);
         S3 = S3Settings.Read(arguments, Settings.Storage);
+        Runtime = RuntimeSettings.Read(arguments);
         arguments.ThrowIfInvalid();
         Services = new RunServices(context, Settings, S3);
     }
 
-    public PipelineSettings Settings { get; }
+    public PipelineSettings Settings { get; private set; }
+
+    /// <summary>How Deploy runs Label Studio (Docker or a local process) and on which database.</summary>
+    public RuntimeSettings Runtime { get; }
 
     /// <summary>The S3 mode's settings (bucket, prefix, endpoints, credentials mode, CORS, origin).</summary>
     public S3Settings S3 { get; }
@@ -64,6 +68,13 @@ public sealed class BuildContext : FrostingContext
     public static T Need<T>(T? result, string task)
         where T : class =>
         result ?? throw new InvalidOperationException($"{task} has not run: it must run first (drop --exclusive).");
+
+    /// <summary>A Label Studio process reads the datasets where they are: local-files storage paths name the host folder.</summary>
+    public void ServeDatasetsFromHost() => Settings = Settings with { LocalFilesRoot = Settings.DatasetsDirectory.TrimEnd('/') };
+
+    /// <summary>Deploy's and Teardown's settings: the general ones, the runtime's and the database's.</summary>
+    public LabelPipeline.Deployment.LabelStudioDeploymentOptions DeploymentStage(Uri? externalUrl) =>
+        Settings.DeploymentStage(externalUrl) with { Postgres = Runtime.Postgres, Command = Runtime.Command };
 
     /// <summary>The snapshot rules for the prepared dataset (Export, ConvertExport, Verify).</summary>
     public SnapshotRules SnapshotRules() => Settings.SnapshotRules(Need(Prepared, nameof(Tasks.Prepare)));

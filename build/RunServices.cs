@@ -95,8 +95,9 @@ public sealed class RunServices : IDisposable
         return _client;
     }
 
-    /// <summary>Deploy's and Teardown's docker side.</summary>
-    public LabelStudioDeployment Deployment => new(new DockerCli(new CakeCommandRunner(_cake.ProcessRunner), Logger), Http, Logger);
+    /// <summary>Deploy's and Teardown's side: Docker (and its PostgreSQL) or a local process.</summary>
+    public LabelStudioRuntimes Runtimes =>
+        new(new DockerCli(new CakeCommandRunner(_cake.ProcessRunner), Logger), new CakeCommandRunner(_cake.ProcessRunner), Http, Logger);
 
     public void Dispose()
     {

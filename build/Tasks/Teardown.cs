@@ -5,7 +5,7 @@ using LabelPipeline.Aws;
 namespace Build.Tasks;
 
 [TaskName(nameof(Teardown))]
-[TaskDescription("Stops and removes the Label Studio container; keeps its data unless --purge")]
+[TaskDescription("Stops and removes Label Studio (container or process, and its PostgreSQL container); keeps the data unless --purge")]
 public sealed class Teardown : AsyncFrostingTask<BuildContext>
 {
     public override async Task RunAsync(BuildContext context)
@@ -13,11 +13,11 @@ public sealed class Teardown : AsyncFrostingTask<BuildContext>
         var services = context.Services;
         var purge = context.Settings.Purge;
         var address = await services.LabelStudioAddressAsync();
-        await services.Deployment.TeardownAsync(context.Settings.DeploymentStage(address.ExternalUrl), purge, services.CancellationToken);
+        await services.Runtimes.TeardownAsync(context.Runtime.Runtime, context.DeploymentStage(address.ExternalUrl), purge, services.CancellationToken);
         context.Information(
             purge
-                ? "Removed the container, the data volume {0} and the saved credentials."
-                : "Removed the container; Label Studio's data stays in volume {0} (add --purge to delete it).",
+                ? "Removed Label Studio, its data {0} and the saved credentials."
+                : "Removed Label Studio; its data {0} stays (add --purge to delete it).",
             context.Settings.DataVolume);
 
         if (context.Settings.Storage == StorageKind.S3 && context.S3.Presign)

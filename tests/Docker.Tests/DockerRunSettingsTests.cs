@@ -151,4 +151,35 @@ public sealed class DockerRunSettingsTests
     {
         Assert.Throws<ArgumentException>(() => new DockerRunSettings { Image = image }.ToArguments());
     }
+
+    [Fact]
+    public void A_network_is_rendered_before_the_image_and_must_be_a_valid_name()
+    {
+        Assert.Equal(["run", "--network", "lp-net", "busybox"], new DockerRunSettings { Image = "busybox", Network = "lp-net" }.ToArguments());
+        Assert.Throws<ArgumentException>(() => new DockerRunSettings { Image = "busybox", Network = "--privileged" }.ToArguments());
+    }
+
+    [Fact]
+    public void Label_Studio_gets_the_PostgreSQL_settings_but_never_the_password_as_env_arguments()
+    {
+        var connection = new PostgresConnection("lp-postgres", 5432, "labelstudio", "labelstudio", "s3cret-password");
+        var arguments = string.Join(' ', new DockerRunSettings { Image = "ls", Environment = connection.LabelStudioEnvironment }.ToArguments());
+
+        Assert.Contains("--env DJANGO_DB=default", arguments);
+        Assert.Contains("--env POSTGRE_HOST=lp-postgres", arguments);
+        Assert.DoesNotContain("s3cret", arguments);
+        Assert.DoesNotContain("s3cret", connection.ToString());
+        Assert.True(DockerRunSettings.LooksSecret("POSTGRE_PASSWORD", connection.Password)); // refused if anyone tried
+        Assert.DoesNotContain("password", new PostgresOptions { Password = "s3cret-password" }.ToString().Replace("Password = (given)", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("heartexlabs/label-studio:1.23.0", "1.23.0")]
+    [InlineData("registry.example.com:5000/label-studio:1.20.1", "1.20.1")]
+    [InlineData("registry.example.com:5000/label-studio", "1.23.0")]
+    [InlineData("labelpipeline/label-studio-kit:0ce028748a9033dc", "1.23.0")]
+    public void The_process_runtime_installs_the_release_the_image_tag_names(string image, string version)
+    {
+        Assert.Equal(version, new LabelStudioDeploymentOptions { Image = image, StateDirectory = "/tmp/x" }.LabelStudioVersion);
+    }
 }

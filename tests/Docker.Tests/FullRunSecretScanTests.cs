@@ -15,7 +15,8 @@ namespace Docker.Tests;
 /// Deploy runs the stand-in image on the private engine; the stand-in answers /health and the token check itself
 /// (with the first-boot user and token from Deploy's env file) and forwards the rest of the API to the Label Studio
 /// emulator, listening on the engine's bridge gateway with the same token. S3 is s3rver, STS the fake one, with the
-/// run's own session keys and assume-role for Label Studio's keys.
+/// run's own session keys and assume-role for Label Studio's keys. Label Studio's database is PostgreSQL in a container
+/// Deploy runs (the locally built image), so its generated password is searched for too.
 /// </summary>
 [Collection(DockerCollection.Name)]
 public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server s3, ITestOutputHelper output) : IClassFixture<S3Server>
@@ -26,7 +27,7 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
     [SkippableFact]
     public async Task A_full_Deploy_to_Export_run_in_S3_mode_leaves_no_secret_in_output_files_logs_or_process_arguments()
     {
-        engine.RequireEngine();
+        engine.RequireRealImages(); // the PostgreSQL image
         Skip.If(s3.SkipReason is not null, s3.SkipReason);
 
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -90,6 +91,8 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
                         $"--container-name={container}",
                         $"--data-volume={volume}",
                         "--health-timeout=60",
+                        "--database=postgresql",
+                        $"--postgres-image={engine.PostgresImage}",
                         "--storage=s3",
                         $"--bucket={bucket}",
                         $"--prefix={Prefix}",
@@ -138,8 +141,13 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
             Assert.Contains("-> " + gateway, dockerLog); // the API went through the container
             Assert.Contains($"User {credentials.Username} created", dockerLog);
 
+            var postgresCredentialsFile = Path.Combine(state, $"postgres-{volume}-postgres.credentials.json");
+            var postgresPassword = (string)Newtonsoft.Json.Linq.JObject.Parse(await File.ReadAllTextAsync(postgresCredentialsFile))["password"]!;
+            var postgresLog = await DockerAsync("logs", container + "-postgres");
+            Assert.Contains("DJANGO_DB=default", await DockerAsync("inspect", "--format", "{{json .Config.Env}}", container));
             var secrets = new Dictionary<string, string>
             {
+                ["PostgreSQL password"] = postgresPassword,
                 ["Label Studio token"] = credentials.Token,
                 ["Label Studio password"] = credentials.Password,
                 ["AWS secret access key"] = awsSecret,
@@ -155,11 +163,12 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
                 bucketText.Add((key, await s3.GetTextAsync(bucket, key)));
             }
 
-            var written = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Where(f => f != credentialsFile).ToArray();
+            var written = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Where(f => f != credentialsFile && f != postgresCredentialsFile).ToArray();
             var findings = scanner.Find(run.Output, "the run's output")
                 .Concat(scanner.Find(dockerLog, "the container's log"))
+                .Concat(scanner.Find(postgresLog, "the PostgreSQL container's log"))
                 .Concat(argumentLists.SelectMany(a => scanner.Find(a, "a process argument list: " + a[..Math.Min(120, a.Length)])))
-                .Concat(scanner.FindInFiles(root, credentialsFile))
+                .Concat(scanner.FindInFiles(root, credentialsFile, postgresCredentialsFile))
                 .Concat(bucketText.SelectMany(o => scanner.Find(o.Text, $"s3://{bucket}/{o.Key}")))
                 .ToList();
             output.WriteLine(
@@ -169,6 +178,7 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
 
             // The only place secrets are kept: the credentials file, owner-only; the env file is gone.
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(credentialsFile));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(postgresCredentialsFile));
             Assert.Empty(Directory.GetFiles(state, "*.env"));
             Assert.True(written.Length >= 10, string.Join("\n", written));
 
@@ -185,15 +195,17 @@ public sealed class FullRunSecretScanTests(DockerEngineFixture engine, S3Server 
             // The search bites: a secret planted in a file (base64 in JSON) and in the output (URL-encoded) is found.
             var planted = Path.Combine(artifacts, "planted.json");
             await File.WriteAllTextAsync(planted, $$"""{"auth": "{{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("admin:" + credentials.Password))}}"}""");
-            Assert.Contains(scanner.FindInFiles(root, credentialsFile), f => f.StartsWith("Label Studio password (base64", StringComparison.Ordinal) && f.EndsWith(planted, StringComparison.Ordinal));
+            Assert.Contains(scanner.FindInFiles(root, credentialsFile, postgresCredentialsFile), f => f.StartsWith("Label Studio password (base64", StringComparison.Ordinal) && f.EndsWith(planted, StringComparison.Ordinal));
             Assert.Contains(scanner.Find(run.Output + "?key=" + Uri.EscapeDataString(awsSessionToken), "output"), f => f.StartsWith("AWS session token (URL-encoded)", StringComparison.Ordinal));
             Assert.Contains(scanner.Find("ps: docker run -e LABEL_STUDIO_USER_TOKEN=" + credentials.Token, "argv"), f => f.StartsWith("Label Studio token (plain)", StringComparison.Ordinal));
+            Assert.Contains(scanner.Find("psql postgresql://labelstudio:" + postgresPassword + "@db/labelstudio", "argv"), f => f.StartsWith("PostgreSQL password (plain)", StringComparison.Ordinal));
             Assert.True(labelStudio.ContractViolations.Count == 0, string.Join("\n", labelStudio.ContractViolations));
         }
         finally
         {
-            await TryDockerAsync("rm", "-f", container);
-            await TryDockerAsync("volume", "rm", "-f", volume);
+            await TryDockerAsync("rm", "-f", container, container + "-postgres");
+            await TryDockerAsync("volume", "rm", "-f", volume, volume + "-postgres");
+            await TryDockerAsync("network", "rm", container + "-net");
             await TryDockerAsync("rmi", "-f", image);
             try
             {

@@ -48,7 +48,7 @@ public sealed class PipelineDeployTests(DockerEngineFixture engine, ITestOutputH
         Assert.Contains("Label Studio reused", second.Output);
         var teardown = await RunPipelineAsync(Arguments("Teardown"));
         Assert.True(teardown.Exit == 0, teardown.Output);
-        Assert.Contains("Removed the container", teardown.Output);
+        Assert.Contains("Removed Label Studio", teardown.Output);
         Assert.Null(await scope.Docker.InspectContainerAsync(scope.Options.ContainerName, CancellationToken.None));
 
         var saved = await ReadCredentialsAsync(Path.GetDirectoryName(scope.Options.StateDirectory) + "/state");
@@ -75,11 +75,25 @@ public sealed class PipelineDeployTests(DockerEngineFixture engine, ITestOutputH
     {
         engine.RequireEngine();
         var run = await RunPipelineAsync(
-            ["--target=Deploy", $"--container-name={DockerEngineFixture.NamePrefix}nodaemon", $"--state-dir={Path.GetTempPath()}/lp-nodaemon-{Guid.NewGuid():N}"],
+            ["--target=Deploy", "--label-studio-runtime=docker", $"--container-name={DockerEngineFixture.NamePrefix}nodaemon", $"--state-dir={Path.GetTempPath()}/lp-nodaemon-{Guid.NewGuid():N}"],
             new Dictionary<string, string> { ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" });
         Assert.NotEqual(0, run.Exit);
         Assert.Contains("Docker", run.Output);
         Assert.Contains("--label-studio-url", run.Output);
+    }
+
+    [Theory]
+    [InlineData("--database=postgresql --postgres-password=cmdline-secret-4711", "LABELPIPELINE_POSTGRES_PASSWORD")]
+    [InlineData("--label-studio-runtime=podman", "expected auto, docker or process")]
+    [InlineData("--database=mysql", "expected sqlite or postgresql")]
+    [InlineData("--database=postgresql --postgres-port=70000", "1 to 65535")]
+    public async Task Runtime_and_database_arguments_are_checked_before_anything_starts(string arguments, string expected)
+    {
+        var run = await RunPipelineAsync(["--target=Deploy", .. arguments.Split(' '), $"--state-dir={Path.GetTempPath()}/lp-args-{Guid.NewGuid():N}"]);
+        Assert.NotEqual(0, run.Exit);
+        Assert.Contains(expected, run.Output);
+        Assert.DoesNotContain("cmdline-secret-4711", run.Output);
+        Assert.DoesNotContain("Starting", run.Output);
     }
 
     private static async Task<LabelStudioCredentials> ReadCredentialsAsync(string stateDirectory)

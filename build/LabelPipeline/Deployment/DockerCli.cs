@@ -210,23 +210,8 @@ public sealed class DockerCli(ICommandRunner runner, ILogger logger, DockerCliOp
     }
 
     /// <summary><c>docker volume create</c> (a no-op for a volume that exists).</summary>
-    public async Task CreateVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
-    {
-        DockerRunSettings.RequireContainerName(name);
-        var arguments = new List<string> { "volume", "create" };
-        foreach (var (key, value) in labels.OrderBy(l => l.Key, StringComparer.Ordinal))
-        {
-            arguments.Add("--label");
-            arguments.Add($"{key}={value}");
-        }
-
-        arguments.Add(name);
-        var result = await ExecuteAsync(arguments, ct).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            throw Failed(result, $"volume create {name}");
-        }
-    }
+    public Task CreateVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct) =>
+        CreateAsync("volume", name, labels, ct);
 
     /// <summary><c>docker volume rm</c>; false when there was no such volume.</summary>
     public async Task<bool> RemoveVolumeAsync(string name, CancellationToken ct)
@@ -237,6 +222,48 @@ public sealed class DockerCli(ICommandRunner runner, ILogger logger, DockerCliOp
             : throw Failed(result, $"volume rm {name}", result.StandardErrorText.Contains("in use", StringComparison.OrdinalIgnoreCase)
                 ? $"Another container still uses the volume: find it with `docker ps -a --filter volume={name}` and remove it first."
                 : null);
+    }
+
+    /// <summary><c>docker network inspect</c>: the network's labels; null when there is no such network.</summary>
+    public async Task<IReadOnlyDictionary<string, string>?> InspectNetworkAsync(string name, CancellationToken ct)
+    {
+        var result = await ExecuteAsync(["network", "inspect", name], ct).ConfigureAwait(false);
+        return IsNotFound(result) ? null : ReadLabels(SingleInspectResult(result, $"network inspect {name}")["Labels"]);
+    }
+
+    /// <summary><c>docker network create</c>: a private bridge network.</summary>
+    public Task CreateNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct) =>
+        CreateAsync("network", name, labels, ct);
+
+    /// <summary><c>docker network rm</c>; false when there was no such network.</summary>
+    public async Task<bool> RemoveNetworkAsync(string name, CancellationToken ct)
+    {
+        var result = await ExecuteAsync(["network", "rm", name], ct).ConfigureAwait(false);
+        return IsNotFound(result) ? false : result.Succeeded ? true : throw Failed(result, $"network rm {name}");
+    }
+
+    /// <summary><c>docker exec</c>: runs a command in a running container; the result as it is (exit code, output).
+    /// Never give it a secret: the arguments are visible to every user of the machine.</summary>
+    public Task<CommandResult> ExecAsync(string container, IReadOnlyList<string> command, CancellationToken ct) =>
+        ExecuteAsync(["exec", container, .. command], ct);
+
+    /// <summary><c>docker volume|network create --label k=v … name</c>.</summary>
+    private async Task CreateAsync(string kind, string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
+    {
+        DockerRunSettings.RequireContainerName(name);
+        var arguments = new List<string> { kind, "create" };
+        foreach (var (key, value) in labels.OrderBy(l => l.Key, StringComparer.Ordinal))
+        {
+            arguments.Add("--label");
+            arguments.Add($"{key}={value}");
+        }
+
+        arguments.Add(name);
+        var result = await ExecuteAsync(arguments, ct).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw Failed(result, $"{kind} create {name}");
+        }
     }
 
     private async Task<CommandResult> ExecuteAsync(IReadOnlyList<string> arguments, CancellationToken ct)
@@ -298,7 +325,8 @@ public sealed class DockerCli(ICommandRunner runner, ILogger logger, DockerCliOp
                 : null;
 
     private static bool IsNotFound(CommandResult result) =>
-        !result.Succeeded && result.StandardErrorText.Contains("No such ", StringComparison.OrdinalIgnoreCase);
+        !result.Succeeded && (result.StandardErrorText.Contains("No such ", StringComparison.OrdinalIgnoreCase)
+                              || (result.StandardErrorText.Contains("network ", StringComparison.Ordinal) && result.StandardErrorText.Contains(" not found", StringComparison.Ordinal)));
 
     private static bool IsUnreachable(string error) =>
         error.Contains("Cannot connect to the Docker daemon", StringComparison.OrdinalIgnoreCase)

@@ -162,6 +162,9 @@ public sealed partial record DockerRunSettings
     /// <summary><c>--restart</c>; null leaves docker's default (no).</summary>
     public DockerRestartPolicy? Restart { get; init; }
 
+    /// <summary><c>--network</c>: a user-defined network, on which containers find each other by name.</summary>
+    public string? Network { get; init; }
+
     /// <summary><c>--publish</c>, one per binding.</summary>
     public IReadOnlyList<DockerPortBinding> Publish { get; init; } = [];
 
@@ -219,6 +222,13 @@ public sealed partial record DockerRunSettings
         if (Restart is { } restart)
         {
             arguments.Add("--restart=" + restart.ToCli());
+        }
+
+        if (Network is not null)
+        {
+            RequireContainerName(Network);
+            arguments.Add("--network");
+            arguments.Add(Network);
         }
 
         foreach (var binding in Publish)

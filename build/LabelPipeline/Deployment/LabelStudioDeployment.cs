@@ -1,10 +1,6 @@
-using System.Diagnostics;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using LabelPipeline.LabelStudio;
 using Microsoft.Extensions.Logging;
-using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Deployment;
 
@@ -16,6 +12,9 @@ namespace LabelPipeline.Deployment;
 /// </summary>
 public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILogger logger)
 {
+    private readonly LabelStudioStartup _startup = new(http, logger);
+    private readonly PostgresDeployment _postgres = new(docker, logger);
+
     /// <summary>Marks containers and volumes this pipeline created; nothing without it is ever removed.</summary>
     public const string ManagedLabel = "org.labelpipeline.managed";
 
@@ -32,20 +31,8 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
 
     private const string EnvFilePrefix = "label-studio-";
     private const string EnvFileSuffix = ".env";
-    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan ProbeRequestTimeout = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan ContainerCheckInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ReuseHealthWindow = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan WhoAmITimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
-
-    private enum CredentialSource
-    {
-        Saved,
-        Given,
-        Generated,
-    }
 
     /// <summary>
     /// Makes sure Label Studio runs and accepts the token: reuses the healthy container of an earlier run, replaces a
@@ -64,9 +51,15 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
         var image = await ResolveImageAsync(options, ct).ConfigureAwait(false);
         PrivateFiles.EnsureDirectory(options.StateDirectory);
         RemoveStaleEnvFiles(options.StateDirectory, TimeSpan.FromMinutes(10));
-        var (credentials, source, saved) = await ResolveCredentialsAsync(options, ct).ConfigureAwait(false);
+        var (credentials, source, saved) = await _startup.ResolveCredentialsAsync(options, ct).ConfigureAwait(false);
 
-        var run = BuildRunSettings(options, image);
+        var database = options.Postgres switch
+        {
+            null => null,
+            { Host: not null } existingServer => await PostgresDeployment.ExistingAsync(options, existingServer, ct).ConfigureAwait(false),
+            var managed => await _postgres.EnsureRunningAsync(options, managed, ct).ConfigureAwait(false),
+        };
+        var run = BuildRunSettings(options, image, database);
         var action = DeploymentAction.Started;
         var existing = await docker.InspectContainerAsync(options.ContainerName, ct).ConfigureAwait(false);
         if (existing is not null)
@@ -78,7 +71,7 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
                 logger.LogInformation(
                     "Reusing the running Label Studio container {Container} ({Id}): healthy, same image and settings, token accepted.",
                     options.ContainerName, existing.ShortId);
-                await SaveIfChangedAsync(options, credentials, saved, ct).ConfigureAwait(false);
+                await _startup.SaveIfChangedAsync(options, credentials, saved, ct).ConfigureAwait(false);
                 return Endpoint(options, credentials, DeploymentAction.Reused, existing.Id);
             }
 
@@ -104,10 +97,10 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
                 options.DataVolume, credentials.TokenFingerprint, saved.TokenFingerprint);
         }
 
-        var containerId = await StartContainerAsync(options, run, credentials, ct).ConfigureAwait(false);
+        var containerId = await StartContainerAsync(options, run, credentials, database, ct).ConfigureAwait(false);
         await WaitForHealthAsync(options, containerId, credentials, ct).ConfigureAwait(false);
-        var user = await VerifyTokenAsync(options, credentials, source, ct).ConfigureAwait(false);
-        await SaveIfChangedAsync(options, credentials, saved, ct).ConfigureAwait(false);
+        var user = await _startup.VerifyTokenAsync(options, credentials, source, $"See `docker logs {options.ContainerName}`.", ct).ConfigureAwait(false);
+        await _startup.SaveIfChangedAsync(options, credentials, saved, ct).ConfigureAwait(false);
 
         logger.LogInformation(
             "Label Studio is ready at {Url} ({Action}, container {Id}). Sign in as {User}; the password and API token (fingerprint {Fingerprint}) are in {File}.",
@@ -143,6 +136,9 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
             await docker.RemoveContainerAsync(container.Id, ct).ConfigureAwait(false);
             logger.LogInformation("Stopped and removed the Label Studio container {Container} ({Id}).", options.ContainerName, container.ShortId);
         }
+
+        // Whatever --database says now: a PostgreSQL container of an earlier run goes too (its volume only with --purge).
+        await _postgres.TeardownAsync(options, purge, ct).ConfigureAwait(false);
 
         if (!purge)
         {
@@ -272,54 +268,7 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
                ?? throw new DeploymentException($"`docker pull {options.Image}` succeeded, but the engine at {docker.EngineDescription} still does not list the image.");
     }
 
-    private async Task<(LabelStudioCredentials Credentials, CredentialSource Source, LabelStudioCredentials? Saved)> ResolveCredentialsAsync(
-        LabelStudioDeploymentOptions options, CancellationToken ct)
-    {
-        var saved = await LabelStudioCredentialStore.LoadAsync(options.CredentialsFile, ct).ConfigureAwait(false);
-        if (saved is not null && PrivateFiles.IsReadableByOthers(options.CredentialsFile))
-        {
-            logger.LogWarning("{File} holds secrets but others can read it: run `chmod 600 {File}`.", options.CredentialsFile, options.CredentialsFile);
-        }
-
-        var credentials = new LabelStudioCredentials(
-            options.Username ?? saved?.Username ?? LabelStudioCredentials.DefaultUsername,
-            options.Password ?? saved?.Password ?? LabelStudioCredentials.GeneratePassword(),
-            options.Token ?? saved?.Token ?? LabelStudioCredentials.GenerateToken());
-        var source = options.Token is not null ? CredentialSource.Given : saved is not null ? CredentialSource.Saved : CredentialSource.Generated;
-
-        // Label Studio stores the token as a 40-character key and ignores tokens of 5 characters or fewer.
-        if (credentials.Token.Length is < 6 or > 40 || credentials.Token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-        {
-            throw new DeploymentException(
-                "The Label Studio token must be 6 to 40 characters without spaces (Label Studio's legacy token key; 40 hex characters is best). " +
-                "A Personal Access Token (a long JWT) cannot be set at first boot: omit --label-studio-token to let Deploy generate one.");
-        }
-
-        if (!credentials.Username.Contains('@', StringComparison.Ordinal) || credentials.Username.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-        {
-            throw new DeploymentException(
-                $"The Label Studio user name '{credentials.Username}' must look like an e-mail address (Label Studio stores it as the user's e-mail), without spaces.");
-        }
-
-        if (credentials.Password.Length == 0 || credentials.Password.Any(char.IsControl))
-        {
-            throw new DeploymentException("The Label Studio password must not be empty or contain line breaks.");
-        }
-
-        logger.LogInformation(
-            "Label Studio user {User}, token {Fingerprint} ({Source}).",
-            credentials.Username,
-            credentials.TokenFingerprint,
-            source switch
-            {
-                CredentialSource.Given => "given",
-                CredentialSource.Saved => "saved in " + options.CredentialsFile,
-                _ => "newly generated",
-            });
-        return (credentials, source, saved);
-    }
-
-    private static DockerRunSettings BuildRunSettings(LabelStudioDeploymentOptions options, DockerImage image)
+    private static DockerRunSettings BuildRunSettings(LabelStudioDeploymentOptions options, DockerImage image, PostgresConnection? database)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -341,6 +290,11 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
             environment["LABEL_STUDIO_HOST"] = external.ToString().TrimEnd('/');
         }
 
+        foreach (var (name, value) in database?.LabelStudioEnvironment ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ManagedLabel] = "true",
@@ -357,6 +311,9 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
             Pull = DockerPullPolicy.Never,
             Restart = options.Restart,
             Publish = [DockerPortBinding.Loopback(options.HostPort, ContainerPort)],
+
+            // Only a PostgreSQL container Deploy runs shares a private network with Label Studio; else Docker's default.
+            Network = options.Postgres is { Host: null } ? PostgresDeployment.Network(options) : null,
             Mounts = mounts,
             Environment = environment,
             Labels = labels,
@@ -409,20 +366,14 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
         }
 
         var window = options.HealthTimeout < ReuseHealthWindow ? options.HealthTimeout : ReuseHealthWindow;
-        var stopwatch = Stopwatch.StartNew();
-        string? problem;
-        while ((problem = await ProbeHealthAsync(options, ct).ConfigureAwait(false)) is not null && stopwatch.Elapsed < window)
-        {
-            await Task.Delay(ProbeInterval, ct).ConfigureAwait(false);
-        }
-
+        var problem = await _startup.ProbeHealthForAsync(options, window, ct).ConfigureAwait(false);
         if (problem is not null)
         {
             return $"it does not answer {options.BaseUrl}health ({problem})";
         }
 
         // A rejected token is not fixed by a new container (the data volume keeps its first token): VerifyTokenAsync throws.
-        await VerifyTokenAsync(options, credentials, source, ct).ConfigureAwait(false);
+        await _startup.VerifyTokenAsync(options, credentials, source, $"See `docker logs {options.ContainerName}`.", ct).ConfigureAwait(false);
         return null;
     }
 
@@ -444,7 +395,7 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
     }
 
     private async Task<string> StartContainerAsync(
-        LabelStudioDeploymentOptions options, DockerRunSettings run, LabelStudioCredentials credentials, CancellationToken ct)
+        LabelStudioDeploymentOptions options, DockerRunSettings run, LabelStudioCredentials credentials, PostgresConnection? database, CancellationToken ct)
     {
         logger.LogInformation(
             "Starting Label Studio ({Image}) as {Container} on {Url} (127.0.0.1 only); data volume {Volume}{Datasets}.",
@@ -461,7 +412,8 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
         {
             await PrivateFiles.WriteNewAsync(
                 envFile,
-                $"LABEL_STUDIO_USERNAME={credentials.Username}\nLABEL_STUDIO_PASSWORD={credentials.Password}\nLABEL_STUDIO_USER_TOKEN={credentials.Token}\n",
+                $"LABEL_STUDIO_USERNAME={credentials.Username}\nLABEL_STUDIO_PASSWORD={credentials.Password}\nLABEL_STUDIO_USER_TOKEN={credentials.Token}\n" +
+                (database is null ? string.Empty : $"POSTGRE_PASSWORD={database.Password}\n"),
                 ct).ConfigureAwait(false);
             return await docker.RunAsync(run with { EnvFile = envFile }, ct).ConfigureAwait(false);
         }
@@ -478,51 +430,26 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
         }
     }
 
-    private async Task WaitForHealthAsync(
-        LabelStudioDeploymentOptions options, string containerId, LabelStudioCredentials credentials, CancellationToken ct)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        var nextProgress = ProgressInterval;
-        var nextContainerCheck = ContainerCheckInterval;
-        while (true)
-        {
-            var problem = await ProbeHealthAsync(options, ct).ConfigureAwait(false);
-            if (problem is null)
+    private Task WaitForHealthAsync(
+        LabelStudioDeploymentOptions options, string containerId, LabelStudioCredentials credentials, CancellationToken ct) =>
+        _startup.WaitForHealthAsync(
+            options,
+            async token =>
             {
-                logger.LogInformation("Label Studio answered {Url}health after {Seconds:0.0} s.", options.BaseUrl, stopwatch.Elapsed.TotalSeconds);
-                return;
-            }
-
-            if (stopwatch.Elapsed >= nextContainerCheck)
+                var container = await docker.InspectContainerAsync(containerId, token).ConfigureAwait(false);
+                return container is null || !container.Running || container.Restarting || container.RestartCount > 0
+                    ? await CrashedAsync(options, containerId, container, credentials, token).ConfigureAwait(false)
+                    : null;
+            },
+            async (problem, token) =>
             {
-                nextContainerCheck = stopwatch.Elapsed + ContainerCheckInterval;
-                var container = await docker.InspectContainerAsync(containerId, ct).ConfigureAwait(false);
-                if (container is null || !container.Running || container.Restarting || container.RestartCount > 0)
-                {
-                    throw await CrashedAsync(options, containerId, container, credentials, ct).ConfigureAwait(false);
-                }
-            }
-
-            if (stopwatch.Elapsed >= options.HealthTimeout)
-            {
-                var logs = await LogTailAsync(containerId, credentials, ct).ConfigureAwait(false);
-                throw new DeploymentException(
+                var logs = await LogTailAsync(containerId, credentials, token).ConfigureAwait(false);
+                return new DeploymentException(
                     $"Label Studio did not answer {options.BaseUrl}health within {options.HealthTimeout.TotalSeconds:0} s (last problem: {problem}). " +
                     $"The container {options.ContainerName} is still running: a first start runs database migrations, which can take minutes on a slow machine. " +
                     $"Run Deploy again with a longer --health-timeout, or look at `docker logs {options.ContainerName}`.{logs}");
-            }
-
-            if (stopwatch.Elapsed >= nextProgress)
-            {
-                nextProgress = stopwatch.Elapsed + ProgressInterval;
-                logger.LogInformation(
-                    "Waiting for Label Studio at {Url}health: {Elapsed:0} s of {Timeout:0} s ({Problem}).",
-                    options.BaseUrl, stopwatch.Elapsed.TotalSeconds, options.HealthTimeout.TotalSeconds, problem);
-            }
-
-            await Task.Delay(ProbeInterval, ct).ConfigureAwait(false);
-        }
-    }
+            },
+            ct);
 
     private async Task<DeploymentException> CrashedAsync(
         LabelStudioDeploymentOptions options, string containerId, DockerContainer? container, LabelStudioCredentials credentials, CancellationToken ct)
@@ -549,100 +476,7 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
         var lines = await docker.GetContainerLogsAsync(containerId, 15, ct).ConfigureAwait(false);
         return lines.Count == 0
             ? string.Empty
-            : "\nLast lines of its log:\n  " + string.Join("\n  ", lines.Select(line => Redact(line, credentials)));
-    }
-
-    private Task<string?> ProbeHealthAsync(LabelStudioDeploymentOptions options, CancellationToken ct) =>
-        LabelStudioClient.ProbeHealthAsync(http, options.BaseUrl, ProbeRequestTimeout, ct);
-
-    /// <summary>Proves the token works; returns the user's e-mail. A 401 explains Label Studio's first-boot-only token.</summary>
-    private async Task<string> VerifyTokenAsync(
-        LabelStudioDeploymentOptions options, LabelStudioCredentials credentials, CredentialSource source, CancellationToken ct)
-    {
-        var url = new Uri(options.BaseUrl, "/api/current-user/whoami");
-        HttpStatusCode status;
-        string body;
-        try
-        {
-            (status, body) = await LabelStudioClient.ProbeTokenAsync(http, options.BaseUrl, credentials.Token, WhoAmITimeout, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
-        {
-            throw new DeploymentException(
-                $"Label Studio answered {options.BaseUrl}health but not {url}: {e.Message} See `docker logs {options.ContainerName}`.", e);
-        }
-
-        var detail = Redact(ReadDetail(body), credentials);
-        if (status == HttpStatusCode.Unauthorized)
-        {
-            throw TokenRejected(options, credentials, source, detail);
-        }
-
-        if ((int)status is < 200 or > 299)
-        {
-            throw new DeploymentException(
-                $"Label Studio at {url} answered HTTP {(int)status} to the token check: {detail}. See `docker logs {options.ContainerName}`.");
-        }
-
-        string? email = null;
-        try
-        {
-            email = (string?)JObject.Parse(body)["email"];
-        }
-        catch (Newtonsoft.Json.JsonException)
-        {
-            // The user's e-mail is only for the log; an odd body does not make the token wrong.
-        }
-
-        return email is { Length: > 0 } ? email : credentials.Username;
-    }
-
-    private DeploymentException TokenRejected(LabelStudioDeploymentOptions options, LabelStudioCredentials credentials, CredentialSource source, string detail)
-    {
-        var purge = $"or start over with `Teardown --purge` (deletes the data volume {options.DataVolume} and all labeling data in it, and the saved credentials).";
-        if (detail.Contains("legacy token", StringComparison.OrdinalIgnoreCase))
-        {
-            return new DeploymentException(
-                $"Label Studio at {options.BaseUrl} rejected the API token (fingerprint {credentials.TokenFingerprint}): \"{detail}\". " +
-                $"The organization in the data volume {options.DataVolume} was created with legacy API tokens turned off " +
-                "(LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN is read only when the organization is created). Turn them on in Label Studio under " +
-                $"Organization → Settings → Access Token Settings, {purge}");
-        }
-
-        var fix = source switch
-        {
-            CredentialSource.Given =>
-                $"Run Deploy without --label-studio-token to use the token saved in {options.CredentialsFile} (when the run that created the volume saved one), " +
-                "pass the token the volume was first started with, ",
-            CredentialSource.Saved =>
-                $"The token saved in {options.CredentialsFile} is not the one this volume was initialised with (the volume comes from elsewhere, or the file was replaced): " +
-                "pass the volume's token with --label-studio-token, ",
-            _ =>
-                $"No saved credentials were found at {options.CredentialsFile} (the state folder was deleted, or another --state-dir is in use): " +
-                "restore that file, pass the volume's token with --label-studio-token, ",
-        };
-        return new DeploymentException(
-            $"Label Studio at {options.BaseUrl} rejected the API token (fingerprint {credentials.TokenFingerprint}) with 401: \"{detail}\". " +
-            $"Label Studio applies LABEL_STUDIO_USER_TOKEN only at first boot, when the data volume {options.DataVolume} is empty; " +
-            $"this volume was initialised by an earlier run with another token. {fix}{purge}");
-    }
-
-    private static string ReadDetail(string body)
-    {
-        try
-        {
-            if ((string?)JObject.Parse(body)["detail"] is { Length: > 0 } detail)
-            {
-                return detail;
-            }
-        }
-        catch (Newtonsoft.Json.JsonException)
-        {
-            // Not Label Studio's error envelope: fall back to the start of the body.
-        }
-
-        var text = body.ReplaceLineEndings(" ").Trim();
-        return text.Length > 200 ? text[..200] + "…" : text;
+            : "\nLast lines of its log:\n  " + string.Join("\n  ", lines.Select(line => LabelStudioStartup.Redact(line, credentials)));
     }
 
     private void RequireManaged(DockerContainer container, LabelStudioDeploymentOptions options)
@@ -658,16 +492,6 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
 
     private static bool IsManaged(IReadOnlyDictionary<string, string> labels) =>
         labels.TryGetValue(ManagedLabel, out var value) && value == "true";
-
-    private async Task SaveIfChangedAsync(
-        LabelStudioDeploymentOptions options, LabelStudioCredentials credentials, LabelStudioCredentials? saved, CancellationToken ct)
-    {
-        if (saved != credentials)
-        {
-            await LabelStudioCredentialStore.SaveAsync(options.CredentialsFile, credentials, options.DataVolume, ct).ConfigureAwait(false);
-            logger.LogInformation("Saved the Label Studio credentials in {File} (owner-only).", options.CredentialsFile);
-        }
-    }
 
     /// <summary>Env files are deleted in a finally; only a killed process leaves one behind. Old ones go now.</summary>
     private void RemoveStaleEnvFiles(string stateDirectory, TimeSpan olderThan)
@@ -696,9 +520,6 @@ public sealed class LabelStudioDeployment(DockerCli docker, HttpClient http, ILo
 
     private static LabelStudioEndpoint Endpoint(LabelStudioDeploymentOptions options, LabelStudioCredentials credentials, DeploymentAction action, string containerId) =>
         new(options.BaseUrl, options.ExternalUrl ?? options.BaseUrl, credentials.Token, credentials.Username, action, containerId, options.CredentialsFile);
-
-    private static string Redact(string text, LabelStudioCredentials credentials) =>
-        text.Replace(credentials.Token, "***", StringComparison.Ordinal).Replace(credentials.Password, "***", StringComparison.Ordinal);
 
     private static string ShortImageId(string id) =>
         id.StartsWith("sha256:", StringComparison.Ordinal) && id.Length > 19 ? id[7..19] : id;

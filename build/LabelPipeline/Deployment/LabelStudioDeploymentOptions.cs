@@ -6,7 +6,7 @@ namespace LabelPipeline.Deployment;
 /// Where and how Label Studio runs in Docker. The defaults are what a user gets without any argument.
 /// Secrets (<see cref="Password"/>, <see cref="Token"/>) never show in <see cref="object.ToString"/>.
 /// </summary>
-public sealed record LabelStudioDeploymentOptions
+public sealed partial record LabelStudioDeploymentOptions
 {
     /// <summary>A pinned release: the walkthrough's unpinned <c>latest</c> broke when Label Studio changed under it.</summary>
     public const string DefaultImage = "heartexlabs/label-studio:1.23.0";
@@ -62,6 +62,23 @@ public sealed record LabelStudioDeploymentOptions
     /// Given here it overrides the saved one, but Label Studio applies it only to a fresh data volume.</summary>
     public string? Token { get; init; }
 
+    /// <summary>Label Studio's database: null is SQLite in the data volume; else PostgreSQL (a container Deploy runs, or
+    /// an existing server).</summary>
+    public PostgresOptions? Postgres { get; init; }
+
+    /// <summary>The process runtime's <c>label-studio</c> executable; null: installed with pip into a virtual
+    /// environment under the state folder (version <see cref="LabelStudioVersion"/>).</summary>
+    public string? Command { get; init; }
+
+    /// <summary>The release pip installs for the process runtime: the image's tag (1.23.0 by default).</summary>
+    public string LabelStudioVersion =>
+        Image.LastIndexOf(':') is var colon and > 0 && Image[(colon + 1)..] is var tag && ReleaseTag().IsMatch(tag)
+            ? tag
+            : DefaultImage[(DefaultImage.LastIndexOf(':') + 1)..];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d+\.\d+(\.\d+)?([.+-][0-9A-Za-z.]+)?$")]
+    private static partial System.Text.RegularExpressions.Regex ReleaseTag();
+
     /// <summary>A container health check for <c>docker ps</c>; null: none (the deployment probes /health itself).</summary>
     public DockerHealthCheck? ContainerHealthCheck { get; init; }
 
@@ -79,7 +96,8 @@ public sealed record LabelStudioDeploymentOptions
         builder.Append($"Image = {Image}, Pull = {Pull}, ContainerName = {ContainerName}, HostPort = {HostPort}, DataVolume = {DataVolume}, ");
         builder.Append($"DatasetsDirectory = {DatasetsDirectory}, LocalFilesRoot = {LocalFilesRoot}, ExternalUrl = {ExternalUrl}, ");
         builder.Append($"StateDirectory = {StateDirectory}, HealthTimeout = {HealthTimeout}, Username = {Username}, ");
-        builder.Append($"Password = {(Password is null ? "(none)" : "(given)")}, Token = {(Token is null ? "(none)" : "(given)")}");
+        builder.Append($"Password = {(Password is null ? "(none)" : "(given)")}, Token = {(Token is null ? "(none)" : "(given)")}, ");
+        builder.Append($"Postgres = {Postgres?.ToString() ?? "(SQLite)"}");
         return true;
     }
 }

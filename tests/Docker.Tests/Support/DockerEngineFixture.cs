@@ -20,6 +20,9 @@ public sealed class DockerEngineFixture : IAsyncLifetime
     public const string NamePrefix = "lp-test-";
 
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>A first build on a fresh machine: debootstrap, Debian packages, the kit (about 4 minutes on 2 cores).</summary>
+    private static readonly TimeSpan ImageBuildTimeout = TimeSpan.FromMinutes(40);
     private string? _previousDockerHost;
     private bool _startedEngine;
 
@@ -34,6 +37,18 @@ public sealed class DockerEngineFixture : IAsyncLifetime
 
     /// <summary>unix://… of the private engine.</summary>
     public string DockerHost { get; private set; } = string.Empty;
+
+    /// <summary>The real Label Studio server's image, built from the shared kit by tests/docker/build-images.sh.</summary>
+    public string LabelStudioImage { get; private set; } = string.Empty;
+
+    /// <summary>PostgreSQL (Debian's) with the official image's interface, built by the same script.</summary>
+    public string PostgresImage { get; private set; } = string.Empty;
+
+    /// <summary>Why the real images are missing (no kit, build failed); null when they are there.</summary>
+    public string? RealImagesUnavailable { get; private set; }
+
+    /// <summary>The real server's kit (install-and-run.sh, src/), beside the repository.</summary>
+    public static string KitDirectory => Path.Combine(Repository.Shared, "label-studio", "server");
 
     /// <summary>Why the tests cannot run here; null when they can.</summary>
     public string? Unavailable { get; private set; }
@@ -62,6 +77,7 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         await RemoveLeftoversAsync().ConfigureAwait(false); // of an earlier, interrupted test run on a reused engine
         await RunScriptAsync("build-standin.sh", [StandinImage], environment).ConfigureAwait(false);
         await RunScriptAsync("build-standin.sh", [StandinVariantImage], environment).ConfigureAwait(false);
+        await BuildRealImagesAsync(environment).ConfigureAwait(false);
 
         _previousDockerHost = Environment.GetEnvironmentVariable("DOCKER_HOST");
         Environment.SetEnvironmentVariable("DOCKER_HOST", DockerHost);
@@ -104,17 +120,61 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         Skip.If(true, Unavailable + " (LABELPIPELINE_REQUIRE_DOCKER=1 makes this a failure instead of a skip.)");
     }
 
+    /// <summary>Skips (or, with LABELPIPELINE_REQUIRE_DOCKER=1, fails) a test that needs the real Label Studio image.</summary>
+    public void RequireRealImages()
+    {
+        RequireEngine();
+        if (RealImagesUnavailable is null)
+        {
+            return;
+        }
+
+        if (DockerRequired)
+        {
+            throw new InvalidOperationException("LABELPIPELINE_REQUIRE_DOCKER=1, but the real Label Studio image is missing: " + RealImagesUnavailable);
+        }
+
+        Skip.If(true, RealImagesUnavailable + " (LABELPIPELINE_REQUIRE_DOCKER=1 makes this a failure instead of a skip.)");
+    }
+
+    /// <summary>Builds (or finds cached) the real Label Studio and PostgreSQL images; a failure only concerns their tests.</summary>
+    private async Task BuildRealImagesAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        if (!File.Exists(Path.Combine(KitDirectory, "install-and-run.sh")))
+        {
+            RealImagesUnavailable = $"The real Label Studio kit is not at {KitDirectory}.";
+            return;
+        }
+
+        try
+        {
+            var output = await RunAsync("bash", [Path.Combine(ScriptsDirectory, "build-images.sh"), KitDirectory], environment, ImageBuildTimeout).ConfigureAwait(false);
+            var images = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(line => line.Split('=', 2))
+                .Where(pair => pair.Length == 2)
+                .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
+            LabelStudioImage = images["LABEL_STUDIO_IMAGE"];
+            PostgresImage = images["POSTGRES_IMAGE"];
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or KeyNotFoundException)
+        {
+            RealImagesUnavailable = "tests/docker/build-images.sh failed: " + e.Message;
+        }
+    }
+
     private Task<string> RemoveLeftoversAsync()
     {
         var cleanup = $"docker ps -aq --filter name={NamePrefix} | xargs -r docker rm -f >/dev/null; " +
-                      $"docker volume ls -q --filter name={NamePrefix} | xargs -r docker volume rm >/dev/null";
+                      $"docker volume ls -q --filter name={NamePrefix} | xargs -r docker volume rm >/dev/null; " +
+                      $"docker network ls -q --filter name={NamePrefix} | xargs -r docker network rm >/dev/null";
         return RunAsync("bash", ["-c", cleanup], new Dictionary<string, string> { ["DOCKER_HOST"] = DockerHost });
     }
 
     public Task<string> RunScriptAsync(string script, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment) =>
         RunAsync("bash", [Path.Combine(ScriptsDirectory, script), .. arguments], environment);
 
-    private static async Task<string> RunAsync(string fileName, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
+    private static async Task<string> RunAsync(
+        string fileName, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan? timeoutAfter = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -133,7 +193,7 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        using var timeout = new CancellationTokenSource(ScriptTimeout);
+        using var timeout = new CancellationTokenSource(timeoutAfter ?? ScriptTimeout);
         var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var error = process.StandardError.ReadToEndAsync(timeout.Token);
         try
@@ -143,7 +203,7 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{string.Join(' ', arguments)} did not finish within {ScriptTimeout.TotalSeconds} s.");
+            throw new TimeoutException($"{string.Join(' ', arguments)} did not finish within {(timeoutAfter ?? ScriptTimeout).TotalSeconds} s.");
         }
 
         if (process.ExitCode != 0)
