@@ -112,10 +112,12 @@ public sealed class LabelStudioDeploymentTests(DockerEngineFixture engine, ITest
         await using var scope = new DeploymentScope(engine, output);
         var first = await scope.Deployment.EnsureRunningAsync(scope.Options, CancellationToken.None);
         var joined = await DateJoinedAsync(scope, first.Token);
-        var stopwatch = Stopwatch.StartNew();
         await scope.DockerAsync("container", "stop", first.ContainerId);
-        output.WriteLine($"docker stop took {stopwatch.Elapsed.TotalSeconds:0.00} s (--init forwards SIGTERM).");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5));
+        // --init forwards SIGTERM: the server ends on it (143), not by the SIGKILL docker sends when the grace period
+        // runs out (137). The exit code says which, however slow the machine.
+        var exitCode = (await scope.DockerAsync("container", "inspect", "--format", "{{.State.ExitCode}}", first.ContainerId)).StandardOutputText.Trim();
+        output.WriteLine($"exit code after docker stop: {exitCode}");
+        Assert.NotEqual("137", exitCode);
 
         var second = await scope.Deployment.EnsureRunningAsync(scope.Options, CancellationToken.None);
 
@@ -280,12 +282,13 @@ public sealed class LabelStudioDeploymentTests(DockerEngineFixture engine, ITest
             "run", "--rm", "--pull=never", "--user", "0", "--entrypoint", "/bin/sh",
             "--mount", $"type=volume,source={scope.Options.DataVolume},target=/label-studio/data",
             DockerEngineFixture.StandinImage, "-c", "chown 0:0 /label-studio/data && chmod 755 /label-studio/data");
-        var stopwatch = Stopwatch.StartNew();
+        // A health timeout far beyond any test: the crash must be noticed from the container itself, not by waiting it
+        // out (a timeout would give the health message, not the data directory's).
+        var options = scope.Options with { HealthTimeout = TimeSpan.FromMinutes(30) };
 
-        var error = await Assert.ThrowsAsync<DeploymentException>(() => scope.Deployment.EnsureRunningAsync(scope.Options, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<DeploymentException>(() => scope.Deployment.EnsureRunningAsync(options, CancellationToken.None));
 
-        output.WriteLine($"{stopwatch.Elapsed.TotalSeconds:0.0} s: {error.Message}");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), "a crashing container is noticed long before the health timeout");
+        output.WriteLine(error.Message);
         Assert.Contains("Data directory is not writable", error.Message, StringComparison.Ordinal);
         Assert.Contains("uid 1001", error.Message, StringComparison.Ordinal);
         Assert.Contains("chown", error.Message, StringComparison.Ordinal);
@@ -316,12 +319,11 @@ public sealed class LabelStudioDeploymentTests(DockerEngineFixture engine, ITest
         engine.RequireEngine();
         await using var scope = new DeploymentScope(engine, output);
         var options = scope.Options with { HealthTimeout = TimeSpan.FromSeconds(1) }; // the stand-in needs 2 s
-        var stopwatch = Stopwatch.StartNew();
 
+        // Bounded: it gives up (the stand-in would have become healthy after 2 s had the wait gone on) and says which bound.
         var error = await Assert.ThrowsAsync<DeploymentException>(() => scope.Deployment.EnsureRunningAsync(options, CancellationToken.None));
 
-        output.WriteLine($"{stopwatch.Elapsed.TotalSeconds:0.0} s: {error.Message}");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10));
+        output.WriteLine(error.Message);
         Assert.Contains("within 1 s", error.Message, StringComparison.Ordinal);
         Assert.Contains("--health-timeout", error.Message, StringComparison.Ordinal);
         Assert.Contains("docker logs", error.Message, StringComparison.Ordinal);
