@@ -27,6 +27,7 @@ dotnet build build/Build.csproj -c Release --nologo -v quiet >/dev/null
 bench="dotnet benchmarks/Snapshots.Benchmark/bin/Release/net10.0/Snapshots.Benchmark.dll"
 pipeline="dotnet build/bin/Release/net10.0/Build.dll"
 template=templates/timeseries-labeling.xml
+mkdir -p "$data"
 scratch=$(mktemp -d "$data/convert-export.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 results="$data/convert-export-results.md"
