@@ -14,16 +14,14 @@ public static class DenseLabels
 {
     /// <param name="onRow">Also given each row's time, in file order (the quality files align regions to rows in the same pass).</param>
     /// <returns>The series' earliest and latest time (null for a series without rows), to tell regions that label no row.</returns>
-    /// <param name="ranges">The series' regions (enumerated once; they may stream from disk, hundreds of thousands of them).</param>
+    /// <param name="ranges">The series' regions: a collection, or a stream in start order (from disk, hundreds of thousands of them: read as the rows pass, never held; <see cref="LabelSweep"/>).</param>
     public static (RangeBound First, RangeBound Last)? Write(
         string sourceFile, SeriesSchema schema, IEnumerable<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels, string destination, Action<RangeBound>? onRow = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         var timeIndex = schema.Columns.ToList().IndexOf(schema.TimeColumn);
         var separator = schema.Separator;
-        var byStart = ByStart(ranges);
-        var next = 0;
-        var active = new List<Region>();
+        using var sweep = new LabelSweep(ranges);
 
         // 8 K buffers stay off the large object heap (64 K ones cost gen-2 collections for every small series).
         using var reader = new StreamReader(sourceFile, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 13);
@@ -36,9 +34,8 @@ public static class DenseLabels
         writer.WriteLine("label");
 
         var lineNumber = 1;
-        RangeBound? first = null, last = null, previous = null;
-        var labels = new SortedSet<string>(StringComparer.Ordinal);
-        var suffix = Suffix(labels, anomalyLabels, separator); // ",is_anomaly,label\n" for the active regions
+        RangeBound? first = null, last = null;
+        var suffix = Suffix([], anomalyLabels, separator); // ",is_anomaly,label\n" for the active regions
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
@@ -51,42 +48,9 @@ public static class DenseLabels
             onRow?.Invoke(time);
             first = first is { } f && f <= time ? f : time;
             last = last is { } l && l >= time ? l : time;
-            // Sweep: admit regions that started, drop those that ended. The suffix is rebuilt only when the set of
-            // active regions changes, not on every row.
-            var changed = false;
-            if (previous is { } p && time < p)
+            if (sweep.MoveTo(time)) // the suffix is rebuilt only when the labels covering the row change
             {
-                // A source Prepare sorted (--on-unsorted=sort) steps back here: sweep again from the first region.
-                next = 0;
-                active.Clear();
-                changed = true;
-            }
-
-            previous = time;
-            while (next < byStart.Count && byStart[next].Start <= time)
-            {
-                active.Add(byStart[next++]);
-                changed = true;
-            }
-
-            for (var i = active.Count - 1; i >= 0; i--)
-            {
-                if (active[i].End < time)
-                {
-                    active.RemoveAt(i);
-                    changed = true;
-                }
-            }
-
-            if (changed)
-            {
-                labels.Clear();
-                foreach (var range in active)
-                {
-                    labels.UnionWith(range.Labels);
-                }
-
-                suffix = Suffix(labels, anomalyLabels, separator);
+                suffix = Suffix(sweep.Labels, anomalyLabels, separator);
             }
 
             writer.Write(line);
@@ -96,35 +60,7 @@ public static class DenseLabels
         return first is { } from && last is { } to ? (from, to) : null;
     }
 
-    /// <summary>What the sweep needs of a region: bounds and labels (shared between regions with the same labels), in start order.</summary>
-    private readonly record struct Region(RangeBound Start, RangeBound End, string[] Labels);
-
-    private static List<Region> ByStart(IEnumerable<LabeledRange> ranges)
-    {
-        var distinct = new List<string[]>();
-        var regions = new List<Region>();
-        var sorted = true;
-        foreach (var range in ranges)
-        {
-            var labels = distinct.Find(d => d.AsSpan().SequenceEqual(range.Labels as string[] ?? range.Labels.ToArray()));
-            if (labels is null)
-            {
-                labels = range.Labels.ToArray();
-                if (distinct.Count < 64)
-                {
-                    distinct.Add(labels);
-                }
-            }
-
-            sorted &= regions.Count == 0 || regions[^1].Start <= range.Start;
-            regions.Add(new Region(range.Start, range.End, labels));
-        }
-
-        // Regions from the snapshot's store come sorted already; OrderBy is stable, as the sweep's ties need.
-        return sorted ? regions : regions.OrderBy(r => r.Start).ToList();
-    }
-
-    private static string Suffix(SortedSet<string> labels, IReadOnlySet<string> anomalyLabels, char separator) =>
+    private static string Suffix(IReadOnlyCollection<string> labels, IReadOnlySet<string> anomalyLabels, char separator) =>
         $"{separator}{(labels.Any(anomalyLabels.Contains) ? '1' : '0')}{separator}{string.Join('|', labels)}\n";
 
     private static RangeBound ReadTime(string line, char separator, int timeIndex, SeriesSchema schema, string file, int lineNumber)

@@ -109,19 +109,13 @@ public static class SnapshotBuilder
                 // A Prepare task file's regions are written for its source series (WindowMapping, below).
                 var series = options.Prepared?.FindTask(task.SeriesFile)?.Source.File ?? task.SeriesFile;
                 var known = seriesNames.Contains(series);
-                var extracted = task.Ranges(options.Annotations);
-                if (quality is not null)
-                {
-                    var list = extracted.ToList(); // quality looks at a task's regions twice: only then are they held
-                    quality.AddTask(task, list);
-                    extracted = list;
-                }
-
-                foreach (var range in reviewer.Review(task, extracted))
+                foreach (var range in reviewer.Review(task, task.Ranges(options.Annotations)))
                 {
                     unknown ??= known ? null : (range, series);
                     store.Add(series, range);
                 }
+
+                quality?.AddTask(task); // reads the task's regions again (while they can be read), never holds them
             }
 
             readerWarnings = reader.Warnings;
@@ -152,7 +146,7 @@ public static class SnapshotBuilder
                 var name = Path.GetFileName(file);
                 var mine = store.OfSeries(name);
                 options.Progress?.Invoke($"{SnapshotLayout.DenseFolder}/{name}");
-                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name), quality?.BeginSeries(name, mine.ToList()));
+                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name), quality?.BeginSeries(name, mine));
                 quality?.EndSeries();
                 warnings.AddRange(OutsideTheSeries(file, mine, span));
             }

@@ -29,8 +29,8 @@ public sealed class QualityCollector(SnapshotOptions options)
     private int _multiplyLabeledTasks;
     private (SeriesState State, RowSweep Sweep)? _current;
 
-    /// <summary>One task of the export. <paramref name="selected"/>: its regions under the <c>--annotations</c> policy, as extracted for the snapshot.</summary>
-    public void AddTask(ExportedTask task, IReadOnlyList<LabeledRange> selected)
+    /// <summary>One task of the export (its regions are read again here, only for a task two or more annotators labeled: never held).</summary>
+    public void AddTask(ExportedTask task)
     {
         var live = task.Annotations.Where(a => !a.WasCancelled).ToList();
         var annotated = options.Annotations.Select(task.Annotations).Any();
@@ -56,7 +56,7 @@ public sealed class QualityCollector(SnapshotOptions options)
         {
             _multiplyLabeledTasks++;
             // Agreement is about every live annotation, before the --annotations policy.
-            var regions = options.Annotations == AnnotationSelection.All ? selected : task.Ranges(AnnotationSelection.All).ToList();
+            var regions = task.Ranges(AnnotationSelection.All);
             var byAnnotation = live.ToDictionary(a => a.Id, AnnotatorOf);
             var names = annotators.Select(g => g.Key).ToArray();
             var tracks = new int[names.Length, _labels.Length];
@@ -98,10 +98,10 @@ public sealed class QualityCollector(SnapshotOptions options)
 
     /// <summary>
     /// Starts a series (after every task was added): <paramref name="expert"/> are its regions in the snapshot (after
-    /// the policy, mapped to the source). Returns the observer to feed each source row's time, or null when the series
-    /// has nothing to judge.
+    /// the policy, mapped to the source; enumerated at most once, before this returns). Returns the observer to feed
+    /// each source row's time, or null when the series has nothing to judge.
     /// </summary>
-    public Action<RangeBound>? BeginSeries(string series, IReadOnlyList<LabeledRange> expert)
+    public Action<RangeBound>? BeginSeries(string series, IEnumerable<LabeledRange> expert)
     {
         _current = null;
         if (!_series.TryGetValue(series, out var state) || (state.Tasks.Count == 0 && (_versions.Count == 0 || state.Counted.Count == 0)))
