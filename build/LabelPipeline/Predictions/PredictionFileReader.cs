@@ -7,7 +7,7 @@ using Newtonsoft.Json.Linq;
 namespace LabelPipeline.Predictions;
 
 /// <summary>
-/// Reads model output: a CSV file (header row) or JSON Lines (one object per line), either flagged intervals
+/// Reads model output: a CSV file (header row), JSON Lines (one object per line) or a JSON array, either flagged intervals
 /// (<c>series,start,end[,label][,score]</c>) or per-timestamp scores (<c>series,timestamp,score</c>). The shape is told
 /// by the columns. Every malformed row fails with the file and line; nothing is checked against the dataset here.
 /// </summary>
@@ -107,22 +107,14 @@ public static class PredictionFileReader
 
         if (time is not null && score is not null)
         {
-            var held = input.Rows is IReadOnlyList<Row> ? new List<ScoreSample>() : null; // JSON: parsed whole already
             foreach (var r in Readable())
             {
-                var (s, t, sc) = (Required(r, series, path, Problem), Required(r, time, path, Problem), Number(r, score, path, Problem, required: true));
-                if (s is not null && t is not null && sc is not null)
-                {
-                    held?.Add(new ScoreSample(Intern(names, s), t, sc.Value, new RowSource(path, r.Line)));
-                }
+                Required(r, series, path, Problem);
+                Required(r, time, path, Problem);
+                Number(r, score, path, Problem, required: true);
             }
 
-            if (held is not null)
-            {
-                return Checked(new PredictionFile(path, PredictionFileKind.Scores, [], held));
-            }
-
-            // A CSV score file runs to millions of rows: every row was checked above (file and line), none is held; whoever
+            // A score file runs to millions of rows: every row was checked above (file and line), none is held; whoever
             // plans it streams the file again.
             var streamed = input.Rows.Select(r => new ScoreSample(
                 Intern(names, Field(r, series)!.Trim()),
@@ -306,93 +298,163 @@ public static class PredictionFileReader
     /// <summary>A JSON array of row objects (what <c>json.dump(list_of_dicts)</c> writes); lines are the objects' first lines.</summary>
     private static Table ReadJsonArray(string path)
     {
-        JToken document;
-        try
+        IEnumerable<(long Line, JToken Token)> Objects()
         {
             using var text = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
             using var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None }; // times stay text, as written
-            document = JToken.ReadFrom(reader, new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load });
+            var settings = new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load };
+            if (!Next(reader, path) || reader.TokenType != JsonToken.StartArray)
+            {
+                var document = Whole(path);
+                throw new PredictionException($"{path}: a .json predictions file is an array of objects ([{{\"series\": ..., \"start\": ..., \"end\": ...}}, ...]), not {document.Type}.");
+            }
+
+            // One item at a time: a score file runs to millions of objects.
+            while (Next(reader, path) && reader.TokenType != JsonToken.EndArray)
+            {
+                JToken item;
+                try
+                {
+                    item = JToken.ReadFrom(reader, settings);
+                }
+                catch (JsonReaderException)
+                {
+                    item = Whole(path); // fails as reading the whole file fails, with its message
+                }
+
+                yield return (((IJsonLineInfo)item).LineNumber, item);
+            }
+
+            if (reader.TokenType != JsonToken.EndArray)
+            {
+                Whole(path);
+            }
+        }
+
+        return Streamed(path, Objects, "array item");
+    }
+
+    private static bool Next(JsonTextReader reader, string path)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (JsonReaderException)
+        {
+            Whole(path);
+            throw;
+        }
+    }
+
+    /// <summary>The whole document, read as one: only where the streamed reading found a problem, to report it as reading the whole file does.</summary>
+    private static JToken Whole(string path)
+    {
+        try
+        {
+            using var text = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+            using var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None };
+            return JToken.ReadFrom(reader, new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load });
         }
         catch (JsonReaderException e)
         {
             throw new PredictionException($"{path} line {e.LineNumber}: not valid JSON ({e.Message}).");
         }
-
-        if (document is not JArray array)
-        {
-            throw new PredictionException($"{path}: a .json predictions file is an array of objects ([{{\"series\": ..., \"start\": ..., \"end\": ...}}, ...]), not {document.Type}.");
-        }
-
-        var objects = array.Select(item => (Line: (long)((IJsonLineInfo)item).LineNumber, Token: item));
-        return ToTable(path, objects, "array item");
     }
 
     private static Table ReadJsonLines(string path)
     {
-        var objects = new List<(long, JToken)>();
-        long line = 0;
-        foreach (var text in File.ReadLines(path, new UTF8Encoding(false, throwOnInvalidBytes: true)))
+        IEnumerable<(long Line, JToken Token)> Objects()
         {
-            line++;
-            if (string.IsNullOrWhiteSpace(text))
+            long line = 0;
+            foreach (var text in File.ReadLines(path, new UTF8Encoding(false, throwOnInvalidBytes: true)))
             {
-                continue;
-            }
-
-            try
-            {
-                using var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None };
-                objects.Add((line, JToken.ReadFrom(reader)));
-            }
-            catch (JsonReaderException e)
-            {
-                throw new PredictionException($"{path} line {line}: not valid JSON ({e.Message}). JSON Lines hold one complete object per line.");
-            }
-        }
-
-        return ToTable(path, objects, "line");
-    }
-
-    private static Table ToTable(string path, IEnumerable<(long Line, JToken Token)> objects, string unit)
-    {
-        var columns = new List<string>();
-        var rows = new List<Row>();
-        foreach (var (line, token) in objects)
-        {
-            if (token is not JObject json)
-            {
-                throw new PredictionException($"{path} line {line}: expected a JSON object per {unit}, not {token.Type}.");
-            }
-
-            var fields = new string?[columns.Count + json.Count];
-            foreach (var property in json.Properties())
-            {
-                var name = property.Name.Trim().ToLowerInvariant();
-                var index = IndexOf(columns, name);
-                if (index < 0)
+                line++;
+                if (string.IsNullOrWhiteSpace(text))
                 {
-                    columns.Add(name);
-                    index = columns.Count - 1;
+                    continue;
                 }
 
-                fields[index] = property.Value switch
+                JToken token;
+                try
                 {
-                    JValue { Type: JTokenType.Null } => null,
-                    JValue { Type: JTokenType.String } v => (string)v!,
-                    JValue { Type: JTokenType.Integer or JTokenType.Float } v => Convert.ToString(v.Value, CultureInfo.InvariantCulture),
-                    JArray { Count: 1 } a when name is "label" or "labels" => a[0].ToString(),
-                    var other => throw new PredictionException($"{path} line {line}: '{property.Name}' must be a string or a number, not {other.Type}."),
-                };
-            }
+                    using var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None };
+                    token = JToken.ReadFrom(reader);
+                }
+                catch (JsonReaderException e)
+                {
+                    throw new PredictionException($"{path} line {line}: not valid JSON ({e.Message}). JSON Lines hold one complete object per line.");
+                }
 
-            rows.Add(new Row(fields, line));
+                yield return (line, token);
+            }
         }
 
-        if (rows.Count == 0)
+        return Streamed(path, Objects, "line");
+    }
+
+    /// <summary>
+    /// The objects as rows, never all held (a score file runs to millions): a first pass checks every object and finds
+    /// the columns (a JSON syntax error anywhere fails first, then the first object that is no row); the rows are parsed
+    /// again from the file on each enumeration, like a CSV file's.
+    /// </summary>
+    private static Table Streamed(string path, Func<IEnumerable<(long Line, JToken Token)>> objects, string unit)
+    {
+        var columns = new List<string>();
+        string? problem = null;
+        var rows = 0L;
+        foreach (var (line, token) in objects())
+        {
+            rows++;
+            problem ??= token is JObject json ? Fields(path, json, line, columns, grow: true).Problem : $"{path} line {line}: expected a JSON object per {unit}, not {token.Type}.";
+        }
+
+        if (problem is not null)
+        {
+            throw new PredictionException(problem);
+        }
+
+        if (rows == 0)
         {
             throw new PredictionException($"{path}: the file holds no rows; write one JSON object per line, e.g. {{\"series\": \"a.csv\", \"start\": \"...\", \"end\": \"...\"}}.");
         }
 
-        return new Table(columns, rows);
+        return new Table(columns, objects().Select(o => new Row(Fields(path, (JObject)o.Token, o.Line, columns, grow: false).Fields, o.Line)));
+    }
+
+    /// <summary>One object's fields in column order (<paramref name="grow"/>: a new name becomes the next column), or the problem it has.</summary>
+    private static (string?[] Fields, string? Problem) Fields(string path, JObject json, long line, List<string> columns, bool grow)
+    {
+        var fields = new string?[columns.Count + (grow ? json.Count : 0)];
+        foreach (var property in json.Properties())
+        {
+            var name = property.Name.Trim().ToLowerInvariant();
+            var index = IndexOf(columns, name);
+            if (index < 0)
+            {
+                columns.Add(name);
+                index = columns.Count - 1;
+            }
+
+            switch (property.Value)
+            {
+                case JValue { Type: JTokenType.Null }:
+                    fields[index] = null;
+                    break;
+                case JValue { Type: JTokenType.String } v:
+                    fields[index] = (string)v!;
+                    break;
+                case JValue { Type: JTokenType.Integer or JTokenType.Float } v:
+                    fields[index] = Convert.ToString(v.Value, CultureInfo.InvariantCulture);
+                    break;
+                case JArray { Count: 1 } a when name is "label" or "labels":
+                    fields[index] = a[0].ToString();
+                    break;
+                default:
+                    return (fields, $"{path} line {line}: '{property.Name}' must be a string or a number, not {property.Value.Type}.");
+            }
+        }
+
+        return (fields, null);
     }
 }
