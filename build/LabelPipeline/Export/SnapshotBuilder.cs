@@ -91,7 +91,7 @@ public static class SnapshotBuilder
         IReadOnlyDictionary<string, int> perLabel;
         var warnings = new List<string>();
         IReadOnlyList<string> readerWarnings;
-        var quality = options.Quality ? new QualityCollector(options) : null;
+        using var quality = options.Quality ? new QualityCollector(options) : null;
         QualityReport? qualityReport = null;
 
         // The regions go to disk (the store's folder is deleted before the manifest lists the snapshot's files).
@@ -115,7 +115,7 @@ public static class SnapshotBuilder
                     store.Add(series, range);
                 }
 
-                quality?.AddTask(task); // reads the task's regions again (while they can be read), never holds them
+                quality?.AddTask(task);
             }
 
             readerWarnings = reader.Warnings;

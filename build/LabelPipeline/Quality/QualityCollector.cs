@@ -12,11 +12,14 @@ namespace LabelPipeline.Quality;
 /// Collects what the quality files need while a snapshot is built: task by task from the export (every live
 /// annotation of tasks two or more annotators labeled; every prediction), then series by series while the dense labels
 /// stream through the source (<see cref="BeginSeries"/> gives the row observer). Regions are mapped to the source's rows
-/// exactly as the dense files count them (window tasks through Prepare's manifest, both ends inclusive). Holds the
-/// multiply-labeled and predicted regions of the export (compact, no JSON), never rows.
+/// exactly as the dense files count them (window tasks through Prepare's manifest, both ends inclusive). The
+/// multiply-labeled and predicted regions of the export become intervals sorted on disk per series
+/// (<see cref="IntervalSpill"/>), so neither a task with hundreds of thousands of regions nor a large export sets the
+/// memory; no rows are held.
 /// </summary>
-public sealed class QualityCollector(SnapshotOptions options)
+public sealed class QualityCollector(SnapshotOptions options) : IDisposable
 {
+    private readonly IntervalSpill _intervals = new();
     private readonly string[] _labels = options.AnomalyLabels.Order(StringComparer.Ordinal).ToArray();
     private readonly Dictionary<string, SeriesState> _series = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _versions = new(StringComparer.Ordinal);
@@ -27,6 +30,7 @@ public sealed class QualityCollector(SnapshotOptions options)
     private readonly TimeFormat? _preparedFormat = options.Prepared?.Schema.TimeFormat is { } pattern ? TimeFormat.Parse(pattern) : null;
     private readonly TimeZoneInfo? _zone = options.Prepared is { Schema.TimeZone: not "UTC" } p ? TimeZoneInfo.FindSystemTimeZoneById(p.Schema.TimeZone) : null;
     private int _multiplyLabeledTasks;
+    private int _seriesIds;
     private (SeriesState State, RowSweep Sweep)? _current;
 
     /// <summary>One task of the export (its regions are read again here, only for a task two or more annotators labeled: never held).</summary>
@@ -121,7 +125,7 @@ public sealed class QualityCollector(SnapshotOptions options)
             }
         }
 
-        var sweep = new RowSweep(state.Intervals, state.Tracks);
+        var sweep = new RowSweep(_intervals.Of(state.Id), state.Tracks);
         _current = (state, sweep);
         return sweep.Observe;
     }
@@ -192,6 +196,7 @@ public sealed class QualityCollector(SnapshotOptions options)
     /// <summary>Everything scored; call after the last series.</summary>
     public QualityReport Finish()
     {
+        _intervals.Dispose();
         // Tallies exist for every version × label, even where no series had rows to judge (a version only on unannotated tasks).
         foreach (var version in _versions)
         {
@@ -224,7 +229,10 @@ public sealed class QualityCollector(SnapshotOptions options)
     private DetectorTally Tally(string version, string label) =>
         _detector.TryGetValue((version, label), out var tally) ? tally : _detector[(version, label)] = new DetectorTally();
 
-    private SeriesState State(string series) => _series.TryGetValue(series, out var state) ? state : _series[series] = new SeriesState();
+    private SeriesState State(string series) => _series.TryGetValue(series, out var state) ? state : _series[series] = new SeriesState(_intervals, _seriesIds++);
+
+    /// <summary>Removes the intervals spilled to disk (also done by <see cref="Finish"/>).</summary>
+    public void Dispose() => _intervals.Dispose();
 
     private static string AnnotatorOf(ExportedAnnotation annotation) => annotation.Annotator ?? $"annotation {annotation.Id}";
 
@@ -237,7 +245,7 @@ public sealed class QualityCollector(SnapshotOptions options)
     private sealed record AgreementTask(int TaskId, int Span, string[] Annotators, int[,] Tracks);
 
     /// <summary>One series' tracks (numbered from 0) and their intervals, until the series is scored.</summary>
-    private sealed class SeriesState
+    private sealed class SeriesState(IntervalSpill intervals, int id)
     {
         /// <summary>A span that is the whole series (a task that is not a window).</summary>
         public const int WholeSeries = -1;
@@ -247,7 +255,10 @@ public sealed class QualityCollector(SnapshotOptions options)
 
         public string? Name { get; set; }
         public int Tracks { get; private set; }
-        public List<TrackInterval> Intervals { get; } = [];
+
+        /// <summary>The series' number in the spill.</summary>
+        public int Id => id;
+
         public List<AgreementTask> Tasks { get; } = [];
 
         /// <summary>The spans of tasks with at least one annotation under the policy: the rows the detector is judged on.</summary>
@@ -257,7 +268,7 @@ public sealed class QualityCollector(SnapshotOptions options)
 
         public int AddInterval(TrackInterval interval)
         {
-            Intervals.Add(interval);
+            intervals.Add(id, interval);
             return interval.Track;
         }
 

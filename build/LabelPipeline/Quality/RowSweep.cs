@@ -35,30 +35,40 @@ public readonly record struct TrackInterval(int Track, long Start, long End)
 /// <summary>
 /// Turns time intervals into row runs while a series' rows stream past (fed row by row from the dense labels' pass, so
 /// the source is read once): a row at time t is in a track when some interval of the track has start ≤ t ≤ end, exactly
-/// as the dense files count it. Memory is the intervals and the runs, never the rows. A time that steps back (a source
-/// Prepare sorted) restarts the sweep, as the dense labels do. Also remembers the time of the rows at and next to every
-/// run boundary, so runs derived from these (differences, unions) can be drawn on the time axis.
+/// as the dense files count it. Per track it keeps only the furthest end of the intervals started so far (the track
+/// holds t exactly when that end is ≥ t), so a row costs the tracks that change or are open, not the intervals open at
+/// once. Intervals streamed (not a collection; e.g. from <see cref="IntervalSpill"/>) must come in start order and are
+/// read as the rows reach them; a collection is sorted here. Memory is the tracks and the runs, never the rows or the
+/// intervals. A time that steps back (a source Prepare sorted) restarts the sweep from the first interval, as the dense
+/// labels do. Also remembers the time of the rows at and next to every run boundary, so runs derived from these
+/// (differences, unions) can be drawn on the time axis.
 /// </summary>
-public sealed class RowSweep
+public sealed class RowSweep : IDisposable
 {
-    private readonly TrackInterval[] _byStart;
-    private readonly int[] _count;
+    private readonly IEnumerable<TrackInterval> _source;
+    private readonly long[] _reach;
+    private readonly bool[] _started;
     private readonly long[] _openedAt;
+    private readonly long[] _seenAt;
     private readonly List<RowRun>[] _runs;
-    private readonly List<int> _active = [];
-    private readonly List<int> _changed = [];
+    private readonly List<int> _candidates = [];
+    private readonly List<int> _open = [];
     private readonly Dictionary<long, RangeBound> _times = [];
-    private int _next;
+    private IEnumerator<TrackInterval>? _intervals;
+    private TrackInterval? _next;
     private long _row = -1;
     private RangeBound? _previous;
     private long _previousKey;
 
     public RowSweep(IEnumerable<TrackInterval> intervals, int tracks)
     {
-        _byStart = intervals.OrderBy(i => i.Start).ToArray();
-        _count = new int[tracks];
+        _source = intervals is IReadOnlyCollection<TrackInterval> held ? held.OrderBy(i => i.Start).ToArray() : intervals;
+        _reach = new long[tracks];
+        _started = new bool[tracks];
         _openedAt = Enumerable.Repeat(-1L, tracks).ToArray();
+        _seenAt = Enumerable.Repeat(-1L, tracks).ToArray();
         _runs = Enumerable.Range(0, tracks).Select(_ => new List<RowRun>()).ToArray();
+        Restart();
     }
 
     /// <summary>Rows seen so far.</summary>
@@ -69,41 +79,39 @@ public sealed class RowSweep
     {
         var key = TrackInterval.Key(time);
         _row++;
-        _changed.Clear();
+        _candidates.Clear();
         if (_previous is not null && key < _previousKey)
         {
-            foreach (var i in _active)
+            Restart();
+        }
+
+        // The open tracks may close; a track an interval starts in may open.
+        foreach (var track in _open)
+        {
+            Candidate(track);
+        }
+
+        while (_next is { } interval && interval.Start <= key)
+        {
+            if (!_started[interval.Track] || interval.End > _reach[interval.Track])
             {
-                _count[_byStart[i].Track]--;
-                _changed.Add(_byStart[i].Track);
+                _reach[interval.Track] = interval.End;
+                _started[interval.Track] = true;
             }
 
-            _active.Clear();
-            _next = 0;
+            Candidate(interval.Track);
+            Advance();
         }
 
-        while (_next < _byStart.Length && _byStart[_next].Start <= key)
+        _open.Clear();
+        foreach (var track in _candidates)
         {
-            _active.Add(_next);
-            _count[_byStart[_next].Track]++;
-            _changed.Add(_byStart[_next++].Track);
-        }
-
-        for (var i = _active.Count - 1; i >= 0; i--)
-        {
-            if (_byStart[_active[i]].End < key)
+            var inside = _started[track] && _reach[track] >= key;
+            if (inside)
             {
-                var track = _byStart[_active[i]].Track;
-                _count[track]--;
-                _changed.Add(track);
-                _active[i] = _active[^1];
-                _active.RemoveAt(_active.Count - 1);
+                _open.Add(track);
             }
-        }
 
-        foreach (var track in _changed)
-        {
-            var inside = _count[track] > 0;
             if (inside && _openedAt[track] < 0)
             {
                 _openedAt[track] = _row;
@@ -138,11 +146,48 @@ public sealed class RowSweep
             _times[_row] = last;
         }
 
+        Dispose();
         return _runs.Select(r => RowRuns.Normalize(r)).ToArray();
     }
 
     /// <summary>The time of a row at or next to a run boundary (the first and last row of every run, and their neighbours).</summary>
     public RangeBound? TimeOf(long row) => _times.TryGetValue(row, out var time) ? time : null;
+
+    public void Dispose()
+    {
+        _intervals?.Dispose();
+        _intervals = null;
+        _next = null;
+    }
+
+    private void Candidate(int track)
+    {
+        if (_seenAt[track] != _row)
+        {
+            _seenAt[track] = _row;
+            _candidates.Add(track);
+        }
+    }
+
+    /// <summary>From the first interval again, every track's reach forgotten (the open tracks stay candidates for this row, to close).</summary>
+    private void Restart()
+    {
+        _intervals?.Dispose();
+        _intervals = _source.GetEnumerator();
+        _next = null;
+        Advance();
+        Array.Clear(_started);
+    }
+
+    private void Advance()
+    {
+        var previous = _next;
+        _next = _intervals!.MoveNext() ? _intervals.Current : null;
+        if (previous is { } p && _next is { } n && n.Start < p.Start)
+        {
+            throw new InvalidOperationException($"Intervals stream out of start order (track {n.Track} starts at {n.Start}, before {p.Start}): a stream must be sorted by start.");
+        }
+    }
 
     private void Remember(RangeBound time)
     {
