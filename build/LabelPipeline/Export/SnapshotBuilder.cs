@@ -115,7 +115,7 @@ public static class SnapshotBuilder
                     store.Add(series, range);
                 }
 
-                quality?.AddTask(task);
+                quality?.AddTask(task); // reads the task's regions again (while they can be read), never holds them
             }
 
             readerWarnings = reader.Warnings;
