@@ -1,4 +1,5 @@
 using System.Globalization;
+using LabelPipeline.TimeSeries;
 using Newtonsoft.Json.Linq;
 
 namespace LabelPipeline.Export;
@@ -53,6 +54,7 @@ public static class PredictionReview
 
         var predicted = PredictedRanges(chosen).ToList();
         var predictedById = predicted.Where(p => p.RegionId.Length > 0).ToLookup(p => p.RegionId, StringComparer.Ordinal);
+        var predictedByValue = predicted.GroupBy(ValueKey).ToDictionary(g => g.Key, g => g.ToList()); // in predicted order
         var result = new List<LabeledRange>(annotated.Count);
         var reviews = new List<PredictedRegionReview>();
         var annotations = selection.Select(task.Annotations).ToList();
@@ -71,13 +73,28 @@ public static class PredictionReview
                 }
             }
 
+            // By value: the first predicted region not taken with the same bounds and labels, found by key (a scan of
+            // every predicted region per annotated one is quadratic in a task with hundreds of thousands of each).
+            var skipped = new Dictionary<(RangeBound, RangeBound, string), int>();
             foreach (var region in mine.Where(r => !matchOf.ContainsKey(r)))
             {
-                var byValue = predicted.FirstOrDefault(p => !taken.Contains(p) && SameValue(p, region));
-                if (byValue is not null)
+                var key = ValueKey(region);
+                if (!predictedByValue.TryGetValue(key, out var candidates))
                 {
-                    matchOf[region] = byValue;
-                    taken.Add(byValue);
+                    continue;
+                }
+
+                var next = skipped.GetValueOrDefault(key);
+                while (next < candidates.Count && taken.Contains(candidates[next]))
+                {
+                    next++; // taken entries before the cursor stay taken: taken only grows within an annotation
+                }
+
+                skipped[key] = next;
+                if (next < candidates.Count && SameValue(candidates[next], region))
+                {
+                    matchOf[region] = candidates[next];
+                    taken.Add(candidates[next]);
                 }
             }
 
@@ -156,6 +173,9 @@ public static class PredictionReview
     /// <summary>The regions of the given predictions, read like annotation regions (a prediction's first unreadable region fails here).</summary>
     internal static IEnumerable<LabeledRange> PredictedRanges(IEnumerable<ExportedPrediction> predictions) =>
         predictions.SelectMany(p => p.Problem is { } problem ? throw new ExportException(problem) : p.Ranges);
+
+    /// <summary>Equal for regions <see cref="SameValue"/> holds the same (bounds equal, labels equal in any order).</summary>
+    private static (RangeBound, RangeBound, string) ValueKey(LabeledRange r) => (r.Start, r.End, string.Join('\u001f', r.Labels.Order(StringComparer.Ordinal)));
 
     private static bool SameValue(LabeledRange a, LabeledRange b) =>
         a.Start.CompareTo(b.Start) == 0 && a.End.CompareTo(b.End) == 0 && a.Labels.Order(StringComparer.Ordinal).SequenceEqual(b.Labels.Order(StringComparer.Ordinal), StringComparer.Ordinal);
