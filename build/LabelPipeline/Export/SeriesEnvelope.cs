@@ -291,6 +291,11 @@ internal sealed class SeriesEnvelope
             FirstTimeText = LastTimeText;
         }
 
+        if (_slot == _capacity)
+        {
+            MergeSlots();
+        }
+
         MinTime = Math.Min(MinTime, time);
         MaxTime = Math.Max(MaxTime, time);
         for (var c = 0; c < _channels; c++)
@@ -316,14 +321,11 @@ internal sealed class SeriesEnvelope
         if (++_inSlot == _perSlot)
         {
             _inSlot = 0;
-            if (++_slot == _capacity)
-            {
-                MergeSlots();
-            }
+            _slot++;
         }
     }
 
-    /// <summary>Every slot full: neighbours merge pairwise (the earlier one wins ties), so each slot now takes twice the rows.</summary>
+    /// <summary>Every slot full and another row to keep: neighbours merge pairwise (the earlier one wins ties), so each slot now takes twice the rows.</summary>
     private void MergeSlots()
     {
         var half = _capacity / 2;
