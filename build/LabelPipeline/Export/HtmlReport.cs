@@ -89,7 +89,7 @@ public static class HtmlReport
         html.Append("</table>\n");
         if (agreement)
         {
-            html.Append("<p>").Append(I(quality!.MultiplyLabeledTasks)).Append(" tasks labeled by two or more annotators; mean point F1 ")
+            html.Append("<p>").Append(N(quality!.MultiplyLabeledTasks)).Append(quality.MultiplyLabeledTasks == 1 ? " task" : " tasks").Append(" labeled by two or more annotators; mean point F1 ")
                 .Append(Cell(quality.MeanPointF1)).Append("; Krippendorff's alpha ")
                 .Append(E(string.Join(", ", quality.AlphaPerLabel.Select(a => $"{a.Key} {Cell(a.Value)}")))).Append(" (<a href=\"#agreement\">per pair</a>).</p>\n");
         }
@@ -159,7 +159,7 @@ public static class HtmlReport
             ? series switch
             {
                 0 => "The dataset has no series.",
-                1 => "The one series.",
+                1 => "One series.",
                 _ => $"All {N(series)} series, ordered by {rule}.",
             }
             : $"{N(charted)} of {N(series)} series, chosen and ordered by {rule}. The other {N(series - charted)} are not charted "
