@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using LabelPipeline.Datasets;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.Quality;
 using LabelPipeline.TimeSeries;
@@ -11,8 +10,8 @@ namespace LabelPipeline.Export;
 /// <summary>
 /// The picture of a snapshot: one self-contained HTML page (inline SVG, no scripts, no CDN) with per-label and
 /// per-series counts and the charts of the series most worth a look (<see cref="ChartSelection"/>): their channels,
-/// the labeled ranges shaded. Channels are drawn min/max per pixel column, so short spikes stay visible (the editor's
-/// own decimation drops them). Its size does not grow with the rows or the regions, only by one table row per series.
+/// the labeled ranges shaded. Channels are drawn min/max per column of two pixels, so short spikes stay visible (the
+/// editor's own decimation drops them). Its size does not grow with the rows or the regions, only by one table row per series.
 /// Deterministic, like every snapshot file.
 /// </summary>
 public static class HtmlReport
@@ -39,8 +38,7 @@ public static class HtmlReport
 
     /// <param name="rangesOf">One series' regions, by file name (enumerated once per call, so they can stream from disk).</param>
     /// <param name="quality">Agreement and detector tables, and per series the predicted rows and the rows annotators disagree on.</param>
-    /// <param name="maxCharts">The most charts drawn (<see cref="ChartSelection.MaxCharts"/>).</param>
-    public static void Write(string path, SnapshotOptions options, Func<string, IEnumerable<LabeledRange>> rangesOf, QualityReport? quality = null, int maxCharts = ChartSelection.MaxCharts)
+    public static void Write(string path, SnapshotOptions options, Func<string, IEnumerable<LabeledRange>> rangesOf, QualityReport? quality = null)
     {
         // One pass over each series' regions: the counts per label and per series, and what the charts are chosen by.
         var disagreement = ChartSelection.DisagreementRows(quality);
@@ -62,7 +60,7 @@ public static class HtmlReport
             figures.Add(new SeriesFigures(name, regions, annotations.Count, disagreement.GetValueOrDefault(name)));
         }
 
-        var charted = ChartSelection.Choose(figures, maxCharts);
+        var charted = ChartSelection.Choose(figures);
         var chartOf = charted.Select((s, i) => (s.Name, Number: i + 1)).ToDictionary(c => c.Name, c => c.Number, StringComparer.Ordinal);
         var agreement = quality is { MultiplyLabeledTasks: > 0 };
 
@@ -102,7 +100,7 @@ public static class HtmlReport
 
         // Written chart by chart, so memory does not grow with the number of charts.
         html.Append("<h2 id=\"charts\">Charts</h2>\n<p>").Append(ChartsSentence(figures.Count, charted.Count, agreement)).Append("</p>\n")
-            .Append("<p>Shaded: labeled ranges (both ends inclusive). Channels scaled to their own range, each pixel column showing its lowest and highest sample.")
+            .Append("<p>Shaded: labeled ranges (both ends inclusive). Channels scaled to their own range, each column of two pixels showing its lowest and highest sample.")
             .Append(quality is null ? string.Empty : " Strips under a chart: each model version's predicted rows (purple), and the rows where annotators disagree (orange).")
             .Append("</p>\n");
         var files = options.Dataset.Files.ToDictionary(f => Path.GetFileName(f), StringComparer.Ordinal);
@@ -163,7 +161,7 @@ public static class HtmlReport
                 _ => $"All {N(series)} series, ordered by {rule}.",
             }
             : $"{N(charted)} of {N(series)} series, chosen and ordered by {rule}. The other {N(series - charted)} are not charted "
-              + $"(at most {N(charted)} charts a page); each is in the <a href=\"#series\">series table</a>, and its labels are in dense/ and intervals.csv.";
+              + $"(at most {N(ChartSelection.MaxCharts)} charts a page); each is in the <a href=\"#series\">series table</a>, and its labels are in dense/ and intervals.csv.";
     }
 
     private static void Flush(StringBuilder html, TextWriter writer, bool force = false)
