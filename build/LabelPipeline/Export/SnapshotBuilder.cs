@@ -159,7 +159,7 @@ public static class SnapshotBuilder
             qualityReport = quality?.Finish();
             QualityFiles.Write(directory, qualityReport);
             options.Progress?.Invoke(HtmlReport.FileName);
-            HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, store.All(), store.OfSeries, qualityReport);
+            HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, store.OfSeries, qualityReport);
             perLabel = CountLabels(store.All());
         }
 
