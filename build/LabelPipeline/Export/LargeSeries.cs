@@ -6,7 +6,7 @@ namespace LabelPipeline.Export;
 /// merge with a neighbour, e.g. across a window boundary) go through the series' preparation in memory; then all of
 /// them are merged in order.
 /// </summary>
-internal sealed class LargeSeries(string folder, Func<LabeledRange, LabeledRange?> alone, Comparison<LabeledRange> compare) : IDisposable
+internal sealed class LargeSeries(string folder, Func<LabeledRange, LabeledRange?> alone, Comparison<LabeledRange> compare, StringTable strings) : IDisposable
 {
     private const int RunSize = 16_384;
     private const int BufferSize = 1 << 16;
@@ -74,7 +74,7 @@ internal sealed class LargeSeries(string folder, Func<LabeledRange, LabeledRange
             {
                 if (readers[run].BaseStream.Position < readers[run].BaseStream.Length)
                 {
-                    var range = SortedRangeStore.Read(readers[run]);
+                    var range = SortedRangeStore.Read(readers[run], strings);
                     next.Enqueue(run, (range, run));
                 }
             }
@@ -110,7 +110,7 @@ internal sealed class LargeSeries(string folder, Func<LabeledRange, LabeledRange
         {
             foreach (var range in _run)
             {
-                SortedRangeStore.Write(writer, range);
+                SortedRangeStore.Write(writer, range, strings);
             }
         }
 

@@ -20,6 +20,7 @@ internal sealed class SortedRangeStore : IDisposable
     private readonly List<(string Series, LabeledRange Range)> _run = new(RunSize);
     private readonly List<string> _runFiles = [];
     private readonly Dictionary<string, (long Offset, int Count)> _seriesIndex = new(StringComparer.Ordinal);
+    private readonly StringTable _strings = new();
     private BinaryReader? _seriesReader;
     private string SortedFile => Path.Combine(_folder, "sorted.bin");
 
@@ -88,7 +89,7 @@ internal sealed class SortedRangeStore : IDisposable
                     series.Add(heads[run]!);
                     if (series.Count > LargeSeries && alone is not null)
                     {
-                        large = new LargeSeries(Path.Combine(_folder, "large"), alone, compare);
+                        large = new LargeSeries(Path.Combine(_folder, "large"), alone, compare, _strings);
                         series.ForEach(large.Add);
                         series.Clear();
                     }
@@ -115,7 +116,7 @@ internal sealed class SortedRangeStore : IDisposable
                 var count = 0;
                 foreach (var range in large.Prepared(prepare))
                 {
-                    Write(output, range);
+                    Write(output, range, _strings);
                     count++;
                 }
 
@@ -130,7 +131,7 @@ internal sealed class SortedRangeStore : IDisposable
                 if (readers[run].BaseStream.Position < readers[run].BaseStream.Length)
                 {
                     var key = readers[run].ReadString();
-                    heads[run] = Read(readers[run]);
+                    heads[run] = Read(readers[run], _strings);
                     next.Enqueue(run, (key, run));
                 }
             }
@@ -155,7 +156,7 @@ internal sealed class SortedRangeStore : IDisposable
         using var reader = new BinaryReader(new FileStream(SortedFile, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize));
         for (var i = 0; i < Count; i++)
         {
-            yield return Read(reader);
+            yield return Read(reader, _strings);
         }
     }
 
@@ -175,7 +176,7 @@ internal sealed class SortedRangeStore : IDisposable
         reader.BaseStream.Position = at.Offset;
         for (var i = 0; i < at.Count; i++)
         {
-            yield return Read(reader);
+            yield return Read(reader, _strings);
         }
     }
 
@@ -203,7 +204,7 @@ internal sealed class SortedRangeStore : IDisposable
             foreach (var (series, range) in ordered)
             {
                 writer.Write(series);
-                Write(writer, range);
+                Write(writer, range, _strings);
             }
         }
 
@@ -220,36 +221,37 @@ internal sealed class SortedRangeStore : IDisposable
         _seriesIndex.Add(series, (output.BaseStream.Position, prepared.Count));
         foreach (var range in prepared)
         {
-            Write(output, range);
+            Write(output, range, _strings);
         }
 
         Count += prepared.Count;
         ranges.Clear();
     }
 
-    // The compact form: every property of LabeledRange, in declaration order (SortedRangeStoreTests checks the round trip).
-    internal static void Write(BinaryWriter w, LabeledRange r)
+    // The compact form: every property of LabeledRange, in declaration order (SortedRangeStoreTests checks the round
+    // trip); the strings that repeat from region to region go through the store's table, the rest are written inline.
+    internal static void Write(BinaryWriter w, LabeledRange r, StringTable strings)
     {
         w.Write(r.TaskId);
-        w.Write(r.SeriesFile);
+        strings.Write(w, r.SeriesFile);
         w.Write(r.RegionId);
         WriteBound(w, r.Start);
         WriteBound(w, r.End);
         w.Write(r.StartRaw);
         w.Write(r.EndRaw);
         w.Write(r.Instant);
-        WriteList(w, r.Labels);
-        WriteList(w, r.Choices);
+        WriteList(w, r.Labels, strings);
+        WriteList(w, r.Choices, strings);
         WriteOptional(w, r.Text);
         w.Write(r.AnnotationId);
-        WriteOptional(w, r.Annotator);
-        WriteOptional(w, r.CreatedAt);
-        WriteOptional(w, r.UpdatedAt);
-        w.Write(r.Origin);
+        strings.Write(w, r.Annotator);
+        strings.Write(w, r.CreatedAt);
+        strings.Write(w, r.UpdatedAt);
+        strings.Write(w, r.Origin);
         w.Write(r.GroundTruth);
-        WriteOptional(w, r.Review);
+        strings.Write(w, r.Review);
         WriteOptional(w, r.PredictionRegionId);
-        WriteOptional(w, r.ModelVersion);
+        strings.Write(w, r.ModelVersion);
         w.Write(r.Score.HasValue);
         if (r.Score is { } score)
         {
@@ -257,28 +259,28 @@ internal sealed class SortedRangeStore : IDisposable
         }
     }
 
-    internal static LabeledRange Read(BinaryReader r) => new()
+    internal static LabeledRange Read(BinaryReader r, StringTable strings) => new()
     {
         TaskId = r.ReadInt32(),
-        SeriesFile = r.ReadString(),
+        SeriesFile = strings.Read(r)!,
         RegionId = r.ReadString(),
         Start = ReadBound(r),
         End = ReadBound(r),
         StartRaw = r.ReadString(),
         EndRaw = r.ReadString(),
         Instant = r.ReadBoolean(),
-        Labels = ReadList(r),
-        Choices = ReadList(r),
+        Labels = ReadList(r, strings),
+        Choices = ReadList(r, strings),
         Text = ReadOptional(r),
         AnnotationId = r.ReadInt32(),
-        Annotator = ReadOptional(r),
-        CreatedAt = ReadOptional(r),
-        UpdatedAt = ReadOptional(r),
-        Origin = r.ReadString(),
+        Annotator = strings.Read(r),
+        CreatedAt = strings.Read(r),
+        UpdatedAt = strings.Read(r),
+        Origin = strings.Read(r)!,
         GroundTruth = r.ReadBoolean(),
-        Review = ReadOptional(r),
+        Review = strings.Read(r),
         PredictionRegionId = ReadOptional(r),
-        ModelVersion = ReadOptional(r),
+        ModelVersion = strings.Read(r),
         Score = r.ReadBoolean() ? r.ReadDouble() : null,
     };
 
@@ -301,21 +303,27 @@ internal sealed class SortedRangeStore : IDisposable
         return new RangeBound(hasTime ? new DateTimeOffset(ticks, offset) : null, hasNumber ? number : null);
     }
 
-    private static void WriteList(BinaryWriter w, IReadOnlyList<string> items)
+    private static void WriteList(BinaryWriter w, IReadOnlyList<string> items, StringTable strings)
     {
-        w.Write(items.Count);
+        w.Write7BitEncodedInt(items.Count);
         foreach (var item in items)
         {
-            w.Write(item);
+            strings.Write(w, item);
         }
     }
 
-    private static string[] ReadList(BinaryReader r)
+    private static string[] ReadList(BinaryReader r, StringTable strings)
     {
-        var items = new string[r.ReadInt32()];
+        var count = r.Read7BitEncodedInt();
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var items = new string[count];
         for (var i = 0; i < items.Length; i++)
         {
-            items[i] = r.ReadString();
+            items[i] = strings.Read(r)!;
         }
 
         return items;
@@ -331,4 +339,49 @@ internal sealed class SortedRangeStore : IDisposable
     }
 
     private static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+}
+
+/// <summary>
+/// The strings that repeat from region to region (series, labels, annotators, an annotation's times, origin, review,
+/// model version), each kept once in memory and written as its number: the spilled regions are smaller on disk and
+/// read back without a new string each. Bounded: past <see cref="Capacity"/> distinct strings, new ones are written inline.
+/// </summary>
+internal sealed class StringTable
+{
+    private const int Capacity = 1 << 16;
+    private const int Null = 0, Inline = 1, First = 2;
+    private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+    private readonly List<string> _strings = [];
+
+    public void Write(BinaryWriter w, string? value)
+    {
+        if (value is null)
+        {
+            w.Write7BitEncodedInt(Null);
+        }
+        else if (_numbers.TryGetValue(value, out var number) || (_strings.Count < Capacity && Add(value, out number)))
+        {
+            w.Write7BitEncodedInt(First + number);
+        }
+        else
+        {
+            w.Write7BitEncodedInt(Inline);
+            w.Write(value);
+        }
+    }
+
+    public string? Read(BinaryReader r) => r.Read7BitEncodedInt() switch
+    {
+        Null => null,
+        Inline => r.ReadString(),
+        var code => _strings[code - First],
+    };
+
+    private bool Add(string value, out int number)
+    {
+        number = _strings.Count;
+        _numbers.Add(value, number);
+        _strings.Add(value);
+        return true;
+    }
 }

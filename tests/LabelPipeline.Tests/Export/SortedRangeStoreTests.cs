@@ -115,6 +115,30 @@ public sealed class SortedRangeStoreTests : IDisposable
         Assert.False(Directory.Exists(folder));
     }
 
+    [Fact]
+    public void Repeated_strings_go_through_the_table_and_past_its_capacity_are_written_inline()
+    {
+        // 70,000 distinct annotators (past the table's 65,536) and times repeated by every region: all read back as added.
+        var added = Enumerable.Range(0, 70_000).Select(i => Range($"s{i % 3}.csv", i, i) with
+        {
+            Annotator = $"annotator {i}", CreatedAt = i % 2 == 0 ? "2021-01-01T00:00:00Z" : null, Review = i % 5 == 0 ? null : "added", Labels = i % 2 == 0 ? [] : ["Anomaly", $"L{i % 4}"],
+        }).ToArray();
+        using var store = new SortedRangeStore(Path.Combine(_temp.Path, "table"));
+        foreach (var range in added)
+        {
+            store.Add(range.SeriesFile, range);
+        }
+
+        store.Sort(series => series, Compare);
+        var back = store.All().ToDictionary(r => r.TaskId);
+        Assert.All(added, range =>
+        {
+            var read = back[range.TaskId];
+            Assert.Equal((range.SeriesFile, range.Annotator, range.CreatedAt, range.Review, range.Origin), (read.SeriesFile, read.Annotator, read.CreatedAt, read.Review, read.Origin));
+            Assert.Equal(range.Labels, read.Labels);
+        });
+    }
+
     private static int Compare(LabeledRange a, LabeledRange b)
     {
         var c = string.CompareOrdinal(a.SeriesFile, b.SeriesFile);
