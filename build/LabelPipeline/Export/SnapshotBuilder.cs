@@ -105,6 +105,7 @@ public static class SnapshotBuilder
             {
                 ct.ThrowIfCancellationRequested();
                 tasks += task.Repeated ? 0 : 1;
+                options.Progress?.Invoke($"reading the export, {tasks:N0} tasks so far");
                 annotations += options.Annotations.Select(task.Annotations).Count();
 
                 // A Prepare task file's regions are written for its source series (WindowMapping, below).
@@ -162,19 +163,21 @@ public static class SnapshotBuilder
                 }
             }
 
-            options.Progress?.Invoke(SnapshotLayout.IntervalsCsv);
+            options.Progress?.Invoke($"writing {SnapshotLayout.IntervalsCsv}");
             IntervalFiles.Write(Path.Combine(directory, SnapshotLayout.IntervalsCsv), Path.Combine(directory, SnapshotLayout.IntervalsJsonl), Tap(store.All()), options, hashes);
             var lookout = lookoutMerger.Result();
             lookoutRows = lookout.Count;
-            options.Progress?.Invoke(SnapshotLayout.LookoutLabels);
+            options.Progress?.Invoke($"writing {SnapshotLayout.LookoutLabels}");
             Write(directory, SnapshotLayout.LookoutLabels, LookoutLabels.Render(lookout), hashes);
             perLabel = labelCounts;
+            var seriesDone = 0;
             foreach (var file in options.Dataset.Files)
             {
                 ct.ThrowIfCancellationRequested();
                 var name = Path.GetFileName(file);
+                seriesDone++;
                 var mine = store.OfSeries(name).ToList(); // read from disk once for the three uses below
-                options.Progress?.Invoke($"{SnapshotLayout.DenseFolder}/{name}");
+                options.Progress?.Invoke($"writing {SnapshotLayout.DenseFolder}/{name}, series {seriesDone:N0} of {options.Dataset.Files.Count:N0}");
                 var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name), quality?.BeginSeries(name, mine), hashes);
                 quality?.EndSeries();
                 warnings.AddRange(OutsideTheSeries(file, mine, span));
@@ -187,11 +190,11 @@ public static class SnapshotBuilder
 
             qualityReport = quality?.Finish();
             QualityFiles.Write(directory, qualityReport);
-            options.Progress?.Invoke(HtmlReport.FileName);
+            options.Progress?.Invoke($"writing {HtmlReport.FileName}");
             HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, store.All(), store.OfSeries, qualityReport);
         }
 
-        options.Progress?.Invoke(SnapshotLayout.Manifest);
+        options.Progress?.Invoke($"writing {SnapshotLayout.Manifest}");
         WriteManifest(directory, options, hashes, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null, readerWarnings, qualityReport);
         return new SnapshotSummary(directory, tasks, annotations, regions, lookoutRows, perLabel)
         {
