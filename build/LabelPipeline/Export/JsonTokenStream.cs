@@ -190,25 +190,10 @@ internal sealed class JsonTokenStream : IDisposable
 
     private void Fill()
     {
-        if (_start > 0)
-        {
-            LocationOf(_start); // count the lines of what is dropped
-            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-            _offset += _start;
-            _end -= _start;
-            _counted -= _start;
-            _start = 0;
-        }
-
-        if (_end == _buffer.Length)
-        {
-            // One token larger than the buffer (a long string): grow.
-            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-            _buffer.AsSpan(0, _end).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
-        }
-
+        LocationOf(_start); // count the lines of what is dropped
+        var dropped = IO.PooledBuffer.MakeRoom(ref _buffer, ref _start, ref _end); // one token larger than the buffer (a long string) grows it
+        _offset += dropped;
+        _counted -= dropped;
         while (_end < _buffer.Length)
         {
             var read = _stream.Read(_buffer, _end, _buffer.Length - _end);

@@ -57,22 +57,7 @@ internal sealed class LineReader : IDisposable
 
     private void Fill()
     {
-        if (_start > 0)
-        {
-            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-            _end -= _start;
-            _start = 0;
-        }
-
-        if (_end == _buffer.Length)
-        {
-            // A line longer than the buffer: grow.
-            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-            _buffer.AsSpan(0, _end).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
-        }
-
+        PooledBuffer.MakeRoom(ref _buffer, ref _start, ref _end); // a line longer than the buffer grows it
         var read = _file.Read(_buffer, _end, _buffer.Length - _end);
         _end += read;
         _eof = read == 0;
@@ -83,6 +68,35 @@ internal sealed class LineReader : IDisposable
         _file.Dispose();
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];
+    }
+}
+
+/// <summary>Refilled read buffers from <see cref="ArrayPool{T}"/>: the unread bytes moved to the front before the next read.</summary>
+internal static class PooledBuffer
+{
+    /// <summary>
+    /// Moves the unread bytes <c>[start, end)</c> to the front (start becomes 0) and, when they fill the whole buffer,
+    /// doubles it: afterwards there is room to read into. Returns how many bytes were dropped from the front.
+    /// </summary>
+    public static int MakeRoom(ref byte[] buffer, ref int start, ref int end)
+    {
+        var dropped = start;
+        if (start > 0)
+        {
+            buffer.AsSpan(start, end - start).CopyTo(buffer);
+            end -= start;
+            start = 0;
+        }
+
+        if (end == buffer.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+            buffer.AsSpan(0, end).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = larger;
+        }
+
+        return dropped;
     }
 }
 
