@@ -25,6 +25,9 @@ public sealed record PreparedDataset(
 
     /// <summary>Source and task files whose bytes had to be read and hashed; the others' file stamps were unchanged.</summary>
     public int FilesHashed { get; init; }
+
+    /// <summary>Sources whose header and first rows were read to detect the schema; the others' file stamps were unchanged.</summary>
+    public int SchemasDetected { get; init; }
 }
 
 /// <summary>
@@ -49,7 +52,9 @@ public static class DatasetPreparer
     public static PreparedDataset Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null, PrepareProgress? progress = null)
     {
         limits ??= InputLimits.Default;
-        var (schema, schemaWarnings) = DatasetInspector.DetectSchema(source, options.TimeColumn, options.TimeFormat, limits);
+        Directory.CreateDirectory(preparedDirectory);
+        var stamps = FileStampCache.Read(preparedDirectory);
+        var (schema, schemaWarnings) = DatasetInspector.DetectSchema(source, options.TimeColumn, options.TimeFormat, limits, stamps);
         var warnings = schemaWarnings.ToList();
         var safe = ColumnNames.MakeSafe(schema.Columns);
         var timeIndex = IndexOf(schema.Columns, schema.TimeColumn);
@@ -93,23 +98,24 @@ public static class DatasetPreparer
 
         var settings = new PreparedSettings(
             options.MaxPointsPerTask, rowsPerTask, options.WindowOverlap, PrepareOptions.ToArgument(options.OnUnsorted), PrepareOptions.ToArgument(options.OnDuplicate), options.Overview);
-        var fingerprint = Hashes.Sha256(new JObject
-        {
-            ["format"] = PreparedManifest.CurrentFormat,
-            ["schema"] = JObject.FromObject(manifestSchema),
-            ["settings"] = JObject.FromObject(settings),
-        }.ToString(Newtonsoft.Json.Formatting.None));
-
-        Directory.CreateDirectory(preparedDirectory);
         var manifestPath = Path.Combine(preparedDirectory, PreparedManifest.FileName);
         var previous = PreparedManifest.TryRead(manifestPath);
+
+        // prepare.json as written (its stamp unchanged) with these columns and settings holds their fingerprint already.
+        var fingerprint = previous is not null && stamps.OutputIsAsWritten(manifestPath) && previous.Schema.SameAs(manifestSchema) && previous.Settings == settings
+            ? previous.Fingerprint
+            : Hashes.Sha256(new JObject
+            {
+                ["format"] = PreparedManifest.CurrentFormat,
+                ["schema"] = JObject.FromObject(manifestSchema),
+                ["settings"] = JObject.FromObject(settings),
+            }.ToString(Newtonsoft.Json.Formatting.None));
         var earlier = new Dictionary<string, PreparedSource>(StringComparer.Ordinal);
         foreach (var s in previous?.Fingerprint == fingerprint ? previous.Sources : [])
         {
             earlier.TryAdd(s.File, s);
         }
 
-        var stamps = FileStampCache.Read(preparedDirectory);
         var fixedForAll = new PrepareFixes
         {
             SeparatorChanged = schema.Separator != ',',
@@ -200,15 +206,32 @@ public static class DatasetPreparer
             removed.Add(Path.GetFileName(stale));
         }
 
-        WriteIfChanged(manifestPath, manifest.ToJson());
         warnings.AddRange(sources.SelectMany(s => s.Warnings ?? []));
-        WriteIfChanged(Path.Combine(preparedDirectory, ReportFileName), Report(manifest, warnings));
-        WriteIfChanged(Path.Combine(preparedDirectory, FileStampCache.FileName), stamps.Render());
+        var reportPath = Path.Combine(preparedDirectory, ReportFileName);
+
+        // Nothing changed: every source is the one in prepare.json, in the same order, and no task file moved or went.
+        // Then the manifest is the one read, and with the same warnings from the same code the report is the same too:
+        // when both files still carry the stamps they were written with, they are neither rendered nor read again.
+        var outputs = Hashes.Sha256(string.Join('\n', [CodeVersion, fingerprint, .. warnings]));
+        var nothingChanged = previous is not null && previous.Fingerprint == fingerprint && moves.Count == 0 && removed.Count == 0
+                             && sources.Count == previous.Sources.Count && sources.Select((s, i) => ReferenceEquals(s, previous.Sources[i])).All(same => same);
+        if (!nothingChanged || !stamps.OutputsAre(outputs, manifestPath, reportPath))
+        {
+            WriteIfChanged(manifestPath, manifest.ToJson());
+            WriteIfChanged(reportPath, Report(manifest, warnings));
+        }
+
+        stamps.OutputsWritten(outputs, manifestPath, reportPath);
+        if (!stamps.Unchanged)
+        {
+            WriteIfChanged(Path.Combine(preparedDirectory, FileStampCache.FileName), stamps.Render());
+        }
+
         var files = names.Keys.Order(StringComparer.Ordinal).Select(n => Path.Combine(preparedDirectory, n)).ToArray();
         var prepared = new Dataset(source.Name, source.Version, Path.GetFullPath(preparedDirectory), files);
         // The snapshot reads the sources again (dense labels, the report): a %Z file's wall-clock values in the zone too.
         var sourceSchema = schema with { TimeFormat = schema.TimeFormat?.InZone(zone) };
-        return new PreparedDataset(source, sourceSchema, prepared, preparedSchema, manifest, warnings, unchanged, removed) { FilesHashed = stamps.Hashed };
+        return new PreparedDataset(source, sourceSchema, prepared, preparedSchema, manifest, warnings, unchanged, removed) { FilesHashed = stamps.Hashed, SchemasDetected = source.Files.Count - stamps.DetectionsReused };
     }
 
     /// <summary>The prepare report: every fix per source and in total, deterministic (no clock), beside the manifest.</summary>
@@ -391,6 +414,9 @@ public static class DatasetPreparer
             return Value ?? throw new InvalidOperationException("a source after a failed one was taken");
         }
     }
+
+    /// <summary>This build of the code: a new one renders prepare.json and the report once more (their format may have changed).</summary>
+    private static readonly string CodeVersion = typeof(DatasetPreparer).Assembly.ManifestModule.ModuleVersionId.ToString();
 
     private static void WriteIfChanged(string path, string content)
     {
