@@ -53,6 +53,8 @@ public static class DatasetPreparer
     {
         limits ??= InputLimits.Default;
         Directory.CreateDirectory(preparedDirectory);
+        var manifestPath = Path.Combine(preparedDirectory, PreparedManifest.FileName);
+        var reading = System.Threading.Tasks.Task.Run(() => PreparedManifest.TryRead(manifestPath), ct); // on the other core, while the schema is detected
         var stamps = FileStampCache.Read(preparedDirectory);
         var (schema, schemaWarnings) = DatasetInspector.DetectSchema(source, options.TimeColumn, options.TimeFormat, limits, stamps);
         var warnings = schemaWarnings.ToList();
@@ -98,8 +100,7 @@ public static class DatasetPreparer
 
         var settings = new PreparedSettings(
             options.MaxPointsPerTask, rowsPerTask, options.WindowOverlap, PrepareOptions.ToArgument(options.OnUnsorted), PrepareOptions.ToArgument(options.OnDuplicate), options.Overview);
-        var manifestPath = Path.Combine(preparedDirectory, PreparedManifest.FileName);
-        var previous = PreparedManifest.TryRead(manifestPath);
+        var previous = reading.GetAwaiter().GetResult();
 
         // prepare.json as written (its stamp unchanged) with these columns and settings holds their fingerprint already.
         var fingerprint = previous is not null && stamps.OutputIsAsWritten(manifestPath) && previous.Schema.SameAs(manifestSchema) && previous.Settings == settings
