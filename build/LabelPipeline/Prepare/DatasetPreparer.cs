@@ -43,10 +43,11 @@ public static class DatasetPreparer
     private static readonly UTF8Encoding Utf8 = new(false);
 
     /// <summary>One serializer for every source's fixes: a new one per source resolved the type's contract again each time (ms each).</summary>
-    private static readonly Newtonsoft.Json.JsonSerializer SnakeCase = Newtonsoft.Json.JsonSerializer.Create(new Newtonsoft.Json.JsonSerializerSettings
+    /// <remarks>Built on first use: an unchanged re-run writes no report and need not start Json.NET at all.</remarks>
+    private static readonly Lazy<Newtonsoft.Json.JsonSerializer> SnakeCase = new(() => Newtonsoft.Json.JsonSerializer.Create(new Newtonsoft.Json.JsonSerializerSettings
     {
         ContractResolver = new Newtonsoft.Json.Serialization.DefaultContractResolver { NamingStrategy = new Newtonsoft.Json.Serialization.SnakeCaseNamingStrategy() },
-    });
+    }));
 
     /// <param name="progress">Told how far each source is read; null: silent.</param>
     public static PreparedDataset Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null, PrepareProgress? progress = null)
@@ -243,7 +244,7 @@ public static class DatasetPreparer
             ["file"] = s.File,
             ["tasks"] = s.Tasks.Count,
             ["overview"] = s.Overview?.File,
-            ["fixes"] = JObject.FromObject(s.Fixes, SnakeCase),
+            ["fixes"] = JObject.FromObject(s.Fixes, SnakeCase.Value),
         }));
         var totals = new JObject();
         foreach (var source in perSource)

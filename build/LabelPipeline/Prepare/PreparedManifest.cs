@@ -25,14 +25,15 @@ public sealed record PreparedManifest
 
     public required IReadOnlyList<PreparedSource> Sources { get; init; }
 
-    private static readonly JsonSerializerSettings Json = new()
+    // Json.NET is only started for writing (reading is PreparedManifestJson): an unchanged re-run writes nothing.
+    private static readonly Lazy<JsonSerializerSettings> Json = new(() => new()
     {
         ContractResolver = new DefaultContractResolver { NamingStrategy = new SnakeCaseNamingStrategy() },
         Formatting = Formatting.Indented,
         NullValueHandling = NullValueHandling.Include,
-    };
+    });
 
-    public string ToJson() => JsonConvert.SerializeObject(this, Json).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
+    public string ToJson() => JsonConvert.SerializeObject(this, Json.Value).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
 
     /// <summary>Reads a manifest; null when the file is missing or from another format version.</summary>
     public static PreparedManifest? TryRead(string path)
