@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using LabelPipeline.Datasets;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.Quality;
 using LabelPipeline.TimeSeries;
@@ -9,99 +8,188 @@ using LabelPipeline.TimeSeries;
 namespace LabelPipeline.Export;
 
 /// <summary>
-/// The picture of a snapshot: one self-contained HTML page (inline SVG, no scripts, no CDN) with each series' channels,
-/// the labeled ranges shaded, and per-label and per-series counts. Channels are drawn min/max per pixel column, so
-/// short spikes stay visible (the editor's own decimation drops them). Deterministic, like every snapshot file.
+/// The picture of a snapshot: one self-contained HTML page (inline SVG, no scripts, no CDN) with per-label and
+/// per-series counts and the charts of the series most worth a look (<see cref="ChartSelection"/>): their channels,
+/// the labeled ranges shaded. Channels are drawn min/max per column of two pixels, so short spikes stay visible (the
+/// editor's own decimation drops them). Its size does not grow with the rows or the regions, only by one table row per series.
+/// Deterministic, like every snapshot file.
 /// </summary>
 public static class HtmlReport
 {
     public const string FileName = "report.html";
     private const int Width = 1100;
     private const int PlotHeight = 220;
-    private const int Buckets = 550;
     private const int StripHeight = 14;
 
-    /// <param name="ranges">Every region (enumerated once, so it can stream from disk).</param>
+    /// <summary>Time columns of a chart at most: one per two pixels.</summary>
+    private const int MaxColumns = Width / 2;
+
+    /// <summary>Time columns of a chart at least, however many channels share it.</summary>
+    private const int MinColumns = 50;
+
+    /// <summary>Line points one chart draws over all its channels (a low and a high per column): ten channels at full width; more channels get fewer columns each.</summary>
+    internal const int ChartPointBudget = 10 * 2 * MaxColumns;
+
+    /// <summary>Regions (and strip ranges) drawn one by one, each with its tooltip, per chart and layer; beyond, ranges of one colour are shaded as one shape.</summary>
+    internal const int MaxShapesOneByOne = 200;
+
+    /// <summary>Annotator pairs listed at most (the file has them all): the worst ones are what a person looks for.</summary>
+    internal const int MaxAgreementRows = 100;
+
     /// <param name="rangesOf">One series' regions, by file name (enumerated once per call, so they can stream from disk).</param>
     /// <param name="quality">Agreement and detector tables, and per series the predicted rows and the rows annotators disagree on.</param>
-    public static void Write(string path, SnapshotOptions options, IEnumerable<LabeledRange> ranges, Func<string, IEnumerable<LabeledRange>> rangesOf, QualityReport? quality = null)
+    public static void Write(string path, SnapshotOptions options, Func<string, IEnumerable<LabeledRange>> rangesOf, QualityReport? quality = null)
     {
+        // One pass over each series' regions: the counts per label and per series, and what the charts are chosen by.
+        var disagreement = ChartSelection.DisagreementRows(quality);
+        var regionsPerLabel = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var figures = new List<SeriesFigures>();
+        foreach (var name in options.Dataset.Files.Select(f => Path.GetFileName(f)))
+        {
+            var (regions, annotations) = (0, new HashSet<int>());
+            foreach (var range in rangesOf(name))
+            {
+                regions++;
+                annotations.Add(range.AnnotationId);
+                foreach (var label in range.Labels.Distinct(StringComparer.Ordinal))
+                {
+                    regionsPerLabel[label] = regionsPerLabel.GetValueOrDefault(label) + 1;
+                }
+            }
+
+            figures.Add(new SeriesFigures(name, regions, annotations.Count, disagreement.GetValueOrDefault(name)));
+        }
+
+        var charted = ChartSelection.Choose(figures);
+        var chartOf = charted.Select((s, i) => (s.Name, Number: i + 1)).ToDictionary(c => c.Name, c => c.Number, StringComparer.Ordinal);
+        var agreement = quality is { MultiplyLabeledTasks: > 0 };
+
+        // What a person reads first comes first: the counts, the headline scores, the charts; the tables with a row per
+        // series or per annotator pair (thousands of rows) come last.
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 13);
         var html = new StringBuilder();
         var title = $"Labels: {options.Dataset.Name} {options.Dataset.Version}";
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(title)).Append("</title>\n<style>")
             .Append("body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 24px}")
             .Append("td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}")
-            .Append("svg{border:1px solid #ddd;background:#fff}.legend span{display:inline-block;margin-right:14px}")
-            .Append("</style></head><body>\n<h1>").Append(E(title)).Append("</h1>\n");
-
-        var regionsPerLabel = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var label in ranges.SelectMany(r => r.Labels.Distinct(StringComparer.Ordinal)))
-        {
-            regionsPerLabel[label] = regionsPerLabel.GetValueOrDefault(label) + 1;
-        }
+            .Append("svg{border:1px solid #ddd;background:#fff}")
+            .Append("</style></head><body>\n<h1>").Append(E(title)).Append("</h1>\n<p><a href=\"#charts\">Charts</a> · <a href=\"#series\">Series</a>")
+            .Append(agreement ? " · <a href=\"#agreement\">Annotator agreement</a>" : string.Empty).Append("</p>\n");
 
         html.Append("<h2>Regions per label</h2>\n<table><tr><th>label</th><th>regions</th><th>anomaly</th></tr>\n");
         foreach (var (label, regions) in regionsPerLabel)
         {
             html.Append("<tr><td><span style=\"color:").Append(LabelColor(label, options)).Append("\">&#9632;</span> ").Append(E(label))
-                .Append("</td><td>").Append(regions).Append("</td><td>")
+                .Append("</td><td>").Append(I(regions)).Append("</td><td>")
                 .Append(options.AnomalyLabels.Contains(label) ? "yes" : "no").Append("</td></tr>\n");
         }
 
-        html.Append("</table>\n<h2>Series</h2>\n<table><tr><th>series</th><th>regions</th><th>annotations</th></tr>\n");
-        foreach (var file in options.Dataset.Files.Select(Path.GetFileName))
-        {
-            var (regions, annotations) = (0, new HashSet<int>());
-            foreach (var range in rangesOf(file!))
-            {
-                regions++;
-                annotations.Add(range.AnnotationId);
-            }
-
-            html.Append("<tr><td>").Append(E(file!)).Append("</td><td>").Append(regions).Append("</td><td>")
-                .Append(annotations.Count).Append("</td></tr>\n");
-        }
-
         html.Append("</table>\n");
-        AppendQualityTables(html, quality);
-
-        // Written chart by chart, so memory does not grow with the number of series.
-        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 13);
-        foreach (var file in options.Dataset.Files)
+        if (agreement)
         {
-            var name = Path.GetFileName(file);
-            html.Append("<h3>").Append(E(name)).Append("</h3>\n");
-            AppendChart(html, writer, file, options, rangesOf(name), quality?.Overlays.GetValueOrDefault(name));
-            writer.Write(html);
-            html.Clear();
-        }
-
-        html.Append("<p class=\"legend\">Shaded: labeled ranges (both ends inclusive). Channels scaled to their own range.")
-            .Append(quality is null ? string.Empty : " Strips under a chart: each model version's predicted rows (purple), and the rows where annotators disagree (orange).")
-            .Append("</p>\n</body></html>\n");
-        writer.Write(html);
-    }
-
-    private static void AppendQualityTables(StringBuilder html, QualityReport? quality)
-    {
-        if (quality is null)
-        {
-            return;
-        }
-
-        if (quality.MultiplyLabeledTasks > 0)
-        {
-            html.Append("<h2>Annotator agreement</h2>\n<p>").Append(quality.MultiplyLabeledTasks).Append(" tasks labeled by two or more annotators; mean point F1 ")
+            html.Append("<p>").Append(N(quality!.MultiplyLabeledTasks)).Append(quality.MultiplyLabeledTasks == 1 ? " task" : " tasks").Append(" labeled by two or more annotators; mean point F1 ")
                 .Append(Cell(quality.MeanPointF1)).Append("; Krippendorff's alpha ")
-                .Append(E(string.Join(", ", quality.AlphaPerLabel.Select(a => $"{a.Key} {Cell(a.Value)}")))).Append(".</p>\n");
-            AppendCsvTable(html, QualityReport.RenderAgreementCsv(quality.Agreement));
+                .Append(E(string.Join(", ", quality.AlphaPerLabel.Select(a => $"{a.Key} {Cell(a.Value)}")))).Append(" (<a href=\"#agreement\">per pair</a>).</p>\n");
         }
 
-        if (quality.Detector.Count > 0)
+        if (quality is { Detector.Count: > 0 })
         {
             html.Append("<h2>Detector against the expert labels</h2>\n");
             AppendCsvTable(html, QualityReport.RenderDetectorCsv(quality.Detector));
         }
+
+        // Written chart by chart, so memory does not grow with the number of charts.
+        html.Append("<h2 id=\"charts\">Charts</h2>\n<p>").Append(ChartsSentence(figures.Count, charted.Count, agreement)).Append("</p>\n")
+            .Append("<p>Shaded: labeled ranges (both ends inclusive). Channels scaled to their own range, each column of two pixels showing its lowest and highest sample.")
+            .Append(quality is null ? string.Empty : " Strips under a chart: each model version's predicted rows (purple), and the rows where annotators disagree (orange).")
+            .Append("</p>\n");
+        var files = options.Dataset.Files.ToDictionary(f => Path.GetFileName(f), StringComparer.Ordinal);
+        for (var i = 0; i < charted.Count; i++)
+        {
+            var series = charted[i];
+            html.Append("<h3 id=\"chart-").Append(I(i + 1)).Append("\">").Append(I(i + 1)).Append(". ").Append(E(series.Name)).Append("</h3>\n<p>")
+                .Append(I(series.Regions)).Append(series.Regions == 1 ? " region" : " regions").Append(" · ")
+                .Append(I(series.Annotations)).Append(series.Annotations == 1 ? " annotation" : " annotations")
+                .Append(agreement ? $" · {I(series.DisagreementRows)} rows annotators disagree on" : string.Empty).Append("</p>\n");
+            AppendChart(html, writer, files[series.Name], options, rangesOf(series.Name), series.Regions, quality?.Overlays.GetValueOrDefault(series.Name));
+            Flush(html, writer, force: true);
+        }
+
+        html.Append("<h2 id=\"series\">Series</h2>\n<table><tr><th>series</th><th>regions</th><th>annotations</th>")
+            .Append(agreement ? "<th>rows annotators disagree on</th>" : string.Empty).Append("<th>chart</th></tr>\n");
+        foreach (var series in figures)
+        {
+            html.Append("<tr><td>").Append(E(series.Name)).Append("</td><td>").Append(I(series.Regions)).Append("</td><td>").Append(I(series.Annotations));
+            if (agreement)
+            {
+                html.Append("</td><td>").Append(I(series.DisagreementRows));
+            }
+
+            html.Append("</td><td>");
+            if (chartOf.TryGetValue(series.Name, out var number))
+            {
+                html.Append("<a href=\"#chart-").Append(I(number)).Append("\">").Append(I(number)).Append("</a>");
+            }
+            else
+            {
+                html.Append("&ndash;");
+            }
+
+            html.Append("</td></tr>\n");
+            Flush(html, writer);
+        }
+
+        html.Append("</table>\n");
+        if (agreement)
+        {
+            AppendAgreementPairs(html, quality!.Agreement);
+        }
+
+        html.Append("</body></html>\n");
+        Flush(html, writer, force: true);
+    }
+
+    /// <summary>How many series are charted, and which: said above the charts, so a left-out series is never a surprise.</summary>
+    private static string ChartsSentence(int series, int charted, bool agreement)
+    {
+        var rule = ChartSelection.Rule(agreement);
+        return series == charted
+            ? series switch
+            {
+                0 => "The dataset has no series.",
+                1 => "One series.",
+                _ => $"All {N(series)} series, ordered by {rule}.",
+            }
+            : $"{N(charted)} of {N(series)} series, chosen and ordered by {rule}. The other {N(series - charted)} are not charted "
+              + $"(at most {N(ChartSelection.MaxCharts)} charts a page); each is in the <a href=\"#series\">series table</a>, and its labels are in dense/ and intervals.csv.";
+    }
+
+    private static void Flush(StringBuilder html, TextWriter writer, bool force = false)
+    {
+        if (force || html.Length > 1 << 15)
+        {
+            writer.Write(html);
+            html.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The annotator pairs of quality/agreement.csv, one per task, label and pair: all of them up to
+    /// <see cref="MaxAgreementRows"/>; beyond, those with the lowest point F1 (in the file's order), the rest left to the file.
+    /// </summary>
+    private static void AppendAgreementPairs(StringBuilder html, IReadOnlyList<AgreementRow> pairs)
+    {
+        html.Append("<h2 id=\"agreement\">Annotator agreement</h2>\n");
+        var shown = pairs;
+        if (pairs.Count > MaxAgreementRows)
+        {
+            shown = pairs.Select((r, i) => (r, i)).OrderBy(p => p.r.Scores.PointF1 ?? double.PositiveInfinity).ThenBy(p => p.i)
+                .Take(MaxAgreementRows).OrderBy(p => p.i).Select(p => p.r).ToList();
+            html.Append("<p>The ").Append(N(MaxAgreementRows)).Append(" pairs with the lowest point F1, of ").Append(N(pairs.Count))
+                .Append("; every pair is in ").Append(QualityReport.AgreementFile).Append(".</p>\n");
+        }
+
+        AppendCsvTable(html, QualityReport.RenderAgreementCsv(shown));
     }
 
     /// <summary>A table of one of the quality files, as written (an empty cell: undefined).</summary>
@@ -127,67 +215,38 @@ public static class HtmlReport
 
     private static string Cell(double? value) => value is null ? "undefined" : QualityReport.Number(value);
 
+    /// <summary>Time columns per channel: the full width while the channels fit <see cref="ChartPointBudget"/>, fewer beyond.</summary>
+    internal static int ColumnsFor(int channels) => Math.Clamp(ChartPointBudget / (2 * Math.Max(1, channels)), MinColumns, MaxColumns);
+
     /// <param name="writer">Where <paramref name="html"/> goes: written out now and then while a series with many regions is drawn.</param>
-    private static void AppendChart(StringBuilder html, TextWriter writer, string file, SnapshotOptions options, IEnumerable<LabeledRange> ranges, SeriesOverlay? overlay = null)
+    /// <param name="regionCount">How many <paramref name="ranges"/> there are: beyond <see cref="MaxShapesOneByOne"/> they are shaded together.</param>
+    private static void AppendChart(StringBuilder html, TextWriter writer, string file, SnapshotOptions options, IEnumerable<LabeledRange> ranges, int regionCount, SeriesOverlay? overlay)
     {
         var schema = options.Schema;
-        var timeIndex = schema.Columns.ToList().IndexOf(schema.TimeColumn);
-        var channelIndexes = schema.Columns.Select((c, i) => (c, i)).Where(x => schema.Channels.Contains(x.c)).Select(x => x.i).ToArray();
-
-        // Two streaming passes keep memory independent of the series length: count the rows, then keep only the
-        // minimum and maximum of each channel per pixel bucket (which also keeps spikes that plain striding would skip).
-        var rows = File.ReadLines(file).Skip(1).LongCount(l => l.Length > 0);
-        if (rows == 0)
+        var columns = ColumnsFor(schema.Channels.Count);
+        var envelope = SeriesEnvelope.Read(file, schema, 2 * columns);
+        if (envelope.Rows == 0)
         {
+            html.Append("<p>No rows.</p>\n");
             return;
         }
 
-        var perBucket = Math.Max(1L, (rows + Buckets - 1) / Buckets);
-        var points = channelIndexes.Select(_ => new List<(double Time, double Value)>()).ToArray();
-        var low = new (double Time, double Value)?[channelIndexes.Length];
-        var high = new (double Time, double Value)?[channelIndexes.Length];
-        var min = Enumerable.Repeat(double.PositiveInfinity, channelIndexes.Length).ToArray();
-        var max = Enumerable.Repeat(double.NegativeInfinity, channelIndexes.Length).ToArray();
-        string? first = null, last = null;
-        double t0 = double.NaN, t1 = double.NaN;
-        long row = 0;
-        foreach (var line in File.ReadLines(file).Skip(1).Where(l => l.Length > 0))
+        double t0 = envelope.MinTime, t1 = Math.Max(envelope.MaxTime, envelope.MinTime + 1);
+        double X(double t) => Math.Round((t - t0) / (t1 - t0) * Width, 1);
+
+        // A range's place on the chart, cut to the series' span (null: it lies outside, labeling no row).
+        (double X0, double X1)? Place(RangeBound start, RangeBound end)
         {
-            var fields = Split(line, schema.Separator);
-            first ??= fields[timeIndex];
-            last = fields[timeIndex];
-            var time = Axis(fields[timeIndex], schema.TimeFormat);
-            t0 = double.IsNaN(t0) ? time : t0;
-            t1 = time;
-            for (var c = 0; c < channelIndexes.Length; c++)
+            double x0 = X(Bound(start)), x1 = X(Bound(end));
+            if (x1 < 0 || x0 > Width)
             {
-                if (!double.TryParse(fields[channelIndexes[c]], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
-                {
-                    continue;
-                }
-
-                min[c] = Math.Min(min[c], v);
-                max[c] = Math.Max(max[c], v);
-                low[c] = low[c] is { } l && l.Value <= v ? l : (time, v);
-                high[c] = high[c] is { } h && h.Value >= v ? h : (time, v);
+                return null;
             }
 
-            if (++row % perBucket == 0 || row == rows)
-            {
-                for (var c = 0; c < channelIndexes.Length; c++)
-                {
-                    if (low[c] is { } l && high[c] is { } h)
-                    {
-                        points[c].AddRange(l.Time <= h.Time ? [l, h] : [h, l]);
-                    }
-
-                    low[c] = high[c] = null;
-                }
-            }
+            x0 = Math.Clamp(x0, 0, Width - 1);
+            return (x0, Math.Clamp(Math.Max(x1, x0 + 1), x0 + 1, Width));
         }
 
-        t1 = Math.Max(t1, t0 + 1);
-        double X(double t) => Math.Round((t - t0) / (t1 - t0) * Width, 1);
         var strips = overlay is null ? [] : overlay.Predicted.Select(p => p.Name).Distinct().Append("disagreement").ToList();
         var height = PlotHeight + (strips.Count * StripHeight);
         html.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(Width).Append("\" height=\"").Append(height)
@@ -197,68 +256,117 @@ public static class HtmlReport
             // One strip per model version, then the disagreement strip; each range at least a pixel wide.
             var y = PlotHeight + (i * StripHeight);
             var isDisagreement = i == strips.Count - 1;
+            var what = isDisagreement ? "annotators disagree" : "predicted by " + strips[i];
             html.Append("<text x=\"2\" y=\"").Append(y + StripHeight - 3).Append("\" font-size=\"9\" fill=\"#666\">").Append(E(isDisagreement ? "annotators disagree" : strips[i])).Append("</text>\n");
-            foreach (var range in isDisagreement ? overlay.Disagreement : overlay.Predicted.Where(p => p.Name == strips[i]))
-            {
-                var x0 = X(Bound(range.Start));
-                var x1 = Math.Max(X(Bound(range.End)), x0 + 1);
-                html.Append("<rect x=\"").Append(F(x0)).Append("\" y=\"").Append(y + 2).Append("\" width=\"").Append(F(x1 - x0)).Append("\" height=\"").Append(StripHeight - 4)
-                    .Append("\" fill=\"").Append(isDisagreement ? "#fb8c00" : "#8e24aa").Append("\"><title>")
-                    .Append(E($"{(isDisagreement ? "annotators disagree" : "predicted by " + range.Name)}: {range.Start.ToText()} – {range.End.ToText()}"))
-                    .Append("</title></rect>\n");
-            }
+            var stripRanges = isDisagreement ? overlay.Disagreement : overlay.Predicted.Where(p => p.Name == strips[i]).ToList();
+            AppendShapes(html, writer, stripRanges, stripRanges.Count, r => Place(r.Start, r.End), _ => isDisagreement ? "#fb8c00" : "#8e24aa", 1, y + 2, StripHeight - 4,
+                r => $"{what}: {r.Start.ToText()} – {r.End.ToText()}", count => $"{what}: {count} ranges");
         }
 
-        foreach (var range in ranges)
-        {
-            var x0 = X(Bound(range.Start));
-            var x1 = Math.Max(X(Bound(range.End)), x0 + 1);
-            html.Append("<rect x=\"").Append(F(x0)).Append("\" y=\"0\" width=\"").Append(F(x1 - x0)).Append("\" height=\"").Append(PlotHeight)
-                .Append("\" fill=\"").Append(LabelColor(range.Labels.FirstOrDefault() ?? string.Empty, options)).Append("\" fill-opacity=\"0.25\"><title>")
-                .Append(E($"{string.Join(", ", range.Labels)}: {range.StartRaw} – {range.EndRaw} (annotation {range.AnnotationId})"))
-                .Append("</title></rect>\n");
-            if (html.Length > 1 << 16)
-            {
-                writer.Write(html);
-                html.Clear();
-            }
-        }
+        AppendShapes(html, writer, ranges, regionCount, r => Place(r.Start, r.End), r => LabelColor(r.Labels.FirstOrDefault() ?? string.Empty, options), 0.25, 0, PlotHeight,
+            r => $"{string.Join(", ", r.Labels)}: {r.StartRaw} – {r.EndRaw} (annotation {r.AnnotationId})",
+            count => $"{count} labeled regions, too many to draw one by one here (intervals.csv lists them)");
 
-        for (var c = 0; c < channelIndexes.Length; c++)
+        for (var c = 0; c < envelope.ChannelColumns.Count; c++)
         {
-            if (points[c].Count == 0)
+            if (envelope.Range(c) is not var (lo, hi))
             {
                 continue;
             }
 
-            double lo = min[c], span = max[c] > min[c] ? max[c] - min[c] : 1;
-            double Y(double v) => Math.Round(PlotHeight - 4 - ((v - lo) / span * (PlotHeight - 8)), 1);
-            html.Append("<polyline fill=\"none\" stroke-width=\"0.8\" stroke=\"")
-                .Append(LabelConfigGenerator.ChannelPalette[c % LabelConfigGenerator.ChannelPalette.Count]).Append("\" points=\"");
-            foreach (var (time, value) in points[c])
+            var span = hi > lo ? hi - lo : 1;
+            // One path per channel in whole pixels (finer steps do not show on a 1100 × 220 chart), each point relative
+            // to the one before ("l1-3 1 5"): about half the bytes of absolute pairs.
+            html.Append("<path fill=\"none\" stroke-width=\"0.8\" stroke=\"")
+                .Append(LabelConfigGenerator.ChannelPalette[c % LabelConfigGenerator.ChannelPalette.Count]).Append("\" d=\"");
+            (int X, int Y)? previous = null;
+            var relative = false;
+            foreach (var (time, value) in envelope.Outline(c, columns))
             {
-                html.Append(F(X(time))).Append(',').Append(F(Y(value))).Append(' ');
+                var point = ((int)Math.Round((time - t0) / (t1 - t0) * Width), (int)Math.Round(PlotHeight - 4 - ((value - lo) / span * (PlotHeight - 8))));
+                if (previous is not { } p)
+                {
+                    html.Append('M').Append(I(point.Item1)).Append(' ').Append(I(point.Item2));
+                }
+                else if (point != p)
+                {
+                    var (dx, dy) = (point.Item1 - p.X, point.Item2 - p.Y);
+                    html.Append(!relative ? "l" : dx < 0 ? string.Empty : " ").Append(I(dx)).Append(dy < 0 ? string.Empty : " ").Append(I(dy));
+                    relative = true;
+                }
+                else
+                {
+                    continue;
+                }
+
+                previous = point;
             }
 
-            html.Append("\"><title>").Append(E(schema.Columns[channelIndexes[c]])).Append("</title></polyline>\n");
+            html.Append("\"><title>").Append(E(schema.Columns[envelope.ChannelColumns[c]])).Append("</title></path>\n");
         }
 
-        html.Append("</svg>\n<p>").Append(E(first!)).Append(" → ").Append(E(last!)).Append(" · ").Append(rows)
-            .Append(" rows · ").Append(channelIndexes.Length).Append(" channels</p>\n");
+        html.Append("</svg>\n<p>").Append(E(envelope.FirstTimeText)).Append(" → ").Append(E(envelope.LastTimeText)).Append(" · ").Append(I(envelope.Rows))
+            .Append(" rows · ").Append(I(envelope.ChannelColumns.Count)).Append(" channels</p>\n");
     }
 
-    private static double Bound(RangeBound bound) => bound.Time is { } t ? t.ToUnixTimeMilliseconds() / 1000.0 : bound.Number!.Value;
+    /// <summary>
+    /// Ranges as rectangles between <paramref name="y"/> and <paramref name="y"/> + <paramref name="height"/>: one each,
+    /// with its tooltip, up to <see cref="MaxShapesOneByOne"/>; beyond, per colour one path of the ranges merged where
+    /// they meet, so a series with hundreds of thousands of regions still costs a few KB.
+    /// </summary>
+    private static void AppendShapes<T>(
+        StringBuilder html, TextWriter writer, IEnumerable<T> ranges, int count, Func<T, (double X0, double X1)?> place, Func<T, string> fill, double opacity,
+        int y, int height, Func<T, string> title, Func<int, string> mergedTitle)
+    {
+        var oneByOne = count <= MaxShapesOneByOne;
+        var merged = new SortedDictionary<string, (StringBuilder Path, int Count, double X0, double X1)>(StringComparer.Ordinal);
+        void Close(StringBuilder path, double x0, double x1) =>
+            path.Append('M').Append(F(x0)).Append(' ').Append(y).Append('H').Append(F(x1)).Append('V').Append(y + height).Append('H').Append(F(x0)).Append('Z');
+        foreach (var range in ranges)
+        {
+            if (place(range) is not var (x0, x1))
+            {
+                continue;
+            }
 
-    private static double Axis(string text, TimeFormat? format) =>
-        format is not null && format.TryParse(text, out var time)
-            ? time.ToUnixTimeMilliseconds() / 1000.0
-            : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : double.NaN;
+            var colour = fill(range);
+            if (oneByOne)
+            {
+                html.Append("<rect x=\"").Append(F(x0)).Append("\" y=\"").Append(y).Append("\" width=\"").Append(F(Math.Round(x1 - x0, 1))).Append("\" height=\"").Append(height)
+                    .Append("\" fill=\"").Append(colour).Append(Opacity(opacity)).Append("><title>").Append(E(title(range))).Append("</title></rect>\n");
+                Flush(html, writer);
+                continue;
+            }
+
+            if (!merged.TryGetValue(colour, out var run))
+            {
+                merged[colour] = (new StringBuilder(), 1, x0, x1);
+            }
+            else if (x0 <= run.X1 && x1 >= run.X0)
+            {
+                merged[colour] = (run.Path, run.Count + 1, Math.Min(run.X0, x0), Math.Max(run.X1, x1));
+            }
+            else
+            {
+                Close(run.Path, run.X0, run.X1);
+                merged[colour] = (run.Path, run.Count + 1, x0, x1);
+            }
+        }
+
+        foreach (var (colour, run) in merged)
+        {
+            Close(run.Path, run.X0, run.X1);
+            html.Append("<path d=\"").Append(run.Path).Append("\" fill=\"").Append(colour).Append(Opacity(opacity)).Append("><title>").Append(E(mergedTitle(run.Count))).Append("</title></path>\n");
+            Flush(html, writer);
+        }
+    }
+
+    private static string Opacity(double opacity) => opacity < 1 ? $"\" fill-opacity=\"{F(opacity)}\"" : "\"";
+
+    private static double Bound(RangeBound bound) => bound.Time is { } t ? SeriesEnvelope.Seconds(t) : bound.Number!.Value;
 
     private static string LabelColor(string label, SnapshotOptions options) =>
         options.AnomalyLabels.Contains(label) ? "#e53935" : "#1e88e5";
-
-    private static string[] Split(string line, char separator) =>
-        line.Contains('"') ? Enumerable.Range(0, line.Count(ch => ch == separator) + 1).Select(i => DenseLabels.Field(line, separator, i)).ToArray() : line.Split(separator);
 
     /// <summary>A coordinate, already rounded to tenths, as "0.#" writes it; whole and one-decimal values without the general formatter.</summary>
     internal static string F(double value)
@@ -275,6 +383,10 @@ public static class HtmlReport
 
         return value.ToString("0.#", CultureInfo.InvariantCulture);
     }
+
+    private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }
