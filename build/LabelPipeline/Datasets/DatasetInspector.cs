@@ -113,7 +113,8 @@ public static class DatasetInspector
     private static string DetectionInputs(string file, string? timeColumn, string? timeFormat, InputLimits limits, bool first, bool editorWarnings) =>
         string.Join('\n', CodeVersion, timeColumn is null ? "-" : "=" + timeColumn, timeFormat is null ? "-" : "=" + timeFormat, limits, first, editorWarnings, Path.GetDirectoryName(file));
 
-    private static readonly string CodeVersion = typeof(DatasetInspector).Assembly.ManifestModule.ModuleVersionId.ToString();
+    /// <summary>This build of the program's code (its assembly's id): what a cache keyed by it holds is redone by a new build.</summary>
+    internal static readonly string CodeVersion = typeof(DatasetInspector).Assembly.ManifestModule.ModuleVersionId.ToString();
 
     private static void WarnAboutSize(SeriesFileSummary summary, SeriesSchema schema, InputLimits limits, List<string> warnings)
     {

@@ -103,8 +103,9 @@ public static class DatasetPreparer
             options.MaxPointsPerTask, rowsPerTask, options.WindowOverlap, PrepareOptions.ToArgument(options.OnUnsorted), PrepareOptions.ToArgument(options.OnDuplicate), options.Overview);
         var previous = reading.GetAwaiter().GetResult();
 
-        // prepare.json as written (its stamp unchanged) with these columns and settings holds their fingerprint already.
-        var fingerprint = previous is not null && stamps.OutputIsAsWritten(manifestPath) && previous.Schema.SameAs(manifestSchema) && previous.Settings == settings
+        // prepare.json as this build wrote it (its stamp unchanged) with these columns and settings holds their fingerprint.
+        var fingerprint = previous is not null && stamps.OutputIs(manifestPath, OutputDigest(previous.Fingerprint))
+                          && previous.Schema.SameAs(manifestSchema) && previous.Settings == settings
             ? previous.Fingerprint
             : Hashes.Sha256(new JObject
             {
@@ -212,18 +213,20 @@ public static class DatasetPreparer
         var reportPath = Path.Combine(preparedDirectory, ReportFileName);
 
         // Nothing changed: every source is the one in prepare.json, in the same order, and no task file moved or went.
-        // Then the manifest is the one read, and with the same warnings from the same code the report is the same too:
-        // when both files still carry the stamps they were written with, they are neither rendered nor read again.
-        var outputs = Hashes.Sha256(string.Join('\n', [CodeVersion, fingerprint, .. warnings]));
+        // Then the manifest is the one read, and with the same warnings the report is the same too: when both files
+        // still carry the stamps this build wrote them with, they are neither rendered nor read again.
+        var manifestDigest = OutputDigest(fingerprint);
+        var reportDigest = OutputDigest(fingerprint, [.. warnings]);
         var nothingChanged = previous is not null && previous.Fingerprint == fingerprint && moves.Count == 0 && removed.Count == 0
-                             && sources.Count == previous.Sources.Count && sources.Select((s, i) => ReferenceEquals(s, previous.Sources[i])).All(same => same);
-        if (!nothingChanged || !stamps.OutputsAre(outputs, manifestPath, reportPath))
+                             && sources.Count == previous.Sources.Count && sources.Zip(previous.Sources).All(p => ReferenceEquals(p.First, p.Second));
+        if (!nothingChanged || !stamps.OutputIs(manifestPath, manifestDigest) || !stamps.OutputIs(reportPath, reportDigest))
         {
             WriteIfChanged(manifestPath, manifest.ToJson());
             WriteIfChanged(reportPath, Report(manifest, warnings));
         }
 
-        stamps.OutputsWritten(outputs, manifestPath, reportPath);
+        stamps.OutputWritten(manifestPath, manifestDigest);
+        stamps.OutputWritten(reportPath, reportDigest);
         if (!stamps.Unchanged)
         {
             WriteIfChanged(Path.Combine(preparedDirectory, FileStampCache.FileName), stamps.Render());
@@ -417,8 +420,9 @@ public static class DatasetPreparer
         }
     }
 
-    /// <summary>This build of the code: a new one renders prepare.json and the report once more (their format may have changed).</summary>
-    private static readonly string CodeVersion = typeof(DatasetPreparer).Assembly.ManifestModule.ModuleVersionId.ToString();
+    /// <summary>What prepare.json or the report is made from: this build of the code (a new one renders them once more), the fingerprint, the warnings.</summary>
+    private static string OutputDigest(string fingerprint, params string[] warnings) =>
+        Hashes.Sha256(string.Join('\n', [DatasetInspector.CodeVersion, fingerprint, .. warnings]));
 
     private static void WriteIfChanged(string path, string content)
     {

@@ -173,27 +173,20 @@ internal sealed class FileStampCache : ISchemaDetectionCache
         }
     }
 
-    /// <summary>Whether prepare.json (or the report) at <paramref name="path"/> still has the stamp it was written with.</summary>
-    public bool OutputIsAsWritten(string path) =>
-        _known[Output].TryGetValue(Path.GetFileName(path), out var known) && FileStamp.Of(path) == known.Stamp;
-
     /// <summary>
-    /// Whether prepare.json and the report at <paramref name="paths"/> are as this cache saw them written from
-    /// <paramref name="digest"/> (their stamps unchanged): then the same inputs give the same bytes, and they are left
-    /// as they are without being rendered or read.
+    /// Whether prepare.json or the report at <paramref name="path"/> is as this cache saw it written from
+    /// <paramref name="digest"/> (what it was made from) and still has that stamp: then the same inputs give the same
+    /// bytes, and it is left as it is without being rendered or read.
     /// </summary>
-    public bool OutputsAre(string digest, params string[] paths) =>
-        paths.All(p => _known[Output].TryGetValue(Path.GetFileName(p), out var known) && known.Sha256 == digest && OutputIsAsWritten(p));
+    public bool OutputIs(string path, string digest) =>
+        _known[Output].TryGetValue(Path.GetFileName(path), out var known) && known.Sha256 == digest && FileStamp.Of(path) == known.Stamp;
 
-    /// <summary>Remembers prepare.json and the report as written (or found unchanged) from <paramref name="digest"/>.</summary>
-    public void OutputsWritten(string digest, params string[] paths)
+    /// <summary>Remembers prepare.json or the report as written (or found unchanged) from <paramref name="digest"/>.</summary>
+    public void OutputWritten(string path, string digest)
     {
-        foreach (var path in paths)
+        if (FileStamp.Of(path) is { } stamp)
         {
-            if (FileStamp.Of(path) is { } stamp)
-            {
-                Remember(Output, path, new(stamp, digest));
-            }
+            Remember(Output, path, new(stamp, digest));
         }
     }
 

@@ -91,9 +91,7 @@ public sealed record PreparedSchema(
     IReadOnlyList<ColumnMapping> Columns)
 {
     /// <summary>The same values, the columns compared one by one (the record's own equality compares the list by reference).</summary>
-    public bool SameAs(PreparedSchema other) =>
-        SourceSeparator == other.SourceSeparator && SourceTimeFormat == other.SourceTimeFormat && TimeFormat == other.TimeFormat
-        && TimeZone == other.TimeZone && Columns.SequenceEqual(other.Columns);
+    public bool SameAs(PreparedSchema other) => this with { Columns = other.Columns } == other && Columns.SequenceEqual(other.Columns);
 }
 
 /// <summary>One source column: its name in the task files (null when it is not carried: a text column).</summary>
