@@ -46,8 +46,8 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 {
   echo "Prepare: the pipeline through ./build.sh vs pandas_prepare.py vs cat; $(date -u +%F), $cpus cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo
-  echo "| dataset | size | side | wall s | CPU s | MB per CPU s | × pandas (CPU) | peak MB | load avg |"
-  echo "|---|--:|---|--:|--:|--:|--:|--:|--:|"
+  echo "| dataset | size | side | wall s | CPU s | cores busy (CPU / wall) | MB per CPU s | below \`cat\` per CPU s | × pandas (CPU) | peak MB | load avg |"
+  echo "|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|"
 } >"$results"
 
 run_dataset() { # name, series, rows each, with pandas (1/0)
@@ -79,17 +79,21 @@ run_dataset() { # name, series, rows each, with pandas (1/0)
     fi
   done
   local pandas_cpu; pandas_cpu=$(awk '$1 == "pandas" {print $3}' "$runs" | median)
+  local cat_cpu; cat_cpu=$(awk '$1 == "cat" {print $3}' "$runs" | median)
   for side in dotnet rerun pandas cat; do
     grep -q "^$side " "$runs" || continue
-    local wall cpu peak load per ratio
+    local wall cpu peak load per ratio busy floor
     wall=$(awk -v s=$side '$1 == s {print $2}' "$runs" | median)
     cpu=$(awk -v s=$side '$1 == s {print $3}' "$runs" | median)
     peak=$(awk -v s=$side '$1 == s {print $4}' "$runs" | sort -n | tail -1)
     load=$(awk -v s=$side '$1 == s {print $5}' "$runs" | median)
     per=-; [ "$(echo "$cpu > 0" | bc)" = 1 ] && per=$(echo "scale=1; $mb / $cpu" | bc)
     ratio=-; [ -n "$pandas_cpu" ] && [ "$side" = dotnet ] && ratio=$(echo "scale=1; $pandas_cpu / $cpu" | bc)x
+    busy=-; [ "$(echo "$wall > 0" | bc)" = 1 ] && busy=$(echo "scale=2; $cpu / $wall" | bc)
+    # The I/O floor per core: how many times more MB per CPU second `cat` moves than this side.
+    floor=-; [ -n "$cat_cpu" ] && [ "$side" != cat ] && [ "$side" != rerun ] && [ "$(echo "$cat_cpu > 0" | bc)" = 1 ] && floor=$(echo "scale=0; $cpu / $cat_cpu" | bc)x
     local label=$side; [ "$side" = dotnet ] && label="pipeline Prepare"; [ "$side" = rerun ] && label="pipeline Prepare, re-run (unchanged)" && per=-
-    echo "| $name ($series × $rows rows × $channels ch) | $mb MB | $label | $wall | $cpu | $per | $ratio | $peak | $load |" >>"$results"
+    echo "| $name ($series × $rows rows × $channels ch) | $mb MB | $label | $wall | $cpu | $busy | $per | $floor | $ratio | $peak | $load |" >>"$results"
   done
   rm -f "$runs"
 }

@@ -36,6 +36,14 @@ dotnet benchmarks/Snapshots.Benchmark/bin/Release/net10.0/Snapshots.Benchmark.dl
   --template templates/timeseries-labeling.xml \
   "$@"
 
+# ConvertExport through build.sh (the path users run: a Prepare manifest, thousands of series, an unchanged re-run, dense
+# labels, one huge task) against pandas, with its own table ($BENCH_DATA/convert-export-results.md; fails when the outputs
+# differ). BENCH_CONVERT=0 leaves it out; BENCH_CONVERT_ARGS passes options, e.g. "--tasks 3000 --reps 3".
+if [ "${BENCH_CONVERT:-1}" != 0 ]; then
+  # shellcheck disable=SC2086
+  BENCH_PYTHON="$PYTHON" benchmarks/convert-export.sh ${BENCH_CONVERT_ARGS:-}
+fi
+
 # Prepare through build.sh against pandas and cat, with its own table ($BENCH_DATA/prepare-compare.md; fails when the
 # outputs differ). BENCH_PREPARE=0 leaves it out; BENCH_PREPARE_ARGS passes options, e.g. "--many 3000x600 --huge 40000000".
 if [ "${BENCH_PREPARE:-1}" != 0 ]; then

@@ -17,7 +17,7 @@ public sealed class ConvertExport : AsyncFrostingTask<BuildContext>
             ? await File.ReadAllTextAsync(file, ct)
             : await ProvisionProjectStage.GenerateLabelConfigAsync(BuildContext.Need(context.Prepared, nameof(Prepare)), settings.ProjectStage, ct);
         context.Snapshot = ExportLabelsStage.Convert(
-            exportFile, context.SnapshotRules(), config, settings.SnapshotDirectory, ct, generatedFromLabels: settings.LabelConfigFile is null ? settings.Labels : null);
+            exportFile, context.SnapshotRules(), config, settings.SnapshotDirectory, context.Services.Logger, ct, generatedFromLabels: settings.LabelConfigFile is null ? settings.Labels : null);
         SnapshotReport.Log(context, context.Snapshot);
         SnapshotReport.Gate(context, context.Snapshot); // below a quality gate: written here, not published
         if (context.S3.UploadSnapshot)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace LabelPipeline.TestSupport;
 
@@ -27,13 +26,7 @@ public static class PipelineRunner
         TimeSpan? timeout = null,
         Func<int, CancellationToken, Task>? whileRunning = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Repository.Root };
         start.ArgumentList.Add(BuildDll);
         foreach (var argument in arguments)
         {
@@ -54,37 +47,8 @@ public static class PipelineRunner
             start.Environment[name] = value;
         }
 
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var lines = new object();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (lines) { output.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var exited = new CancellationTokenSource();
-        var watcher = whileRunning?.Invoke(process.Id, exited.Token) ?? Task.CompletedTask;
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The pipeline did not finish in time:\n{output}");
-        }
-        finally
-        {
-            await exited.CancelAsync();
-            await watcher;
-        }
-
-        process.WaitForExit(); // flush the output events
-        lock (lines)
-        {
-            return new PipelineRun(process.ExitCode, output.ToString(), clock.Elapsed);
-        }
+        var run = await ChildProcess.RunAsync(start, timeout ?? TimeSpan.FromMinutes(2), whileRunning);
+        return new PipelineRun(run.ExitCode, run.Output, run.Elapsed);
     }
 
     private static string FindBuildDll()

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using CsvHelper;
 
@@ -42,23 +43,40 @@ public static class DatasetInspector
     /// The dataset's schema from each file's header and first rows only, without checking every row: Prepare reads the
     /// rows itself (and fixes what the editor mishandles, so the warnings about quoted names and '|' are left out).
     /// </summary>
-    public static (SeriesSchema Schema, IReadOnlyList<string> Warnings) DetectSchema(Dataset dataset, string? timeColumn, string? timeFormat, InputLimits? limits = null)
+    /// <param name="cache">What the detection gave for files whose bytes are known to be unchanged (Prepare's file stamps); null: every file is read.</param>
+    public static (SeriesSchema Schema, IReadOnlyList<string> Warnings) DetectSchema(
+        Dataset dataset, string? timeColumn, string? timeFormat, InputLimits? limits = null, ISchemaDetectionCache? cache = null)
     {
         var warnings = new List<string>();
-        var schema = ReadSchema(dataset, timeColumn, timeFormat, limits ?? InputLimits.Default, warnings, editorWarnings: false, afterFile: null);
+        var schema = ReadSchema(dataset, timeColumn, timeFormat, limits ?? InputLimits.Default, warnings, editorWarnings: false, afterFile: null, cache);
         return (schema, warnings);
     }
 
     /// <summary>Every file's schema, which must be the same; <paramref name="afterFile"/> runs on each file once its header is checked.</summary>
     private static SeriesSchema ReadSchema(
-        Dataset dataset, string? timeColumn, string? timeFormat, InputLimits limits, List<string> warnings, bool editorWarnings, Action<string, SeriesSchema>? afterFile)
+        Dataset dataset, string? timeColumn, string? timeFormat, InputLimits limits, List<string> warnings, bool editorWarnings, Action<string, SeriesSchema>? afterFile,
+        ISchemaDetectionCache? cache = null)
     {
         SeriesSchema? schema = null;
+        var fileWarnings = new List<string>();
+        var inputsByFolder = new Dictionary<(string?, bool), string>();
         foreach (var file in dataset.Files)
         {
             try
             {
-                var fileSchema = DetectSchema(file, timeColumn, timeFormat, limits, warnings, first: schema is null, editorWarnings);
+                var first = schema is null;
+                var inputs = cache is null ? null
+                    : CollectionsMarshal.GetValueRefOrAddDefault(inputsByFolder, (Path.GetDirectoryName(file), first), out _)
+                        ??= DetectionInputs(file, timeColumn, timeFormat, limits, first, editorWarnings);
+                if (inputs is null || !cache!.TryGet(file, inputs, out var fileSchema, out var cachedWarnings))
+                {
+                    fileWarnings.Clear();
+                    fileSchema = DetectSchema(file, timeColumn, timeFormat, limits, fileWarnings, first, editorWarnings);
+                    cache?.Remember(file, inputs!, fileSchema, fileWarnings);
+                    cachedWarnings = fileWarnings;
+                }
+
+                warnings.AddRange(cachedWarnings);
                 if (schema is null)
                 {
                     schema = fileSchema;
@@ -86,6 +104,17 @@ public static class DatasetInspector
 
         return schema!;
     }
+
+    /// <summary>
+    /// The detection's inputs besides the file's bytes, as one text: this build of the code (a changed detection must
+    /// not be answered from an old cache), the options, the limits, whether the file is the first, and its folder (the
+    /// warnings name the file; the cache knows files by name within one folder).
+    /// </summary>
+    private static string DetectionInputs(string file, string? timeColumn, string? timeFormat, InputLimits limits, bool first, bool editorWarnings) =>
+        string.Join('\n', CodeVersion, timeColumn is null ? "-" : "=" + timeColumn, timeFormat is null ? "-" : "=" + timeFormat, limits, first, editorWarnings, Path.GetDirectoryName(file));
+
+    /// <summary>This build of the program's code (its assembly's id): what a cache keyed by it holds is redone by a new build.</summary>
+    internal static readonly string CodeVersion = typeof(DatasetInspector).Assembly.ManifestModule.ModuleVersionId.ToString();
 
     private static void WarnAboutSize(SeriesFileSummary summary, SeriesSchema schema, InputLimits limits, List<string> warnings)
     {
@@ -506,10 +535,11 @@ public static class DatasetInspector
         double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
         || cell.Equals("nan", StringComparison.OrdinalIgnoreCase);
 
-    private static readonly TimeFormat[] DateFormats =
-        TimeFormat.Candidates.Where(c => c is not "%s" and not "%Q").Select(TimeFormat.Parse).ToArray();
+    /// <summary>Built on first use: a re-run whose detections all come from the cache never needs them (the parser's JIT was ~15 ms).</summary>
+    private static readonly Lazy<TimeFormat[]> DateFormats =
+        new(() => TimeFormat.Candidates.Where(c => c is not "%s" and not "%Q").Select(TimeFormat.Parse).ToArray());
 
-    private static bool LooksLikeTime(string cell) => DateFormats.Any(f => f.TryParse(cell, out _));
+    private static bool LooksLikeTime(string cell) => DateFormats.Value.Any(f => f.TryParse(cell, out _));
 
     /// <summary>'1,5' or '-0,25': a number written with a decimal comma (German, French … spreadsheets).</summary>
     private static bool IsDecimalCommaNumber(string cell) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LabelPipeline.Datasets;
+using LabelPipeline.IO;
 using LabelPipeline.TimeSeries;
 
 namespace LabelPipeline.Export;
@@ -15,36 +16,41 @@ public static class DenseLabels
     /// <param name="onRow">Also given each row's time, in file order (the quality files align regions to rows in the same pass).</param>
     /// <returns>The series' earliest and latest time (null for a series without rows), to tell regions that label no row.</returns>
     /// <param name="ranges">The series' regions: a collection, or a stream in start order (from disk, hundreds of thousands of them: read as the rows pass, never held; <see cref="LabelSweep"/>).</param>
+    /// <param name="hashes">Where the written file's SHA-256 is recorded, hashed on the way to disk.</param>
+    /// <remarks>
+    /// Works on the file's bytes: a row is copied as it is (lines end in "\n", "\r\n" or "\r", as a text reader reads
+    /// them; they are written with "\n"), and only its time field is decoded. A line that is not valid UTF-8 is written
+    /// with U+FFFD for each bad sequence, as a text reader would decode it.
+    /// </remarks>
     public static (RangeBound First, RangeBound Last)? Write(
-        string sourceFile, SeriesSchema schema, IEnumerable<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels, string destination, Action<RangeBound>? onRow = null)
+        string sourceFile, SeriesSchema schema, IEnumerable<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels, string destination,
+        Action<RangeBound>? onRow = null, HashedFiles? hashes = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         var timeIndex = schema.Columns.ToList().IndexOf(schema.TimeColumn);
         var separator = schema.Separator;
+        if (separator > 0x7F)
+        {
+            throw new ExportException($"{sourceFile}: the separator '{separator}' is not an ASCII character; use ',', ';', tab or '|'.");
+        }
+
         using var sweep = new LabelSweep(ranges);
 
-        // 8 K buffers stay off the large object heap (64 K ones cost gen-2 collections for every small series).
-        using var reader = new StreamReader(sourceFile, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 13);
-        using var writer = new StreamWriter(destination, false, new UTF8Encoding(false), bufferSize: 1 << 13) { NewLine = "\n" };
-        var header = reader.ReadLine() ?? string.Empty;
-        writer.Write(header);
-        writer.Write(separator);
-        writer.Write("is_anomaly");
-        writer.Write(separator);
-        writer.WriteLine("label");
-
+        using var lines = new LineReader(sourceFile);
+        using var output = new ByteWriter(HashedFiles.Create(destination, hashes));
+        output.WriteLine(lines.Next(out var header) ? header : default, Encoding.UTF8.GetBytes($"{separator}is_anomaly{separator}label\n"));
         var lineNumber = 1;
         RangeBound? first = null, last = null;
         var suffix = Suffix([], anomalyLabels, separator); // ",is_anomaly,label\n" for the active regions
-        while (reader.ReadLine() is { } line)
+        while (lines.Next(out var line))
         {
             lineNumber++;
-            if (line.Length == 0)
+            if (line.IsEmpty)
             {
                 continue;
             }
 
-            var time = ReadTime(line, separator, timeIndex, schema, sourceFile, lineNumber);
+            var time = ReadTime(line, (byte)separator, timeIndex, schema, sourceFile, lineNumber);
             onRow?.Invoke(time);
             first = first is { } f && f <= time ? f : time;
             last = last is { } l && l >= time ? l : time;
@@ -53,23 +59,29 @@ public static class DenseLabels
                 suffix = Suffix(sweep.Labels, anomalyLabels, separator);
             }
 
-            writer.Write(line);
-            writer.Write(suffix);
+            output.WriteLine(line, suffix);
         }
 
         return first is { } from && last is { } to ? (from, to) : null;
     }
 
-    private static string Suffix(IReadOnlyCollection<string> labels, IReadOnlySet<string> anomalyLabels, char separator) =>
-        $"{separator}{(labels.Any(anomalyLabels.Contains) ? '1' : '0')}{separator}{string.Join('|', labels)}\n";
+    private static byte[] Suffix(IReadOnlyCollection<string> labels, IReadOnlySet<string> anomalyLabels, char separator) =>
+        Encoding.UTF8.GetBytes($"{separator}{(labels.Any(anomalyLabels.Contains) ? '1' : '0')}{separator}{string.Join('|', labels)}\n");
 
-    private static RangeBound ReadTime(string line, char separator, int timeIndex, SeriesSchema schema, string file, int lineNumber)
+    private static RangeBound ReadTime(ReadOnlySpan<byte> line, byte separator, int timeIndex, SeriesSchema schema, string file, int lineNumber)
     {
-        // Unquoted fields (the usual case) are read in place; quoted ones are unescaped first.
-        var text = FieldSpan(line, separator, timeIndex, out var quoted);
-        if (quoted)
+        // Unquoted ASCII fields (the usual case) are read in place; others are decoded, quoted ones unescaped.
+        Span<char> chars = stackalloc char[64];
+        scoped ReadOnlySpan<char> text;
+        var field = FieldSpan(line, separator, timeIndex, out var quoted);
+        if (!quoted && field.Length <= chars.Length && Ascii.ToUtf16(field, chars, out var written) == System.Buffers.OperationStatus.Done)
         {
-            text = Field(line, separator, timeIndex);
+            text = chars[..written];
+        }
+        else
+        {
+            var decoded = Encoding.UTF8.GetString(line);
+            text = quoted ? Field(decoded, (char)separator, timeIndex) : Encoding.UTF8.GetString(field);
         }
 
         if (schema.TimeFormat is { } format)
@@ -85,30 +97,30 @@ public static class DenseLabels
     }
 
     /// <summary>The n-th field of a CSV line as a slice, when no double quote comes before its end.</summary>
-    private static ReadOnlySpan<char> FieldSpan(string line, char separator, int index, out bool quoted)
+    private static ReadOnlySpan<byte> FieldSpan(ReadOnlySpan<byte> line, byte separator, int index, out bool quoted)
     {
         var start = 0;
         for (var field = 0; field < index; field++)
         {
-            var comma = line.AsSpan(start).IndexOfAny(separator, '"');
+            var comma = line[start..].IndexOfAny(separator, (byte)'"');
             if (comma < 0 || line[start + comma] == '"')
             {
                 quoted = comma >= 0;
-                return comma < 0 ? [] : default;
+                return [];
             }
 
             start += comma + 1;
         }
 
-        var length = line.AsSpan(start).IndexOfAny(separator, '"');
+        var length = line[start..].IndexOfAny(separator, (byte)'"');
         if (length >= 0 && line[start + length] == '"')
         {
             quoted = true;
-            return default;
+            return [];
         }
 
         quoted = false;
-        return length < 0 ? line.AsSpan(start) : line.AsSpan(start, length);
+        return length < 0 ? line[start..] : line.Slice(start, length);
     }
 
     /// <summary>The n-th field of a CSV line, honouring double quotes.</summary>

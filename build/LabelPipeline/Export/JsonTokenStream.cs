@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -16,18 +17,29 @@ internal sealed class JsonTokenStream : IDisposable
 
     private static readonly JsonReaderOptions Options = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
+    /// <summary>How many tokens one reader pass records: a reader is made per batch, not per token.</summary>
+    private const int BatchSize = 1024;
+
     private readonly Stream _stream;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
-    private int _start;
+    private int _start;          // the first byte the reader has not consumed
     private int _end;
     private bool _final;
     private JsonReaderState _state = new(Options);
-    private int _line = 1;       // the line of _buffer[_start]
-    private long _lineStart;     // absolute offset where that line starts
     private long _offset;        // absolute offset of _buffer[0]
-    private int _valueStart;
-    private int _valueLength;
-    private int _tokenStart;
+    private readonly Token[] _batch = new Token[BatchSize];
+    private int _batchCount;
+    private int _batchNext;
+    private Token _token;
+
+    // Lines are counted lazily (a location is wanted for a task's start and for messages, not for every token):
+    // every line break before _counted is in _line, and _lineStart is the absolute offset where that line starts.
+    private int _counted;
+    private int _line = 1;
+    private long _lineStart;
+
+    /// <summary>One token, as the reader saw it: positions are indexes into <see cref="_buffer"/>.</summary>
+    private readonly record struct Token(JsonTokenType Type, int Depth, bool Escaped, int TokenStart, int ValueStart, int ValueLength);
 
     public JsonTokenStream(Stream stream)
     {
@@ -36,22 +48,23 @@ internal sealed class JsonTokenStream : IDisposable
         if (_end - _start >= 3 && _buffer[0] == 0xEF && _buffer[1] == 0xBB && _buffer[2] == 0xBF)
         {
             _start = 3; // a byte order mark
+            _counted = 3;
             _lineStart = 3;
         }
     }
 
-    public JsonTokenType TokenType { get; private set; }
+    public JsonTokenType TokenType => _token.Type;
 
     /// <summary>The depth of the current token (the top-level array is 0, its elements' members 1, ...).</summary>
-    public int Depth { get; private set; }
+    public int Depth => _token.Depth;
 
-    public bool ValueIsEscaped { get; private set; }
+    public bool ValueIsEscaped => _token.Escaped;
 
     /// <summary>The current token's value, raw (strings without quotes, still escaped when <see cref="ValueIsEscaped"/>).</summary>
-    public ReadOnlySpan<byte> ValueSpan => _buffer.AsSpan(_valueStart, _valueLength);
+    public ReadOnlySpan<byte> ValueSpan => _buffer.AsSpan(_token.ValueStart, _token.ValueLength);
 
     /// <summary>Line (1-based) and position (1-based, in bytes) of the current token.</summary>
-    public (int Line, long Position) Location { get; private set; }
+    public (int Line, long Position) Location => LocationOf(_token.TokenStart);
 
     /// <summary>The first non-blank byte of the file, or -1 when there is none.</summary>
     public int PeekFirst()
@@ -63,35 +76,58 @@ internal sealed class JsonTokenStream : IDisposable
 
     public bool Read()
     {
+        if (_batchNext == _batchCount && !ReadBatch())
+        {
+            return false;
+        }
+
+        _token = _batch[_batchNext++];
+        return true;
+    }
+
+    /// <summary>
+    /// Records the next tokens of the buffer with one reader, refilling the buffer when none is complete. A syntax error
+    /// after some good tokens ends the batch before it; the next batch starts at the bad token and throws there, so the
+    /// caller sees every token before the error first, exactly as if read one by one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called once per batch, it would stay unoptimised
+    private bool ReadBatch()
+    {
+        _batchCount = _batchNext = 0;
         while (true)
         {
             var reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
-            bool read;
             try
             {
-                read = reader.Read();
+                while (_batchCount < BatchSize && reader.Read())
+                {
+                    var tokenStart = _start + (int)reader.TokenStartIndex;
+                    var valueStart = tokenStart + (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName ? 1 : 0);
+                    _batch[_batchCount++] = new Token(reader.TokenType, reader.CurrentDepth, reader.ValueIsEscaped, tokenStart, valueStart, reader.ValueSpan.Length);
+                }
             }
             catch (JsonException e)
             {
-                throw Failure(e);
+                if (_batchCount == 0)
+                {
+                    throw Failure(e);
+                }
+
+                // Read the good tokens again for the reader's state after the last of them (rare: a broken file).
+                reader = new Utf8JsonReader(_buffer.AsSpan(_start, _end - _start), _final, _state);
+                for (var i = 0; i < _batchCount; i++)
+                {
+                    reader.Read();
+                }
             }
 
-            if (read)
+            _start += (int)reader.BytesConsumed;
+            _state = reader.CurrentState;
+            if (_batchCount > 0)
             {
-                TokenType = reader.TokenType;
-                Depth = reader.CurrentDepth;
-                ValueIsEscaped = reader.ValueIsEscaped;
-                _tokenStart = _start + (int)reader.TokenStartIndex;
-                _valueStart = _tokenStart + (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName ? 1 : 0);
-                _valueLength = reader.ValueSpan.Length;
-                Location = LocationOf(_tokenStart);
-                Consume((int)reader.BytesConsumed);
-                _state = reader.CurrentState;
                 return true;
             }
 
-            Consume((int)reader.BytesConsumed);
-            _state = reader.CurrentState;
             if (_final)
             {
                 return false;
@@ -125,7 +161,7 @@ internal sealed class JsonTokenStream : IDisposable
     private string Unescape()
     {
         // Rare (region ids and labels are plain text): let the real reader decode it.
-        var reader = new Utf8JsonReader(_buffer.AsSpan(_tokenStart, _valueLength + 2));
+        var reader = new Utf8JsonReader(_buffer.AsSpan(_token.TokenStart, _token.ValueLength + 2));
         reader.Read();
         return reader.GetString()!;
     }
@@ -133,48 +169,31 @@ internal sealed class JsonTokenStream : IDisposable
     /// <summary>The raw text of the current number token.</summary>
     public string NumberText => Encoding.ASCII.GetString(ValueSpan);
 
-    private void Consume(int bytes)
-    {
-        var consumed = _buffer.AsSpan(_start, bytes);
-        var lines = consumed.Count((byte)'\n');
-        if (lines > 0)
-        {
-            _line += lines;
-            _lineStart = _offset + _start + consumed.LastIndexOf((byte)'\n') + 1;
-        }
-
-        _start += bytes;
-    }
-
     private (int Line, long Position) LocationOf(int index)
     {
-        // Only called for a token's start, which lies at or after _start (nothing between them is a line break but
-        // whitespace before the token: count those too).
-        var between = _buffer.AsSpan(_start, index - _start);
-        var line = _line + between.Count((byte)'\n');
-        var lineStart = between.LastIndexOf((byte)'\n') is var last and >= 0 ? _offset + _start + last + 1 : _lineStart;
-        return (line, _offset + index - lineStart + 1);
+        // Locations are asked for in file order, so counting moves forward only.
+        if (index > _counted)
+        {
+            var between = _buffer.AsSpan(_counted, index - _counted);
+            var lines = between.Count((byte)'\n');
+            if (lines > 0)
+            {
+                _line += lines;
+                _lineStart = _offset + _counted + between.LastIndexOf((byte)'\n') + 1;
+            }
+
+            _counted = index;
+        }
+
+        return (_line, _offset + index - _lineStart + 1);
     }
 
     private void Fill()
     {
-        if (_start > 0)
-        {
-            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-            _offset += _start;
-            _end -= _start;
-            _start = 0;
-        }
-
-        if (_end == _buffer.Length)
-        {
-            // One token larger than the buffer (a long string): grow.
-            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-            _buffer.AsSpan(0, _end).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
-        }
-
+        LocationOf(_start); // count the lines of what is dropped
+        var dropped = IO.PooledBuffer.MakeRoom(ref _buffer, ref _start, ref _end); // one token larger than the buffer (a long string) grows it
+        _offset += dropped;
+        _counted -= dropped;
         while (_end < _buffer.Length)
         {
             var read = _stream.Read(_buffer, _end, _buffer.Length - _end);

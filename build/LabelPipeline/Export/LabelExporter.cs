@@ -30,7 +30,10 @@ public sealed class LabelExporter(LabelStudioClient client, ILogger logger)
             var (exportId, method) = await DownloadAsync(projectId, download, timeout, ct).ConfigureAwait(false);
             var summary = SnapshotBuilder.Build(
                 download,
-                new SnapshotOptions(rules, project.LabelConfig, new SnapshotSource("label-studio", version.Release, projectId, exportId, method)),
+                new SnapshotOptions(rules, project.LabelConfig, new SnapshotSource("label-studio", version.Release, projectId, exportId, method))
+                {
+                    Progress = new SnapshotProgress(logger, TimeSpan.FromSeconds(5)).Report,
+                },
                 snapshotDirectory,
                 ct);
             if (summary.Annotations == 0)

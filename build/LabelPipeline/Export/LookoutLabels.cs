@@ -21,24 +21,40 @@ public static class LookoutLabels
     /// </summary>
     public static IReadOnlyList<(RangeBound Start, RangeBound End)> Merge(IEnumerable<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels)
     {
-        var pending = new List<(RangeBound Start, RangeBound End)>();
-        var mergedCount = 0; // pending[..mergedCount] is already sorted and merged
+        var merger = new Merger(anomalyLabels);
         foreach (var range in ranges)
+        {
+            merger.Add(range);
+        }
+
+        return merger.Result();
+    }
+
+    /// <summary><see cref="Merge"/> one range at a time, for a pass that also writes other files.</summary>
+    public sealed class Merger(IReadOnlySet<string> anomalyLabels)
+    {
+        private readonly List<(RangeBound Start, RangeBound End)> _pending = [];
+        private int _mergedCount; // _pending[.._mergedCount] is already sorted and merged
+
+        public void Add(LabeledRange range)
         {
             if (!IsAnomaly(range.Labels, anomalyLabels))
             {
-                continue;
+                return;
             }
 
-            pending.Add((range.Start, range.End));
-            if (pending.Count - mergedCount >= Batch)
+            _pending.Add((range.Start, range.End));
+            if (_pending.Count - _mergedCount >= Batch)
             {
-                mergedCount = SortAndMerge(pending);
+                _mergedCount = SortAndMerge(_pending);
             }
         }
 
-        SortAndMerge(pending);
-        return pending;
+        public IReadOnlyList<(RangeBound Start, RangeBound End)> Result()
+        {
+            _mergedCount = SortAndMerge(_pending);
+            return _pending;
+        }
     }
 
     private static bool IsAnomaly(IReadOnlyList<string> labels, IReadOnlySet<string> anomalyLabels)

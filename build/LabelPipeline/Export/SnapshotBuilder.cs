@@ -75,6 +75,7 @@ public static class SnapshotBuilder
     public static SnapshotSummary BuildInto(string exportFile, SnapshotOptions options, string directory, CancellationToken ct)
     {
         ExportReader.CheckFile(exportFile);
+        var hashes = new HashedFiles();
         Directory.CreateDirectory(Path.Combine(directory, "source"));
         var config = LabelConfigValidator.Read(options.LabelConfig);
         var exportCopy = Path.Combine(directory, SnapshotLayout.Export);
@@ -104,6 +105,7 @@ public static class SnapshotBuilder
             {
                 ct.ThrowIfCancellationRequested();
                 tasks += task.Repeated ? 0 : 1;
+                options.Progress?.Invoke($"reading the export, {tasks:N0} tasks so far");
                 annotations += options.Annotations.Select(task.Annotations).Count();
 
                 // A Prepare task file's regions are written for its source series (WindowMapping, below).
@@ -134,55 +136,66 @@ public static class SnapshotBuilder
                 range => options.Prepared is { } prepared ? WindowMapping.Alone(range, prepared) : range);
             regions = store.Count;
 
-            var lookout = LookoutLabels.Merge(WidenInstants(store.All(), options.InstantWidth), options.AnomalyLabels);
+            // One pass over the regions for the interval files, the Lookout file and the counts (they stream from disk).
+            var lookoutMerger = new LookoutLabels.Merger(options.AnomalyLabels);
+            var labelCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            IEnumerable<LabeledRange> Tap(IEnumerable<LabeledRange> ranges)
+            {
+                foreach (var range in ranges)
+                {
+                    if (Widened(range, options.InstantWidth) is { } widened)
+                    {
+                        lookoutMerger.Add(widened);
+                    }
+
+                    foreach (var label in range.Labels)
+                    {
+                        labelCounts[label] = labelCounts.GetValueOrDefault(label) + 1;
+                    }
+
+                    yield return range;
+                }
+            }
+
+            options.Progress?.Invoke($"writing {SnapshotLayout.IntervalsCsv}");
+            IntervalFiles.Write(Path.Combine(directory, SnapshotLayout.IntervalsCsv), Path.Combine(directory, SnapshotLayout.IntervalsJsonl), Tap(store.All()), options, hashes);
+            var lookout = lookoutMerger.Result();
             lookoutRows = lookout.Count;
-            options.Progress?.Invoke(SnapshotLayout.LookoutLabels);
-            Write(directory, SnapshotLayout.LookoutLabels, LookoutLabels.Render(lookout));
-            options.Progress?.Invoke(SnapshotLayout.IntervalsCsv);
-            WriteIntervals(directory, store.All(), options);
+            options.Progress?.Invoke($"writing {SnapshotLayout.LookoutLabels}");
+            Write(directory, SnapshotLayout.LookoutLabels, LookoutLabels.Render(lookout), hashes);
+            perLabel = labelCounts;
+            var seriesDone = 0;
             foreach (var file in options.Dataset.Files)
             {
                 ct.ThrowIfCancellationRequested();
                 var name = Path.GetFileName(file);
-                var mine = store.OfSeries(name);
-                options.Progress?.Invoke($"{SnapshotLayout.DenseFolder}/{name}");
-                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name), quality?.BeginSeries(name, mine));
+                seriesDone++;
+                var mine = store.OfSeries(name); // streamed from disk for each use below: one series can hold hundreds of thousands
+                options.Progress?.Invoke($"writing {SnapshotLayout.DenseFolder}/{name}, series {seriesDone:N0} of {options.Dataset.Files.Count:N0}");
+                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name), quality?.BeginSeries(name, mine), hashes);
                 quality?.EndSeries();
                 warnings.AddRange(OutsideTheSeries(file, mine, span));
             }
 
             if (reviewer.HasPredictions)
             {
-                Write(directory, SnapshotLayout.PredictionReview, PredictionReview.RenderCsv(reviewer.Predicted));
+                Write(directory, SnapshotLayout.PredictionReview, PredictionReview.RenderCsv(reviewer.Predicted), hashes);
             }
 
             qualityReport = quality?.Finish();
             QualityFiles.Write(directory, qualityReport);
-            options.Progress?.Invoke(HtmlReport.FileName);
+            options.Progress?.Invoke($"writing {HtmlReport.FileName}");
             HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, store.OfSeries, qualityReport);
-            perLabel = CountLabels(store.All());
         }
 
-        options.Progress?.Invoke(SnapshotLayout.Manifest);
-        WriteManifest(directory, options, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null, readerWarnings, qualityReport);
+        options.Progress?.Invoke($"writing {SnapshotLayout.Manifest}");
+        WriteManifest(directory, options, hashes, config, tasks, annotations, regions, lookoutRows, perLabel, reviewer.HasPredictions ? reviewer.ToJson() : null, readerWarnings, qualityReport);
         return new SnapshotSummary(directory, tasks, annotations, regions, lookoutRows, perLabel)
         {
             Warnings = warnings,
             PredictionReview = reviewer.HasPredictions ? reviewer.Counts : null,
             Quality = qualityReport is null ? null : QualityFigures.Of(qualityReport),
         };
-    }
-
-    /// <summary>How many regions carry each label, in ordinal order of the labels.</summary>
-    private static Dictionary<string, int> CountLabels(IEnumerable<LabeledRange> ranges)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var label in ranges.SelectMany(r => r.Labels))
-        {
-            counts[label] = counts.GetValueOrDefault(label) + 1;
-        }
-
-        return counts.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -235,73 +248,9 @@ public static class SnapshotBuilder
         return c != 0 ? c : string.CompareOrdinal(a.RegionId, b.RegionId);
     }
 
-    private static IEnumerable<LabeledRange> WidenInstants(IEnumerable<LabeledRange> ranges, TimeSpan? width)
-    {
-        foreach (var range in ranges)
-        {
-            if (!range.Instant)
-            {
-                yield return range;
-            }
-            else if (width is { } w)
-            {
-                yield return range with { Start = range.Start.Add(-w / 2), End = range.End.Add(w / 2) };
-            }
-        }
-    }
-
-    private static readonly string[] IntervalColumns =
-    [
-        "dataset", "dataset_version", "series", "task_id", "annotation_id", "region_id", "start_utc", "end_utc", "start_raw", "end_raw",
-        "instant", "labels", "is_anomaly", "choices", "text", "annotator", "created_at", "updated_at", "origin", "ground_truth",
-        "review", "prediction_region_id",
-    ];
-
-    private static string[] IntervalRow(LabeledRange r, SnapshotOptions o) =>
-    [
-        o.Dataset.Name, o.Dataset.Version, r.SeriesFile, Invariant(r.TaskId), Invariant(r.AnnotationId), r.RegionId, r.Start.ToText(), r.End.ToText(),
-        r.StartRaw, r.EndRaw, r.Instant ? "true" : "false", string.Join('|', r.Labels), r.Labels.Any(o.AnomalyLabels.Contains) ? "1" : "0",
-        string.Join('|', r.Choices), r.Text ?? string.Empty, r.Annotator ?? string.Empty, r.CreatedAt ?? string.Empty, r.UpdatedAt ?? string.Empty,
-        r.Origin, r.GroundTruth ? "true" : "false",
-        r.Review ?? string.Empty, r.PredictionRegionId ?? string.Empty,
-    ];
-
-    /// <summary>intervals.csv and intervals.jsonl, in one pass over the regions (they stream from disk).</summary>
-    private static void WriteIntervals(string directory, IEnumerable<LabeledRange> ranges, SnapshotOptions options)
-    {
-        using var csvText = new StreamWriter(Path.Combine(directory, SnapshotLayout.IntervalsCsv), false, Utf8);
-        using var csv = CsvWriter.Create(csvText, new CsvWriterOptions { NewLine = "\n", Separator = ',' }, true);
-        using var jsonl = new StreamWriter(Path.Combine(directory, SnapshotLayout.IntervalsJsonl), false, Utf8) { NewLine = "\n" };
-        csv.WriteRecord(IntervalColumns);
-        foreach (var range in ranges)
-        {
-            var row = IntervalRow(range, options);
-            csv.WriteRecord(row);
-            jsonl.WriteLine(IntervalJson(range, row).ToString(Formatting.None));
-        }
-    }
-
-    private static JObject IntervalJson(LabeledRange range, string[] row)
-    {
-        var json = new JObject();
-        for (var i = 0; i < IntervalColumns.Length; i++)
-        {
-            json[IntervalColumns[i]] = IntervalColumns[i] switch
-            {
-                "task_id" => range.TaskId,
-                "annotation_id" => range.AnnotationId,
-                "instant" => range.Instant,
-                "ground_truth" => range.GroundTruth,
-                "is_anomaly" => row[i] == "1",
-                "labels" => new JArray(range.Labels),
-                "choices" => new JArray(range.Choices),
-                "text" or "annotator" or "created_at" or "updated_at" or "review" or "prediction_region_id" when row[i].Length == 0 => JValue.CreateNull(),
-                _ => row[i],
-            };
-        }
-
-        return json;
-    }
+    /// <summary>A region as the Lookout file takes it: an instant widened to <paramref name="width"/> around its point, or dropped (null width).</summary>
+    private static LabeledRange? Widened(LabeledRange range, TimeSpan? width) =>
+        !range.Instant ? range : width is { } w ? range with { Start = range.Start.Add(-w / 2), End = range.End.Add(w / 2) } : null;
 
     internal static JObject SourceJson(SnapshotSource source) => new()
     {
@@ -328,16 +277,16 @@ public static class SnapshotBuilder
     internal const string QualityRule = "agreement and detector measured (quality/, the manifest's agreement and detector blocks)";
 
     private static void WriteManifest(
-        string directory, SnapshotOptions options, LabelConfigInfo config, int tasks, int annotations, int regions, int lookoutRows,
+        string directory, SnapshotOptions options, HashedFiles hashes, LabelConfigInfo config, int tasks, int annotations, int regions, int lookoutRows,
         IReadOnlyDictionary<string, int> perLabel, JObject? predictionReview, IReadOnlyList<string> warnings, QualityReport? quality)
     {
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
             .Where(f => f != SnapshotLayout.Manifest)
             .Order(StringComparer.Ordinal)
-            .Select(f => new JObject { ["path"] = f, ["bytes"] = new FileInfo(Path.Combine(directory, f)).Length, ["sha256"] = Hashes.Sha256File(Path.Combine(directory, f)) });
+            .Select(f => hashes.Of(Path.Combine(directory, f)) is var (bytes, sha256) ? new JObject { ["path"] = f, ["bytes"] = bytes, ["sha256"] = sha256 } : null);
         var sources = options.Dataset.Files
-            .Select(f => new JObject { ["file"] = Path.GetFileName(f), ["bytes"] = new FileInfo(f).Length, ["sha256"] = Hashes.Sha256File(f) });
+            .Select(f => SeriesSha256(options, f) is var (bytes, sha256) ? new JObject { ["file"] = Path.GetFileName(f), ["bytes"] = bytes, ["sha256"] = sha256 } : null);
         var manifest = new JObject
         {
             ["format"] = "labelpipeline-snapshot/1",
@@ -429,11 +378,33 @@ public static class SnapshotBuilder
         text.Write('\n');
     }
 
-    private static void Write(string directory, string relative, string content)
+    private static void Write(string directory, string relative, string content, HashedFiles hashes)
     {
         var path = Path.Combine(directory, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content, Utf8);
+        using var writer = HashedFiles.CreateText(path, hashes);
+        writer.Write(content);
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Prepare.PreparedManifest, Dictionary<string, Prepare.PreparedSource>> PreparedSources = new();
+
+    /// <summary>
+    /// A series file's size and SHA-256. Prepare ran earlier in the same run and hashed every source it had to read (an
+    /// unchanged one it knows by its file stamp): its figures are taken when the file still has the size it recorded;
+    /// anything else is read and hashed here.
+    /// </summary>
+    internal static (long Bytes, string Sha256) SeriesSha256(SnapshotRules rules, string file)
+    {
+        var bytes = new FileInfo(file).Length;
+        if (rules.Prepared is { } prepared
+            && PreparedSources.GetValue(prepared, m => m.Sources.ToDictionary(s => s.File, StringComparer.Ordinal))
+                .TryGetValue(Path.GetRelativePath(rules.Dataset.Directory, file).Replace('\\', '/'), out var source)
+            && source.Bytes == bytes)
+        {
+            return (bytes, source.Sha256);
+        }
+
+        return (bytes, Hashes.Sha256File(file));
     }
 
     /// <summary>Replaces the snapshot folder with the staged one: two renames, the old one kept until the new one is in place.</summary>

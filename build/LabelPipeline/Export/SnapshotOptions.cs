@@ -48,7 +48,7 @@ public sealed record SnapshotOptions : SnapshotRules
     /// <summary>Where the annotations came from, recorded in the manifest (not part of the reproducible content).</summary>
     public required SnapshotSource Source { get; init; }
 
-    /// <summary>Told each part of the snapshot (a <see cref="SnapshotLayout"/> path) as it is about to be written: progress for the log.</summary>
+    /// <summary>Told what the build is doing (reading the export, writing which file), often: progress for the log (<see cref="SnapshotProgress"/>).</summary>
     public Action<string>? Progress { get; init; }
 }
 

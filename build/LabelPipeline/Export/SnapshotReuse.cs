@@ -93,7 +93,7 @@ internal static class SnapshotReuse
 
         for (var i = 0; i < series.Count; i++)
         {
-            if (Hashes.Sha256File(options.Dataset.Files[i]) != (string?)series[i]["sha256"])
+            if (SnapshotBuilder.SeriesSha256(options, options.Dataset.Files[i]).Sha256 != (string?)series[i]["sha256"])
             {
                 return null;
             }

@@ -25,6 +25,9 @@ public sealed record PreparedDataset(
 
     /// <summary>Source and task files whose bytes had to be read and hashed; the others' file stamps were unchanged.</summary>
     public int FilesHashed { get; init; }
+
+    /// <summary>Sources whose header and first rows were read to detect the schema; the others' file stamps were unchanged.</summary>
+    public int SchemasDetected { get; init; }
 }
 
 /// <summary>
@@ -40,16 +43,21 @@ public static class DatasetPreparer
     private static readonly UTF8Encoding Utf8 = new(false);
 
     /// <summary>One serializer for every source's fixes: a new one per source resolved the type's contract again each time (ms each).</summary>
-    private static readonly Newtonsoft.Json.JsonSerializer SnakeCase = Newtonsoft.Json.JsonSerializer.Create(new Newtonsoft.Json.JsonSerializerSettings
+    /// <remarks>Built on first use: an unchanged re-run writes no report and need not start Json.NET at all.</remarks>
+    private static readonly Lazy<Newtonsoft.Json.JsonSerializer> SnakeCase = new(() => Newtonsoft.Json.JsonSerializer.Create(new Newtonsoft.Json.JsonSerializerSettings
     {
         ContractResolver = new Newtonsoft.Json.Serialization.DefaultContractResolver { NamingStrategy = new Newtonsoft.Json.Serialization.SnakeCaseNamingStrategy() },
-    });
+    }));
 
     /// <param name="progress">Told how far each source is read; null: silent.</param>
     public static PreparedDataset Run(Dataset source, PrepareOptions options, string preparedDirectory, CancellationToken ct, InputLimits? limits = null, PrepareProgress? progress = null)
     {
         limits ??= InputLimits.Default;
-        var (schema, schemaWarnings) = DatasetInspector.DetectSchema(source, options.TimeColumn, options.TimeFormat, limits);
+        Directory.CreateDirectory(preparedDirectory);
+        var manifestPath = Path.Combine(preparedDirectory, PreparedManifest.FileName);
+        var reading = System.Threading.Tasks.Task.Run(() => PreparedManifest.TryRead(manifestPath), ct); // on the other core, while the schema is detected
+        var stamps = FileStampCache.Read(preparedDirectory);
+        var (schema, schemaWarnings) = DatasetInspector.DetectSchema(source, options.TimeColumn, options.TimeFormat, limits, stamps);
         var warnings = schemaWarnings.ToList();
         var safe = ColumnNames.MakeSafe(schema.Columns);
         var timeIndex = IndexOf(schema.Columns, schema.TimeColumn);
@@ -93,23 +101,24 @@ public static class DatasetPreparer
 
         var settings = new PreparedSettings(
             options.MaxPointsPerTask, rowsPerTask, options.WindowOverlap, PrepareOptions.ToArgument(options.OnUnsorted), PrepareOptions.ToArgument(options.OnDuplicate), options.Overview);
-        var fingerprint = Hashes.Sha256(new JObject
-        {
-            ["format"] = PreparedManifest.CurrentFormat,
-            ["schema"] = JObject.FromObject(manifestSchema),
-            ["settings"] = JObject.FromObject(settings),
-        }.ToString(Newtonsoft.Json.Formatting.None));
+        var previous = reading.GetAwaiter().GetResult();
 
-        Directory.CreateDirectory(preparedDirectory);
-        var manifestPath = Path.Combine(preparedDirectory, PreparedManifest.FileName);
-        var previous = PreparedManifest.TryRead(manifestPath);
+        // prepare.json as this build wrote it (its stamp unchanged) with these columns and settings holds their fingerprint.
+        var fingerprint = previous is not null && stamps.OutputIs(manifestPath, OutputDigest(previous.Fingerprint))
+                          && previous.Schema.SameAs(manifestSchema) && previous.Settings == settings
+            ? previous.Fingerprint
+            : Hashes.Sha256(new JObject
+            {
+                ["format"] = PreparedManifest.CurrentFormat,
+                ["schema"] = JObject.FromObject(manifestSchema),
+                ["settings"] = JObject.FromObject(settings),
+            }.ToString(Newtonsoft.Json.Formatting.None));
         var earlier = new Dictionary<string, PreparedSource>(StringComparer.Ordinal);
         foreach (var s in previous?.Fingerprint == fingerprint ? previous.Sources : [])
         {
             earlier.TryAdd(s.File, s);
         }
 
-        var stamps = FileStampCache.Read(preparedDirectory);
         var fixedForAll = new PrepareFixes
         {
             SeparatorChanged = schema.Separator != ',',
@@ -200,15 +209,34 @@ public static class DatasetPreparer
             removed.Add(Path.GetFileName(stale));
         }
 
-        WriteIfChanged(manifestPath, manifest.ToJson());
         warnings.AddRange(sources.SelectMany(s => s.Warnings ?? []));
-        WriteIfChanged(Path.Combine(preparedDirectory, ReportFileName), Report(manifest, warnings));
-        WriteIfChanged(Path.Combine(preparedDirectory, FileStampCache.FileName), stamps.Render());
+        var reportPath = Path.Combine(preparedDirectory, ReportFileName);
+
+        // Nothing changed: every source is the one in prepare.json, in the same order, and no task file moved or went.
+        // Then the manifest is the one read, and with the same warnings the report is the same too: when both files
+        // still carry the stamps this build wrote them with, they are neither rendered nor read again.
+        var manifestDigest = OutputDigest(fingerprint);
+        var reportDigest = OutputDigest(fingerprint, [.. warnings]);
+        var nothingChanged = previous is not null && previous.Fingerprint == fingerprint && moves.Count == 0 && removed.Count == 0
+                             && sources.Count == previous.Sources.Count && sources.Zip(previous.Sources).All(p => ReferenceEquals(p.First, p.Second));
+        if (!nothingChanged || !stamps.OutputIs(manifestPath, manifestDigest) || !stamps.OutputIs(reportPath, reportDigest))
+        {
+            WriteIfChanged(manifestPath, manifest.ToJson());
+            WriteIfChanged(reportPath, Report(manifest, warnings));
+        }
+
+        stamps.OutputWritten(manifestPath, manifestDigest);
+        stamps.OutputWritten(reportPath, reportDigest);
+        if (!stamps.Unchanged)
+        {
+            WriteIfChanged(Path.Combine(preparedDirectory, FileStampCache.FileName), stamps.Render());
+        }
+
         var files = names.Keys.Order(StringComparer.Ordinal).Select(n => Path.Combine(preparedDirectory, n)).ToArray();
         var prepared = new Dataset(source.Name, source.Version, Path.GetFullPath(preparedDirectory), files);
         // The snapshot reads the sources again (dense labels, the report): a %Z file's wall-clock values in the zone too.
         var sourceSchema = schema with { TimeFormat = schema.TimeFormat?.InZone(zone) };
-        return new PreparedDataset(source, sourceSchema, prepared, preparedSchema, manifest, warnings, unchanged, removed) { FilesHashed = stamps.Hashed };
+        return new PreparedDataset(source, sourceSchema, prepared, preparedSchema, manifest, warnings, unchanged, removed) { FilesHashed = stamps.Hashed, SchemasDetected = source.Files.Count - stamps.DetectionsReused };
     }
 
     /// <summary>The prepare report: every fix per source and in total, deterministic (no clock), beside the manifest.</summary>
@@ -219,7 +247,7 @@ public static class DatasetPreparer
             ["file"] = s.File,
             ["tasks"] = s.Tasks.Count,
             ["overview"] = s.Overview?.File,
-            ["fixes"] = JObject.FromObject(s.Fixes, SnakeCase),
+            ["fixes"] = JObject.FromObject(s.Fixes, SnakeCase.Value),
         }));
         var totals = new JObject();
         foreach (var source in perSource)
@@ -391,6 +419,10 @@ public static class DatasetPreparer
             return Value ?? throw new InvalidOperationException("a source after a failed one was taken");
         }
     }
+
+    /// <summary>What prepare.json or the report is made from: this build of the code (a new one renders them once more), the fingerprint, the warnings.</summary>
+    private static string OutputDigest(string fingerprint, params string[] warnings) =>
+        Hashes.Sha256(string.Join('\n', [DatasetInspector.CodeVersion, fingerprint, .. warnings]));
 
     private static void WriteIfChanged(string path, string content)
     {

@@ -25,14 +25,15 @@ public sealed record PreparedManifest
 
     public required IReadOnlyList<PreparedSource> Sources { get; init; }
 
-    private static readonly JsonSerializerSettings Json = new()
+    // Json.NET is only started for writing (reading is PreparedManifestJson): an unchanged re-run writes nothing.
+    private static readonly Lazy<JsonSerializerSettings> Json = new(() => new()
     {
         ContractResolver = new DefaultContractResolver { NamingStrategy = new SnakeCaseNamingStrategy() },
         Formatting = Formatting.Indented,
         NullValueHandling = NullValueHandling.Include,
-    };
+    });
 
-    public string ToJson() => JsonConvert.SerializeObject(this, Json).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
+    public string ToJson() => JsonConvert.SerializeObject(this, Json.Value).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
 
     /// <summary>Reads a manifest; null when the file is missing or from another format version.</summary>
     public static PreparedManifest? TryRead(string path)
@@ -42,15 +43,9 @@ public sealed record PreparedManifest
             return null;
         }
 
-        try
-        {
-            var manifest = JsonConvert.DeserializeObject<PreparedManifest>(File.ReadAllText(path, Encoding.UTF8), Json);
-            return manifest?.Format == CurrentFormat ? manifest : null;
-        }
-        catch (JsonException)
-        {
-            return null; // damaged: everything is prepared again
-        }
+        // Damaged or another shape: null, and everything is prepared again.
+        var manifest = PreparedManifestJson.Read(File.ReadAllBytes(path));
+        return manifest?.Format == CurrentFormat ? manifest : null;
     }
 
     /// <summary>The task file's entry and its source, by task file name; Index is the window (0-based), -1 for an overview.</summary>
@@ -93,7 +88,11 @@ public sealed record PreparedSchema(
     string? SourceTimeFormat,
     string? TimeFormat,
     string TimeZone,
-    IReadOnlyList<ColumnMapping> Columns);
+    IReadOnlyList<ColumnMapping> Columns)
+{
+    /// <summary>The same values, the columns compared one by one (the record's own equality compares the list by reference).</summary>
+    public bool SameAs(PreparedSchema other) => this with { Columns = other.Columns } == other && Columns.SequenceEqual(other.Columns);
+}
 
 /// <summary>One source column: its name in the task files (null when it is not carried: a text column).</summary>
 /// <param name="Role"><c>time</c>, <c>channel</c> or <c>dropped</c> (not numeric: the editor draws numbers only).</param>

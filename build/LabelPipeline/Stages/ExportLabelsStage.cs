@@ -16,11 +16,15 @@ public sealed class ExportLabelsStage(LabelStudioClient client, ILogger logger)
     /// <summary>The same snapshot from a saved Label Studio JSON export, without a server.</summary>
     /// <param name="generatedFromLabels">The labels the config was generated from; null when the user gave the config.</param>
     public static SnapshotSummary Convert(
-        string exportFile, SnapshotRules rules, string labelConfig, string snapshotDirectory, CancellationToken ct, IReadOnlyList<string>? generatedFromLabels = null)
+        string exportFile, SnapshotRules rules, string labelConfig, string snapshotDirectory, ILogger logger, CancellationToken ct, IReadOnlyList<string>? generatedFromLabels = null)
     {
         try
         {
-            return SnapshotBuilder.Build(exportFile, new SnapshotOptions(rules, labelConfig, new SnapshotSource("export-file", null, null, null, null)), snapshotDirectory, ct);
+            var options = new SnapshotOptions(rules, labelConfig, new SnapshotSource("export-file", null, null, null, null))
+            {
+                Progress = new SnapshotProgress(logger, TimeSpan.FromSeconds(5)).Report,
+            };
+            return SnapshotBuilder.Build(exportFile, options, snapshotDirectory, ct);
         }
         catch (ExportException e) when (generatedFromLabels is not null && e.Message.Contains("label '", StringComparison.Ordinal))
         {

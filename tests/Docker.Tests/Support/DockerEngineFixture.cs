@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace Docker.Tests.Support;
@@ -176,42 +175,10 @@ public sealed class DockerEngineFixture : IAsyncLifetime
     private static async Task<string> RunAsync(
         string fileName, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan? timeoutAfter = null)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        using var timeout = new CancellationTokenSource(timeoutAfter ?? ScriptTimeout);
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{string.Join(' ', arguments)} did not finish within {(timeoutAfter ?? ScriptTimeout).TotalSeconds} s.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{string.Join(' ', arguments)} failed with exit code {process.ExitCode}:\n{await error.ConfigureAwait(false)}");
-        }
-
-        return await output.ConfigureAwait(false);
+        var run = await ChildProcess.RunAsync(fileName, arguments, environment, timeoutAfter ?? ScriptTimeout).ConfigureAwait(false);
+        return run.ExitCode == 0
+            ? run.StandardOutput
+            : throw new InvalidOperationException($"{string.Join(' ', arguments)} failed with exit code {run.ExitCode}:\n{run.StandardError}");
     }
 
     private static string? FindOnPath(string name) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit.Abstractions;
 
 namespace Docker.Tests.Support;
@@ -63,22 +62,12 @@ public static class KitLabelStudio
 
     private static async Task<(int ExitCode, string Output)> RunInstallAsync(string script, string kit)
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-                 {
-                     "-c", "set -euo pipefail; only=$(mktemp); sed '/^# ---- 5\\. /,$d' \"$0\" > \"$only\"; bash \"$only\" \"$1\"; rm -f \"$only\"",
-                     script, Path.Combine(kit, "src"),
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["LS_PREFIX"] = Prefix;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        // The kit's installer without its last section (configure, migrate, start).
+        var run = await ChildProcess.RunAsync(
+            "bash",
+            ["-c", "set -euo pipefail; only=$(mktemp); sed '/^# ---- 5\\. /,$d' \"$0\" > \"$only\"; bash \"$only\" \"$1\"; rm -f \"$only\"", script, Path.Combine(kit, "src")],
+            new Dictionary<string, string> { ["LS_PREFIX"] = Prefix },
+            TimeSpan.FromMinutes(20));
+        return (run.ExitCode, run.Output);
     }
 }

@@ -1,7 +1,5 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Newtonsoft.Json.Linq;
 
 namespace Editor.Tests.Support;
@@ -94,51 +92,14 @@ public static class EditorTool
 
     private static async Task<NodeRun> RunNodeAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = Repository.EditorTool,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["TZ"] = "UTC";
-        start.Environment["NO_COLOR"] = "1";
+        var variables = new Dictionary<string, string> { ["TZ"] = "UTC", ["NO_COLOR"] = "1" };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[name] = value;
+            variables[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"lsf-check.js did not finish within {timeout.TotalSeconds:0} s:\n{stderr}");
-        }
-
-        process.WaitForExit(); // flush the output events
-        lock (stdout)
-        {
-            lock (stderr)
-            {
-                return new NodeRun(process.ExitCode, stdout.ToString(), stderr.ToString());
-            }
-        }
+        var run = await ChildProcess.RunAsync("node", arguments, variables, timeout, Repository.EditorTool);
+        return new NodeRun(run.ExitCode, run.StandardOutput, run.StandardError);
     }
 
     private sealed record NodeRun(int ExitCode, string StandardOutput, string StandardError);

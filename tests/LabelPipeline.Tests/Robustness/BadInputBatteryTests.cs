@@ -249,7 +249,7 @@ public sealed class BadInputBatteryTests : IDisposable
         using var cancellation = new CancellationTokenSource();
         void Progress(string part)
         {
-            if (part == SnapshotLayout.Manifest)
+            if (part == $"writing {SnapshotLayout.Manifest}")
             {
                 cancellation.Cancel();
             }

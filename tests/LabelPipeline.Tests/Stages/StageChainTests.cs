@@ -120,7 +120,7 @@ public sealed class StageChainTests() : EmulatorPipelineTest(scratchDatasets: tr
         // Offline, from the snapshot's own export, the same labels come out.
         var offline = Path.Combine(Temp.Path, "offline");
         var converted = ExportLabelsStage.Convert(
-            Path.Combine(directory, SnapshotLayout.Export), rules, await File.ReadAllTextAsync(Path.Combine(directory, SnapshotLayout.LabelConfig)), offline, Ct);
+            Path.Combine(directory, SnapshotLayout.Export), rules, await File.ReadAllTextAsync(Path.Combine(directory, SnapshotLayout.LabelConfig)), offline, _log, Ct);
         Assert.Equal(snapshot.Regions, converted.Regions);
         Assert.Equal(
             await File.ReadAllTextAsync(Path.Combine(directory, SnapshotLayout.LookoutLabels)),
