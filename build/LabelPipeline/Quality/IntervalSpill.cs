@@ -4,7 +4,8 @@ namespace LabelPipeline.Quality;
 /// Every series' intervals, sorted per series by start (equal starts in the order added, as a stable sort gives), without
 /// holding them: intervals collect in a fixed buffer; a full buffer is sorted and written to a run file in a temporary
 /// folder; a series is read back as a merge of its part of every run (and of the buffer), anew on each enumeration.
-/// Held at once: the buffer (32 bytes an interval) and one 64 KB read buffer per run while a series is read.
+/// Held at once: the buffer (32 bytes an interval, 4 more for its place in its series' list) and one 64 KB read buffer per
+/// run while a series is read.
 /// </summary>
 internal sealed class IntervalSpill(int capacity = IntervalSpill.DefaultCapacity) : IDisposable
 {
@@ -13,8 +14,10 @@ internal sealed class IntervalSpill(int capacity = IntervalSpill.DefaultCapacity
 
     private readonly Entry[] _buffer = new Entry[Math.Max(1, capacity)];
     private readonly List<Run> _runs = [];
+
+    /// <summary>Where each series' intervals are in the (unsorted) buffer: a series is read without sorting the rest.</summary>
+    private readonly Dictionary<int, List<int>> _positions = [];
     private int _count;
-    private bool _sorted;
     private long _sequence;
     private string? _directory;
 
@@ -28,39 +31,50 @@ internal sealed class IntervalSpill(int capacity = IntervalSpill.DefaultCapacity
             WriteRun();
         }
 
+        if (!_positions.TryGetValue(series, out var positions))
+        {
+            _positions[series] = positions = [];
+        }
+
+        positions.Add(_count);
         _buffer[_count++] = new Entry(series, interval, _sequence++);
-        _sorted = false;
     }
 
     /// <summary>One series' intervals in start order (equal starts as added); each enumeration reads them again.</summary>
     public IEnumerable<TrackInterval> Of(int series)
     {
-        SortBuffer();
-        var (first, count) = Segment(series);
+        // The series' part of the buffer, sorted alone (series are read one after another as intervals are still added).
+        var held = _positions.TryGetValue(series, out var positions) ? positions.ToArray() : [];
+        Array.Sort(held, (a, b) => _buffer[a].Interval.Start != _buffer[b].Interval.Start
+            ? _buffer[a].Interval.Start.CompareTo(_buffer[b].Interval.Start)
+            : _buffer[a].Sequence.CompareTo(_buffer[b].Sequence));
         var readers = new List<BinaryReader>();
         try
         {
+            // Source -1 is the buffer (Remaining counts down its sorted positions); the others are runs' readers.
             var queue = new PriorityQueue<(int Source, long Remaining, TrackInterval Interval), (long Start, long Sequence)>();
-            if (count > 0)
-            {
-                Enqueue(queue, -1, null, count, first);
-            }
-
+            EnqueueHeld(queue, held, held.Length);
             foreach (var run in _runs)
             {
                 if (run.Segments.TryGetValue(series, out var segment))
                 {
                     var stream = new FileStream(run.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16) { Position = segment.Start * RecordBytes };
                     readers.Add(new BinaryReader(stream));
-                    Enqueue(queue, readers.Count - 1, readers[^1], segment.Count, 0);
+                    EnqueueRead(queue, readers.Count - 1, readers[^1], segment.Count);
                 }
             }
 
             while (queue.TryDequeue(out var head, out _))
             {
                 yield return head.Interval;
-                var source = head.Source;
-                Enqueue(queue, source, source < 0 ? null : readers[source], head.Remaining - 1, first + count - (head.Remaining - 1));
+                if (head.Source < 0)
+                {
+                    EnqueueHeld(queue, held, head.Remaining - 1);
+                }
+                else
+                {
+                    EnqueueRead(queue, head.Source, readers[head.Source], head.Remaining - 1);
+                }
             }
         }
         finally
@@ -77,28 +91,28 @@ internal sealed class IntervalSpill(int capacity = IntervalSpill.DefaultCapacity
         }
     }
 
-    /// <summary>The next interval of a source (-1: the buffer, at <paramref name="at"/>; else a run's reader), if it has one left.</summary>
-    private void Enqueue(PriorityQueue<(int, long, TrackInterval), (long, long)> queue, int source, BinaryReader? reader, long remaining, long at)
+    private void EnqueueHeld(PriorityQueue<(int, long, TrackInterval), (long, long)> queue, int[] held, long remaining)
     {
-        if (remaining <= 0)
+        if (remaining > 0)
         {
-            return;
+            var entry = _buffer[held[held.Length - remaining]];
+            queue.Enqueue((-1, remaining, entry.Interval), (entry.Interval.Start, entry.Sequence));
         }
+    }
 
-        if (reader is null)
+    private static void EnqueueRead(PriorityQueue<(int, long, TrackInterval), (long, long)> queue, int source, BinaryReader reader, long remaining)
+    {
+        if (remaining > 0)
         {
-            var entry = _buffer[at];
-            queue.Enqueue((source, remaining, entry.Interval), (entry.Interval.Start, entry.Sequence));
-            return;
+            var interval = new TrackInterval(reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64());
+            queue.Enqueue((source, remaining, interval), (interval.Start, reader.ReadInt64()));
         }
-
-        var interval = new TrackInterval(reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64());
-        queue.Enqueue((source, remaining, interval), (interval.Start, reader.ReadInt64()));
     }
 
     private void WriteRun()
     {
-        SortBuffer();
+        _buffer.AsSpan(0, _count).Sort(static (a, b) =>
+            a.Series != b.Series ? a.Series.CompareTo(b.Series) : a.Interval.Start != b.Interval.Start ? a.Interval.Start.CompareTo(b.Interval.Start) : a.Sequence.CompareTo(b.Sequence));
         _directory ??= Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"labelpipeline-intervals-{Guid.NewGuid():N}")).FullName;
         var path = Path.Combine(_directory, $"run{_runs.Count}.bin");
         var segments = new Dictionary<int, (long Start, long Count)>();
@@ -116,44 +130,8 @@ internal sealed class IntervalSpill(int capacity = IntervalSpill.DefaultCapacity
         }
 
         _runs.Add(new Run(path, segments));
+        _positions.Clear();
         _count = 0;
-    }
-
-    private void SortBuffer()
-    {
-        if (!_sorted)
-        {
-            _buffer.AsSpan(0, _count).Sort(static (a, b) =>
-                a.Series != b.Series ? a.Series.CompareTo(b.Series) : a.Interval.Start != b.Interval.Start ? a.Interval.Start.CompareTo(b.Interval.Start) : a.Sequence.CompareTo(b.Sequence));
-            _sorted = true;
-        }
-    }
-
-    /// <summary>Where a series' intervals are in the sorted buffer (a binary search: the buffer is sorted by series first).</summary>
-    private (long First, long Count) Segment(int series)
-    {
-        var span = _buffer.AsSpan(0, _count);
-        int lo = 0, hi = span.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) / 2;
-            if (span[mid].Series < series)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        var end = lo;
-        while (end < span.Length && span[end].Series == series)
-        {
-            end++;
-        }
-
-        return (lo, end - lo);
     }
 
     private readonly record struct Entry(int Series, TrackInterval Interval, long Sequence);

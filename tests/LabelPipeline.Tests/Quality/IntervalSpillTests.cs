@@ -36,6 +36,23 @@ public sealed class IntervalSpillTests
             }
 
             Assert.Equal(adds.Length > capacity, spill.RunsWritten > 0);
+
+            // As the snapshot does it: a series' last intervals (the expert's) added just before it is read, then the next.
+            using var interleaved = new IntervalSpill(capacity);
+            foreach (var (series, interval) in adds.Where(a => a.Series % 2 == 0))
+            {
+                interleaved.Add(series, interval);
+            }
+
+            for (var series = 0; series <= 3; series++)
+            {
+                foreach (var (_, interval) in adds.Where(a => a.Series == series && series % 2 == 1))
+                {
+                    interleaved.Add(series, interval);
+                }
+
+                Assert.Equal(adds.Where(a => a.Series == series).Select(a => a.Interval).OrderBy(i => i.Start), interleaved.Of(series));
+            }
         }, seed: Seed, iter: 1_000, threads: 1);
     }
 
