@@ -37,6 +37,9 @@ public static class SnapshotBuilder
 {
     private static readonly UTF8Encoding Utf8 = new(false);
 
+    /// <summary>A series with at most this many regions has them read once and held while its dense file is written (a few MB).</summary>
+    private const int HeldRegions = 16_384;
+
     /// <summary>Where the regions are spilled while the snapshot is built (inside the staging folder, removed before the manifest).</summary>
     private const string SpillFolder = ".regions";
 
@@ -170,7 +173,9 @@ public static class SnapshotBuilder
                 ct.ThrowIfCancellationRequested();
                 var name = Path.GetFileName(file);
                 seriesDone++;
-                var mine = store.OfSeries(name); // streamed from disk for each use below: one series can hold hundreds of thousands
+                // Read from disk once when few (thousands of series), else streamed for each use below (one series can
+                // hold hundreds of thousands of regions).
+                var mine = store.CountOf(name) <= HeldRegions ? store.OfSeries(name).ToList() : store.OfSeries(name);
                 options.Progress?.Invoke($"writing {SnapshotLayout.DenseFolder}/{name}, series {seriesDone:N0} of {options.Dataset.Files.Count:N0}");
                 var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name), quality?.BeginSeries(name, mine), hashes);
                 quality?.EndSeries();
