@@ -67,10 +67,7 @@ internal static class IntervalFiles
                 jsonl.Write("\":");
                 switch (i)
                 {
-                    case 3 or 4: // task_id, annotation_id: numbers
-                        jsonl.Write(row[i]);
-                        break;
-                    case 10 or 19: // instant, ground_truth
+                    case 3 or 4 or 10 or 19: // task_id, annotation_id (numbers), instant, ground_truth (true/false): as written in the CSV
                         jsonl.Write(row[i]);
                         break;
                     case 12: // is_anomaly

@@ -79,51 +79,19 @@ internal sealed class SeriesEnvelope
     public static SeriesEnvelope Read(string file, SeriesSchema schema, int slots)
     {
         var envelope = new SeriesEnvelope(schema, slots);
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        var buffer = new byte[1 << 16]; // below the large object heap; grown only for a longer line
-        int start = 0, end = 0;
+        using var lines = new IO.LineReader(file); // lines as the dense pass reads them: "\n", "\r\n" or "\r", a BOM skipped
         var header = true;
-        var eof = false;
-        while (true)
+        while (lines.Next(out var line))
         {
-            var newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
-            if (newline < 0)
-            {
-                if (eof)
-                {
-                    if (!header && end > start)
-                    {
-                        envelope.Row(buffer.AsSpan(start, end - start));
-                    }
-
-                    return envelope;
-                }
-
-                if (start > 0)
-                {
-                    Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-                    end -= start;
-                    start = 0;
-                }
-                else if (end == buffer.Length)
-                {
-                    Array.Resize(ref buffer, buffer.Length * 2);
-                }
-
-                var read = stream.Read(buffer, end, buffer.Length - end);
-                eof = read == 0;
-                end += read;
-                continue;
-            }
-
             if (!header)
             {
-                envelope.Row(buffer.AsSpan(start, newline));
+                envelope.Row(line);
             }
 
             header = false;
-            start += newline + 1;
         }
+
+        return envelope;
     }
 
     /// <summary>A channel's lowest and highest value; null when it has none.</summary>
@@ -203,11 +171,6 @@ internal sealed class SeriesEnvelope
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Row(ReadOnlySpan<byte> line)
     {
-        if (line.Length > 0 && line[^1] == (byte)'\r')
-        {
-            line = line[..^1];
-        }
-
         if (line.Length == 0)
         {
             return;

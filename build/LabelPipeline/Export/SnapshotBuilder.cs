@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Reflection;
 using System.Text;
-using CsvHelper;
 using LabelPipeline.IO;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.Quality;
@@ -289,9 +287,17 @@ public static class SnapshotBuilder
             .Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/'))
             .Where(f => f != SnapshotLayout.Manifest)
             .Order(StringComparer.Ordinal)
-            .Select(f => hashes.Of(Path.Combine(directory, f)) is var (bytes, sha256) ? new JObject { ["path"] = f, ["bytes"] = bytes, ["sha256"] = sha256 } : null);
+            .Select(f =>
+            {
+                var (bytes, sha256) = hashes.Of(Path.Combine(directory, f));
+                return new JObject { ["path"] = f, ["bytes"] = bytes, ["sha256"] = sha256 };
+            });
         var sources = options.Dataset.Files
-            .Select(f => SeriesSha256(options, f) is var (bytes, sha256) ? new JObject { ["file"] = Path.GetFileName(f), ["bytes"] = bytes, ["sha256"] = sha256 } : null);
+            .Select(f =>
+            {
+                var (bytes, sha256) = SeriesSha256(options, f);
+                return new JObject { ["file"] = Path.GetFileName(f), ["bytes"] = bytes, ["sha256"] = sha256 };
+            });
         var manifest = new JObject
         {
             ["format"] = "labelpipeline-snapshot/1",
@@ -428,6 +434,4 @@ public static class SnapshotBuilder
             Directory.Delete(previous, recursive: true);
         }
     }
-
-    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

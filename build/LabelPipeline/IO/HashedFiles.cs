@@ -28,13 +28,9 @@ public sealed class HashedFiles
     public (long Bytes, string Sha256) Of(string path)
     {
         var full = Path.GetFullPath(path);
-        return _written.TryGetValue(full, out var known) && new FileInfo(full).Length == known.Bytes
-            ? known
-            : (new FileInfo(full).Length, Hashes.Sha256File(full));
+        var bytes = new FileInfo(full).Length;
+        return _written.TryGetValue(full, out var known) && bytes == known.Bytes ? known : (bytes, Hashes.Sha256File(full));
     }
-
-    /// <summary>How many files were hashed while written (for tests: a manifest must not read them back).</summary>
-    public int Count => _written.Count;
 
     private void Record(string path, long bytes, string sha256) => _written[path] = (bytes, sha256);
 
