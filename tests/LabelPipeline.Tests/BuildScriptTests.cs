@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using System.Reflection.PortableExecutable;
+using System.Runtime.InteropServices;
 
 namespace LabelPipeline.Tests;
 
 /// <summary>
 /// build.sh runs the built program directly while no source changed since the last build, and builds again when one
 /// did. Proven on a copy of the repository's build sources: a task's description edited in the copy shows up in the
-/// next <c>--description</c> output, and a call with nothing changed does not build.
+/// next <c>--description</c> output, and a call with nothing changed does not build. On Linux x64 the program it builds
+/// is ReadyToRun (precompiled), unless <c>LABELPIPELINE_READYTORUN=0</c> asks for plain IL.
 /// </summary>
 public sealed class BuildScriptTests : IDisposable
 {
@@ -28,13 +31,31 @@ public sealed class BuildScriptTests : IDisposable
         }
     }
 
-    private (int ExitCode, string Output, string Errors) BuildSh(params string[] arguments)
+    /// <summary>The repository's build sources (no bin/ or obj/) and build.sh, copied into the test's folder.</summary>
+    private void CopyBuildSources()
+    {
+        Copy(Path.Combine(Repository.Root, "build"), Path.Combine(_temp.Path, "build"));
+        foreach (var file in new[] { "build.sh", "global.json", "Directory.Build.props", "Directory.Packages.props" })
+        {
+            File.Copy(Path.Combine(Repository.Root, file), Path.Combine(_temp.Path, file));
+        }
+    }
+
+    private (int ExitCode, string Output, string Errors) BuildSh(params string[] arguments) => BuildSh(new Dictionary<string, string>(), arguments);
+
+    private (int ExitCode, string Output, string Errors) BuildSh(Dictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("bash") { WorkingDirectory = _temp.Path, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(_temp.Path, "build.sh"));
         arguments.ToList().ForEach(start.ArgumentList.Add);
         start.Environment.Remove("LABELPIPELINE_REBUILD");
+        start.Environment.Remove("LABELPIPELINE_READYTORUN");
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
@@ -46,16 +67,16 @@ public sealed class BuildScriptTests : IDisposable
     public void A_source_change_triggers_a_rebuild_and_nothing_else_does()
     {
         Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "build.sh is the POSIX script");
-        Copy(Path.Combine(Repository.Root, "build"), Path.Combine(_temp.Path, "build"));
-        foreach (var file in new[] { "build.sh", "global.json", "Directory.Build.props", "Directory.Packages.props" })
-        {
-            File.Copy(Path.Combine(Repository.Root, file), Path.Combine(_temp.Path, file));
-        }
+        CopyBuildSources();
 
         var first = BuildSh("--description");
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains(Building, first.Errors, StringComparison.Ordinal);
         Assert.Contains("Turns each source CSV into task files", first.Output, StringComparison.Ordinal);
+
+        var program = Path.Combine(_temp.Path, "build", "bin", "publish", "LabelPipeline.dll");
+        var linuxX64 = OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture == Architecture.X64;
+        Assert.True(!linuxX64 || IsReadyToRun(program), $"{program} is not ReadyToRun: {first.Errors}");
 
         var second = BuildSh("--description");
         Assert.True(second.ExitCode == 0, second.ToString());
@@ -75,5 +96,25 @@ public sealed class BuildScriptTests : IDisposable
         Assert.NotEqual(0, broken.ExitCode);
         Assert.Contains("error CS", broken.Errors, StringComparison.Ordinal);
         Assert.NotEqual(0, BuildSh("--description").ExitCode);
+    }
+
+    [SkippableFact]
+    public void The_program_is_plain_IL_when_ReadyToRun_is_turned_off()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "build.sh is the POSIX script");
+        CopyBuildSources();
+
+        var plain = BuildSh(new Dictionary<string, string> { ["LABELPIPELINE_READYTORUN"] = "0" }, "--description");
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.Contains("Turns each source CSV into task files", plain.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("without ReadyToRun", plain.Errors, StringComparison.Ordinal); // asked for, not a fallback
+        Assert.False(IsReadyToRun(Path.Combine(_temp.Path, "build", "bin", "publish", "LabelPipeline.dll")));
+    }
+
+    /// <summary>A ReadyToRun image carries precompiled code, announced by the CLI header's managed native header.</summary>
+    private static bool IsReadyToRun(string assembly)
+    {
+        using var reader = new PEReader(File.OpenRead(assembly));
+        return reader.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
     }
 }
