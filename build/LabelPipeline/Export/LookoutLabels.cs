@@ -33,8 +33,12 @@ public static class LookoutLabels
     /// <summary><see cref="Merge"/> one range at a time, for a pass that also writes other files.</summary>
     public sealed class Merger(IReadOnlySet<string> anomalyLabels)
     {
-        private readonly List<(RangeBound Start, RangeBound End)> _pending = [];
-        private int _mergedCount; // _pending[.._mergedCount] is already sorted and merged
+        // Ranges of two instants (the usual case) are kept as UTC ticks: sorting and merging plain numbers costs a
+        // fraction of comparing RangeBound pairs through a delegate, and orders them the same way (instants compare by
+        // their UTC time). Any other range goes to the general list; when both have some, they are merged together.
+        private readonly List<(long Start, long End)> _instants = [];
+        private readonly List<(RangeBound Start, RangeBound End)> _others = [];
+        private int _mergedInstants, _mergedOthers; // each list's head up to here is already sorted and merged
 
         public void Add(LabeledRange range)
         {
@@ -43,18 +47,39 @@ public static class LookoutLabels
                 return;
             }
 
-            _pending.Add((range.Start, range.End));
-            if (_pending.Count - _mergedCount >= Batch)
+            if (range.Start.Time is { } start && range.End.Time is { } end)
             {
-                _mergedCount = SortAndMerge(_pending);
+                _instants.Add((start.UtcTicks, end.UtcTicks));
+                if (_instants.Count - _mergedInstants >= Batch)
+                {
+                    _mergedInstants = SortAndMerge(_instants);
+                }
+            }
+            else
+            {
+                _others.Add((range.Start, range.End));
+                if (_others.Count - _mergedOthers >= Batch)
+                {
+                    _mergedOthers = SortAndMerge(_others);
+                }
             }
         }
 
         public IReadOnlyList<(RangeBound Start, RangeBound End)> Result()
         {
-            _mergedCount = SortAndMerge(_pending);
-            return _pending;
+            if (_others.Count == 0)
+            {
+                SortAndMerge(_instants);
+                return _instants.ConvertAll(r => (Instant(r.Start), Instant(r.End)));
+            }
+
+            _others.AddRange(_instants.Select(r => (Instant(r.Start), Instant(r.End))));
+            _instants.Clear();
+            _mergedOthers = SortAndMerge(_others);
+            return _others;
         }
+
+        private static RangeBound Instant(long utcTicks) => RangeBound.At(new DateTimeOffset(utcTicks, TimeSpan.Zero));
     }
 
     private static bool IsAnomaly(IReadOnlyList<string> labels, IReadOnlySet<string> anomalyLabels)
@@ -71,16 +96,18 @@ public static class LookoutLabels
     }
 
     /// <summary>Sorts by start then end and merges overlapping and touching ranges, in place; returns the count left.</summary>
-    private static int SortAndMerge(List<(RangeBound Start, RangeBound End)> ranges)
+    private static int SortAndMerge<T>(List<(T Start, T End)> ranges)
+        where T : IComparable<T>
     {
-        ranges.Sort(static (a, b) => a.Start.CompareTo(b.Start) is var c and not 0 ? c : a.End.CompareTo(b.End));
+        // ValueTuple's comparer: by start, then by end.
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ranges).Sort();
         var count = 0;
         for (var i = 0; i < ranges.Count; i++)
         {
             var range = ranges[i];
-            if (count > 0 && range.Start <= ranges[count - 1].End)
+            if (count > 0 && range.Start.CompareTo(ranges[count - 1].End) <= 0)
             {
-                if (range.End > ranges[count - 1].End)
+                if (range.End.CompareTo(ranges[count - 1].End) > 0)
                 {
                     ranges[count - 1] = (ranges[count - 1].Start, range.End);
                 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CsCheck;
 using LabelPipeline.Export;
 using LabelPipeline.TimeSeries;
@@ -22,12 +23,20 @@ public sealed class LookoutMergeProperties(ITestOutputHelper output)
 
     [Fact]
     public void Merged_ranges_equal_the_union_painted_on_a_grid() =>
+        Check(seconds => RangeBound.At(T0.AddSeconds(seconds)), bound => $"{bound.Time:O}");
+
+    /// <summary>Bounds on a numeric time axis take the merger's general path (instants are merged as UTC ticks).</summary>
+    [Fact]
+    public void Merged_numeric_ranges_equal_the_union_painted_on_a_grid() =>
+        Check(seconds => RangeBound.At(1_000.0 + seconds), bound => $"{bound.Number:R}");
+
+    private void Check(Func<double, RangeBound> bound, Func<RangeBound, string> text, [CallerMemberName] string name = "") =>
         PropertyCheck.ForAll(Ranges, ranges =>
         {
             var labeled = ranges.Select((r, i) => new LabeledRange
             {
                 TaskId = i, SeriesFile = $"s{i % 3}.csv", RegionId = $"r{i}", AnnotationId = i,
-                Start = RangeBound.At(T0.AddSeconds(r.Start)), End = RangeBound.At(T0.AddSeconds(Math.Min(Span, r.Start + r.Length))),
+                Start = bound(r.Start), End = bound(Math.Min(Span, r.Start + r.Length)),
                 StartRaw = string.Empty, EndRaw = string.Empty, Instant = r.Length == 0,
                 Labels = r.Anomaly ? ["Anomaly"] : ["Normal"],
             });
@@ -51,11 +60,11 @@ public sealed class LookoutMergeProperties(ITestOutputHelper output)
                 }
                 else if (depth == 0 && runStart >= 0)
                 {
-                    expected.Add($"{T0.AddSeconds(runStart / 2.0):O}..{T0.AddSeconds((i - 1) / 2.0):O}");
+                    expected.Add($"{text(bound(runStart / 2.0))}..{text(bound((i - 1) / 2.0))}");
                     runStart = -1;
                 }
             }
 
-            Assert.Equal(expected, merged.Select(m => $"{m.Start.Time:O}..{m.End.Time:O}"));
-        }, output, cases: 300);
+            Assert.Equal(expected, merged.Select(m => $"{text(m.Start)}..{text(m.End)}"));
+        }, output, cases: 300, name);
 }
