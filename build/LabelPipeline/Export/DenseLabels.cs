@@ -17,6 +17,7 @@ public static class DenseLabels
     /// <returns>The series' earliest and latest time (null for a series without rows), to tell regions that label no row.</returns>
     /// <param name="ranges">The series' regions: a collection, or a stream in start order (from disk, hundreds of thousands of them: read as the rows pass, never held; <see cref="LabelSweep"/>).</param>
     /// <param name="hashes">Where the written file's SHA-256 is recorded, hashed on the way to disk.</param>
+    /// <param name="chart">Given each row with its time, so the report's chart needs no read of its own.</param>
     /// <remarks>
     /// Works on the file's bytes: a row is copied as it is (lines end in "\n", "\r\n" or "\r", as a text reader reads
     /// them; they are written with "\n"), and only its time field is decoded. A line that is not valid UTF-8 is written
@@ -24,7 +25,7 @@ public static class DenseLabels
     /// </remarks>
     public static (RangeBound First, RangeBound Last)? Write(
         string sourceFile, SeriesSchema schema, IEnumerable<LabeledRange> ranges, IReadOnlySet<string> anomalyLabels, string destination,
-        Action<RangeBound>? onRow = null, HashedFiles? hashes = null)
+        Action<RangeBound>? onRow = null, HashedFiles? hashes = null, SeriesEnvelope? chart = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         var timeIndex = schema.Columns.ToList().IndexOf(schema.TimeColumn);
@@ -52,6 +53,7 @@ public static class DenseLabels
 
             var time = ReadTime(line, (byte)separator, timeIndex, schema, sourceFile, lineNumber);
             onRow?.Invoke(time);
+            chart?.Row(line, time.Time is { } instant ? SeriesEnvelope.Seconds(instant) : time.Number!.Value);
             first = first is { } f && f <= time ? f : time;
             last = last is { } l && l >= time ? l : time;
             if (sweep.MoveTo(time)) // the suffix is rebuilt only when the labels covering the row change

@@ -38,7 +38,8 @@ public static class HtmlReport
 
     /// <param name="rangesOf">One series' regions, by file name (enumerated once per call, so they can stream from disk).</param>
     /// <param name="quality">Agreement and detector tables, and per series the predicted rows and the rows annotators disagree on.</param>
-    public static void Write(string path, SnapshotOptions options, Func<string, IEnumerable<LabeledRange>> rangesOf, QualityReport? quality = null)
+    /// <param name="envelopes">Charts already gathered by a pass over the series (<see cref="BeginEnvelope"/>), by file name; others are read here.</param>
+    public static void Write(string path, SnapshotOptions options, Func<string, IEnumerable<LabeledRange>> rangesOf, QualityReport? quality = null, IReadOnlyDictionary<string, SeriesEnvelope>? envelopes = null)
     {
         // One pass over each series' regions: the counts per label and per series, and what the charts are chosen by.
         var disagreement = ChartSelection.DisagreementRows(quality);
@@ -111,7 +112,8 @@ public static class HtmlReport
                 .Append(I(series.Regions)).Append(series.Regions == 1 ? " region" : " regions").Append(" · ")
                 .Append(I(series.Annotations)).Append(series.Annotations == 1 ? " annotation" : " annotations")
                 .Append(agreement ? $" · {I(series.DisagreementRows)} rows annotators disagree on" : string.Empty).Append("</p>\n");
-            AppendChart(html, writer, files[series.Name], options, rangesOf(series.Name), series.Regions, quality?.Overlays.GetValueOrDefault(series.Name));
+            var envelope = envelopes?.GetValueOrDefault(series.Name) ?? SeriesEnvelope.Read(files[series.Name], options.Schema, EnvelopeSlots(options.Schema));
+            AppendChart(html, writer, envelope, options, rangesOf(series.Name), series.Regions, quality?.Overlays.GetValueOrDefault(series.Name));
             Flush(html, writer, force: true);
         }
 
@@ -218,13 +220,17 @@ public static class HtmlReport
     /// <summary>Time columns per channel: the full width while the channels fit <see cref="ChartPointBudget"/>, fewer beyond.</summary>
     internal static int ColumnsFor(int channels) => Math.Clamp(ChartPointBudget / (2 * Math.Max(1, channels)), MinColumns, MaxColumns);
 
+    /// <summary>An empty chart of a series, for a pass that reads the series anyway to give its rows to.</summary>
+    public static SeriesEnvelope BeginEnvelope(Datasets.SeriesSchema schema) => SeriesEnvelope.Begin(schema, EnvelopeSlots(schema));
+
+    private static int EnvelopeSlots(Datasets.SeriesSchema schema) => 2 * ColumnsFor(schema.Channels.Count);
+
     /// <param name="writer">Where <paramref name="html"/> goes: written out now and then while a series with many regions is drawn.</param>
     /// <param name="regionCount">How many <paramref name="ranges"/> there are: beyond <see cref="MaxShapesOneByOne"/> they are shaded together.</param>
-    private static void AppendChart(StringBuilder html, TextWriter writer, string file, SnapshotOptions options, IEnumerable<LabeledRange> ranges, int regionCount, SeriesOverlay? overlay)
+    private static void AppendChart(StringBuilder html, TextWriter writer, SeriesEnvelope envelope, SnapshotOptions options, IEnumerable<LabeledRange> ranges, int regionCount, SeriesOverlay? overlay)
     {
         var schema = options.Schema;
         var columns = ColumnsFor(schema.Channels.Count);
-        var envelope = SeriesEnvelope.Read(file, schema, 2 * columns);
         if (envelope.Rows == 0)
         {
             html.Append("<p>No rows.</p>\n");

@@ -13,7 +13,7 @@ namespace LabelPipeline.Export;
 /// for a line with a quoted field, read the general way). Rows whose time does not parse are skipped: the dense pass,
 /// which runs first, has already refused such a file.
 /// </summary>
-internal sealed class SeriesEnvelope
+public sealed class SeriesEnvelope
 {
     private const int NotNeeded = -2;
     private const int TimeField = -1;
@@ -74,6 +74,9 @@ internal sealed class SeriesEnvelope
 
     public string LastTimeText => _lastTimeText ?? Encoding.UTF8.GetString(_lastTime, 0, _lastTimeLength);
 
+    /// <summary>An envelope that a pass already reading the file gives its rows to (<see cref="Row"/>), instead of a read of its own.</summary>
+    public static SeriesEnvelope Begin(SeriesSchema schema, int slots) => new(schema, slots);
+
     /// <summary>Reads <paramref name="file"/> once, keeping the extremes of at most <paramref name="slots"/> row slots per channel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SeriesEnvelope Read(string file, SeriesSchema schema, int slots)
@@ -85,7 +88,7 @@ internal sealed class SeriesEnvelope
         {
             if (!header)
             {
-                envelope.Row(line);
+                envelope.Row(line, double.NaN);
             }
 
             header = false;
@@ -166,10 +169,15 @@ internal sealed class SeriesEnvelope
 
     private int UsedSlots => _slot + (_inSlot > 0 ? 1 : 0);
 
+    /// <summary>
+    /// One line after the header, in file order, as <see cref="IO.LineReader"/> gives it (a blank one is passed over).
+    /// </summary>
+    /// <param name="knownTime">The row's time on the chart's axis (<see cref="Seconds"/>) when the caller has parsed it
+    /// already, as this class would; NaN or an infinity: parsed here (a row without a finite time is not drawn).</param>
     // Optimized from the first call: a chart reads its series once, so tiered compilation's slow first tier would be
     // most of the pass.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Row(ReadOnlySpan<byte> line)
+    public void Row(ReadOnlySpan<byte> line, double knownTime)
     {
         if (line.Length == 0)
         {
@@ -178,7 +186,7 @@ internal sealed class SeriesEnvelope
 
         if (_schema.Separator > 0x7F)
         {
-            QuotedRow(line);
+            QuotedRow(line, knownTime);
             return;
         }
 
@@ -204,14 +212,14 @@ internal sealed class SeriesEnvelope
                 length = rest.IndexOfAny(separator, (byte)'"');
                 if (length >= 0 && rest[length] == (byte)'"')
                 {
-                    QuotedRow(line); // fields before the quote were plain, so it changes nothing read so far
+                    QuotedRow(line, knownTime); // fields before the quote were plain, so it changes nothing read so far
                     return;
                 }
 
                 var field = length < 0 ? rest : rest[..length];
                 if (role == TimeField)
                 {
-                    if (!TryParseTime(field, out time))
+                    if (!TryTime(field, knownTime, out time))
                     {
                         return;
                     }
@@ -239,7 +247,7 @@ internal sealed class SeriesEnvelope
     }
 
     /// <summary>A line with a quoted field: split honouring the quotes, as the dense pass reads it.</summary>
-    private void QuotedRow(ReadOnlySpan<byte> bytes)
+    private void QuotedRow(ReadOnlySpan<byte> bytes, double knownTime)
     {
         var line = Encoding.UTF8.GetString(bytes);
         var separator = _schema.Separator;
@@ -255,7 +263,7 @@ internal sealed class SeriesEnvelope
             var field = Encoding.UTF8.GetBytes(DenseLabels.Field(line, separator, column));
             if (_roles[column] == TimeField)
             {
-                if (!TryParseTime(field, out time))
+                if (!TryTime(field, knownTime, out time))
                 {
                     return;
                 }
@@ -347,6 +355,12 @@ internal sealed class SeriesEnvelope
         {
             _lastTimeText = Encoding.UTF8.GetString(field);
         }
+    }
+
+    private bool TryTime(ReadOnlySpan<byte> field, double knownTime, out double seconds)
+    {
+        seconds = knownTime;
+        return double.IsFinite(knownTime) || TryParseTime(field, out seconds);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -166,6 +166,10 @@ public static class SnapshotBuilder
             Write(directory, SnapshotLayout.LookoutLabels, LookoutLabels.Render(lookout), hashes);
             perLabel = labelCounts;
             var seriesDone = 0;
+
+            // With no more series than the report charts, each one is charted: its chart is gathered as the dense pass
+            // reads it, not by a second read of the file (a series of millions of rows is read once).
+            var envelopes = options.Dataset.Files.Count <= ChartSelection.MaxCharts ? new Dictionary<string, SeriesEnvelope>(StringComparer.Ordinal) : null;
             foreach (var file in options.Dataset.Files)
             {
                 ct.ThrowIfCancellationRequested();
@@ -175,7 +179,8 @@ public static class SnapshotBuilder
                 // hold hundreds of thousands of regions).
                 var mine = store.CountOf(name) <= HeldRegions ? store.OfSeries(name).ToList() : store.OfSeries(name);
                 options.Progress?.Invoke($"writing {SnapshotLayout.DenseFolder}/{name}, series {seriesDone:N0} of {options.Dataset.Files.Count:N0}");
-                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name), quality?.BeginSeries(name, mine), hashes);
+                var chart = envelopes is null ? null : envelopes[name] = HtmlReport.BeginEnvelope(options.Schema);
+                var span = DenseLabels.Write(file, options.Schema, mine, options.AnomalyLabels, Path.Combine(directory, SnapshotLayout.DenseFolder, name), quality?.BeginSeries(name, mine), hashes, chart);
                 quality?.EndSeries();
                 warnings.AddRange(OutsideTheSeries(file, mine, span));
             }
@@ -188,7 +193,7 @@ public static class SnapshotBuilder
             qualityReport = quality?.Finish();
             QualityFiles.Write(directory, qualityReport);
             options.Progress?.Invoke($"writing {HtmlReport.FileName}");
-            HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, store.OfSeries, qualityReport);
+            HtmlReport.Write(Path.Combine(directory, HtmlReport.FileName), options, store.OfSeries, qualityReport, envelopes);
         }
 
         options.Progress?.Invoke($"writing {SnapshotLayout.Manifest}");

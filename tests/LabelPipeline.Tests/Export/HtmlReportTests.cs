@@ -342,6 +342,45 @@ public sealed partial class HtmlReportTests : IDisposable
     }
 
     [Fact]
+    public void The_dense_pass_gives_a_chart_the_envelope_its_own_read_gives()
+    {
+        // Rows: a time (minutes, possibly out of order; dates or plain numbers, sometimes quoted) and two channels.
+        var rows = Gen.Select(Gen.Int[0, 500], Gen.Int[-1000, 1000].Array[2], Gen.Int[0, 9].Array[2], Gen.Int[0, 5]).Array[1, 120];
+        Gen.Select(rows, Gen.Int[1, 12], Gen.Bool, Gen.Bool).Sample((sample, slotPairs, crlf, dates) =>
+        {
+            var newline = crlf ? "\r\n" : "\n";
+            var text = new StringBuilder("time,a,b").Append(newline);
+            for (var i = 0; i < sample.Length; i++)
+            {
+                var (minute, channels, kinds, timeKind) = sample[i];
+                var time = dates ? T(minute) : (minute * 60.5).ToString(CultureInfo.InvariantCulture);
+                var fields = channels.Select((v, c) => kinds[c] == 0 ? string.Empty : kinds[c] == 1 ? $"\"{v / 8.0}\"" : (v / 8.0).ToString(CultureInfo.InvariantCulture));
+                text.Append(timeKind == 0 ? $"\"{time}\"" : time).Append(',').AppendJoin(',', fields).Append(newline);
+                if (i % 13 == 5)
+                {
+                    text.Append(newline); // a blank line
+                }
+            }
+
+            var file = Path.Combine(_temp.Path, "fused.csv");
+            File.WriteAllText(file, text.ToString());
+            var schema = new SeriesSchema(',', ["time", "a", "b"], "time", dates ? TimeFormat.Parse("%Y-%m-%d %H:%M:%S") : null, ["a", "b"]);
+            var read = SeriesEnvelope.Read(file, schema, 2 * slotPairs);
+            var given = SeriesEnvelope.Begin(schema, 2 * slotPairs);
+            var dense = Path.Combine(_temp.Path, "fused-dense.csv");
+            File.Delete(dense);
+            DenseLabels.Write(file, schema, [], new HashSet<string> { "Anomaly" }, dense, chart: given);
+
+            Assert.Equal((read.Rows, read.MinTime, read.MaxTime, read.FirstTimeText, read.LastTimeText), (given.Rows, given.MinTime, given.MaxTime, given.FirstTimeText, given.LastTimeText));
+            for (var c = 0; c < 2; c++)
+            {
+                Assert.Equal(read.Range(c), given.Range(c));
+                Assert.Equal(read.Outline(c, 7), given.Outline(c, 7));
+            }
+        }, seed: Seed, iter: 300, threads: 1);
+    }
+
+    [Fact]
     public void Numbers_are_read_as_the_general_parser_reads_them()
     {
         var doubles = Gen.Double.Select(d => new[] { d.ToString("R", CultureInfo.InvariantCulture), d.ToString("E3", CultureInfo.InvariantCulture), d.ToString("0.######", CultureInfo.InvariantCulture) });
