@@ -10,7 +10,7 @@ $program = 'build/bin/publish/Build.dll'
 $stamp = 'build/bin/.built-from-sources'
 function Test-Stale {
     if ($env:LABELPIPELINE_REBUILD -eq '1' -or -not (Test-Path $program) -or -not (Test-Path $stamp)) { return $true }
-    $built = (Get-Item $stamp).LastWriteTimeUtc
+    $built = (Get-Item -Force $stamp).LastWriteTimeUtc # -Force: a dot file is hidden to pwsh on Linux and macOS
     $sources = @(Get-Item 'build') + @(Get-ChildItem -Path 'build' -Recurse -Force | Where-Object { $_.FullName -notmatch '[\\/](bin|obj)([\\/]|$)' }) +
         @(Get-ChildItem -Path . -Filter 'Directory.*.props') + @(Get-ChildItem -Path . -Filter 'global.json') + @(Get-ChildItem -Path . -Filter 'NuGet.config')
     return [bool]($sources | Where-Object { $_.LastWriteTimeUtc -gt $built } | Select-Object -First 1)

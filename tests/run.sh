@@ -15,6 +15,8 @@ else
   echo "tests/run.sh: not root, installing nothing; Docker tests skip if dockerd is missing." >&2
 fi
 bash tests/s3/install.sh # s3rver for the S3 tests: npm ci, no root needed
+# PowerShell for build.ps1's test: the .NET tool from NuGet, into tests/.tools (no root needed; 7.7.0 fails to install).
+[ -x tests/.tools/pwsh ] || dotnet tool install PowerShell --version 7.6.10 --tool-path tests/.tools >/dev/null
 
 RESULTS="$ROOT/artifacts/test-results"
 rm -rf "$RESULTS"

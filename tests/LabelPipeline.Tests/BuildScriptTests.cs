@@ -43,10 +43,12 @@ public sealed class BuildScriptTests : IDisposable
 
     private (int ExitCode, string Output, string Errors) BuildSh(params string[] arguments) => BuildSh(new Dictionary<string, string>(), arguments);
 
-    private (int ExitCode, string Output, string Errors) BuildSh(Dictionary<string, string> environment, params string[] arguments)
+    private (int ExitCode, string Output, string Errors) BuildSh(Dictionary<string, string> environment, params string[] arguments) =>
+        Run("bash", [Path.Combine(_temp.Path, "build.sh"), .. arguments], environment);
+
+    private (int ExitCode, string Output, string Errors) Run(string program, IEnumerable<string> arguments, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("bash") { WorkingDirectory = _temp.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(_temp.Path, "build.sh"));
+        var start = new ProcessStartInfo(program) { WorkingDirectory = _temp.Path, RedirectStandardOutput = true, RedirectStandardError = true };
         arguments.ToList().ForEach(start.ArgumentList.Add);
         start.Environment.Remove("LABELPIPELINE_REBUILD");
         start.Environment.Remove("LABELPIPELINE_READYTORUN");
@@ -59,7 +61,7 @@ public sealed class BuildScriptTests : IDisposable
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(10)), "build.sh did not finish in 10 minutes");
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(10)), $"{program} {string.Join(' ', arguments)} did not finish in 10 minutes");
         return (process.ExitCode, output, errors.Result);
     }
 
@@ -109,6 +111,43 @@ public sealed class BuildScriptTests : IDisposable
         Assert.Contains("Turns each source CSV into task files", plain.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("without ReadyToRun", plain.Errors, StringComparison.Ordinal); // asked for, not a fallback
         Assert.False(IsReadyToRun(Path.Combine(_temp.Path, "build", "bin", "publish", "LabelPipeline.dll")));
+    }
+
+    /// <summary>
+    /// build.ps1, the same logic for PowerShell, run by pwsh (tests/run.sh installs it from NuGet as a .NET tool into
+    /// tests/.tools): it builds ReadyToRun, does not build again while nothing changed (its stamp is a dot file, which
+    /// pwsh hides on Linux), and builds plain IL when asked.
+    /// </summary>
+    [SkippableFact]
+    public void Build_ps1_builds_ReadyToRun_once_and_plain_IL_when_asked()
+    {
+        var pwsh = new[] { Path.Combine(Repository.Root, "tests", ".tools", "pwsh") }
+            .Concat((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, "pwsh")))
+            .FirstOrDefault(File.Exists);
+        const string missing = "pwsh is missing: tests/run.sh installs it (dotnet tool install PowerShell --tool-path tests/.tools)";
+        Assert.False(pwsh is null && Environment.GetEnvironmentVariable("LABELPIPELINE_REQUIRE_PWSH") == "1", missing);
+        Skip.If(pwsh is null, missing);
+        CopyBuildSources();
+        File.Copy(Path.Combine(Repository.Root, "build.ps1"), Path.Combine(_temp.Path, "build.ps1"));
+        (int ExitCode, string Output, string Errors) BuildPs1(Dictionary<string, string> environment) =>
+            Run(pwsh!, ["-NoProfile", "-File", Path.Combine(_temp.Path, "build.ps1"), "--description"], environment);
+
+        var first = BuildPs1([]);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains(Building, first.Output + first.Errors, StringComparison.Ordinal);
+        Assert.Contains("Turns each source CSV into task files", first.Output, StringComparison.Ordinal);
+        var program = Path.Combine(_temp.Path, "build", "bin", "publish", "LabelPipeline.dll");
+        var x64 = RuntimeInformation.OSArchitecture == Architecture.X64;
+        Assert.True(!x64 || IsReadyToRun(program), $"{program} is not ReadyToRun: {first}");
+
+        var second = BuildPs1([]);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.DoesNotContain(Building, second.Output + second.Errors, StringComparison.Ordinal);
+
+        var plain = BuildPs1(new() { ["LABELPIPELINE_READYTORUN"] = "0", ["LABELPIPELINE_REBUILD"] = "1" });
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.Contains(Building, plain.Output + plain.Errors, StringComparison.Ordinal);
+        Assert.False(IsReadyToRun(program));
     }
 
     /// <summary>A ReadyToRun image carries precompiled code, announced by the CLI header's managed native header.</summary>
