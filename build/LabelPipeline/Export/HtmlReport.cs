@@ -36,6 +36,9 @@ public static class HtmlReport
     /// <summary>Annotator pairs listed at most (the file has them all): the worst ones are what a person looks for.</summary>
     internal const int MaxAgreementRows = 100;
 
+    /// <summary>Charts gathered by the dense pass are held until the report is written: at most this many bytes of them.</summary>
+    private const long GatheredChartsBudget = 32L << 20;
+
     /// <param name="rangesOf">One series' regions, by file name (enumerated once per call, so they can stream from disk).</param>
     /// <param name="quality">Agreement and detector tables, and per series the predicted rows and the rows annotators disagree on.</param>
     /// <param name="envelopes">Charts already gathered by a pass over the series (<see cref="BeginEnvelope"/>), by file name; others are read here.</param>
@@ -222,6 +225,14 @@ public static class HtmlReport
 
     /// <summary>An empty chart of a series, for a pass that reads the series anyway to give its rows to.</summary>
     public static SeriesEnvelope BeginEnvelope(Datasets.SeriesSchema schema) => SeriesEnvelope.Begin(schema, EnvelopeSlots(schema));
+
+    /// <summary>
+    /// Whether a pass over all <paramref name="series"/> series may gather every chart (<see cref="BeginEnvelope"/>):
+    /// each one is charted (no more than <see cref="ChartSelection.MaxCharts"/>), and held together until the report
+    /// they stay within <see cref="GatheredChartsBudget"/> (50 series of 1,000 channels would not).
+    /// </summary>
+    public static bool GatherAllCharts(int series, Datasets.SeriesSchema schema) =>
+        series <= ChartSelection.MaxCharts && series * SeriesEnvelope.HeldBytes(schema.Channels.Count, EnvelopeSlots(schema)) <= GatheredChartsBudget;
 
     private static int EnvelopeSlots(Datasets.SeriesSchema schema) => 2 * ColumnsFor(schema.Channels.Count);
 

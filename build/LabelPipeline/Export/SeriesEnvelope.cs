@@ -38,7 +38,7 @@ public sealed class SeriesEnvelope
         _schema = schema;
         var channelColumns = schema.Columns.Select((c, i) => (c, i)).Where(x => schema.Channels.Contains(x.c)).Select(x => x.i).ToArray();
         _channels = channelColumns.Length;
-        _capacity = Math.Max(2, slots + (slots % 2)); // even: slots merge in pairs
+        _capacity = Capacity(slots);
         _roles = Enumerable.Repeat(NotNeeded, schema.Columns.Count).ToArray();
         for (var c = 0; c < channelColumns.Length; c++)
         {
@@ -73,6 +73,11 @@ public sealed class SeriesEnvelope
     public string FirstTimeText { get; private set; } = string.Empty;
 
     public string LastTimeText => _lastTimeText ?? Encoding.UTF8.GetString(_lastTime, 0, _lastTimeLength);
+
+    /// <summary>What an envelope of <paramref name="channels"/> channels and <paramref name="slots"/> slots holds, in bytes.</summary>
+    public static long HeldBytes(int channels, int slots) => 4L * sizeof(double) * channels * Capacity(slots);
+
+    private static int Capacity(int slots) => Math.Max(2, slots + (slots % 2)); // even: slots merge in pairs
 
     /// <summary>An envelope that a pass already reading the file gives its rows to (<see cref="Row"/>), instead of a read of its own.</summary>
     public static SeriesEnvelope Begin(SeriesSchema schema, int slots) => new(schema, slots);

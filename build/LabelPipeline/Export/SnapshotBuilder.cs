@@ -167,9 +167,9 @@ public static class SnapshotBuilder
             perLabel = labelCounts;
             var seriesDone = 0;
 
-            // With no more series than the report charts, each one is charted: its chart is gathered as the dense pass
-            // reads it, not by a second read of the file (a series of millions of rows is read once).
-            var envelopes = options.Dataset.Files.Count <= ChartSelection.MaxCharts ? new Dictionary<string, SeriesEnvelope>(StringComparer.Ordinal) : null;
+            // When the report charts every series, and their charts fit in memory together, each chart is gathered as the
+            // dense pass reads its series, not by a second read of the file (a series of millions of rows is read once).
+            var envelopes = HtmlReport.GatherAllCharts(options.Dataset.Files.Count, options.Schema) ? new Dictionary<string, SeriesEnvelope>(StringComparer.Ordinal) : null;
             foreach (var file in options.Dataset.Files)
             {
                 ct.ThrowIfCancellationRequested();

@@ -380,6 +380,19 @@ public sealed partial class HtmlReportTests : IDisposable
         }, seed: Seed, iter: 300, threads: 1);
     }
 
+    [Theory]
+    [InlineData(1, 10, true)]
+    [InlineData(50, 10, true)] // 50 charts of 10 channels: about 18 MB
+    [InlineData(51, 1, false)] // not every series is charted
+    [InlineData(1, 1000, true)]
+    [InlineData(50, 1000, false)] // 160 MB held until the report: read again instead
+    public void The_dense_pass_gathers_the_charts_only_when_every_series_is_charted_and_they_fit(int series, int channels, bool gathered)
+    {
+        var names = Enumerable.Range(0, channels).Select(c => $"c{c}").ToArray();
+        var schema = new SeriesSchema(',', ["time", .. names], "time", TimeFormat.Parse("%Y-%m-%d %H:%M:%S"), names);
+        Assert.Equal(gathered, HtmlReport.GatherAllCharts(series, schema));
+    }
+
     [Fact]
     public void Numbers_are_read_as_the_general_parser_reads_them()
     {
