@@ -202,7 +202,7 @@ public sealed class ExportReader(LabelConfigInfo config, string? spillFolder = n
         var predictions = task.Predictions.Select(p => new ExportedPrediction(
             p.Id,
             p.ModelVersion,
-            p.Regions.Select(r => Complete(r, id, series, p.Id, null, p.Siblings) with { Score = p.Scores.TryGetValue(r.RegionId, out var s) ? s : null }).ToArray(),
+            p.Regions.Select(r => Complete(r, id, series, p.Id, null, p.Siblings, p.Scores.TryGetValue(r.RegionId, out var s) ? s : null)).ToArray(),
             p.Problem is { } problem ? Message(p.Id, problem) : null)).ToArray();
         var version = buffer.Version;
         var states = task.Annotations;
@@ -241,7 +241,7 @@ public sealed class ExportReader(LabelConfigInfo config, string? spillFolder = n
         }
     }
 
-    private static LabeledRange Complete(PartialRegion r, int taskId, string series, int annotationId, AnnotationState? annotation, Dictionary<string, List<Sibling>>? siblings)
+    private static LabeledRange Complete(PartialRegion r, int taskId, string series, int annotationId, AnnotationState? annotation, Dictionary<string, List<Sibling>>? siblings, double? score = null)
     {
         IReadOnlyList<string> choices = [];
         string? text = null;
@@ -274,6 +274,7 @@ public sealed class ExportReader(LabelConfigInfo config, string? spillFolder = n
             UpdatedAt = annotation?.UpdatedText,
             Origin = r.Origin,
             GroundTruth = annotation?.Annotation.GroundTruth ?? false,
+            Score = score,
         };
     }
 
