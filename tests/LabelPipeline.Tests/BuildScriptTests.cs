@@ -41,14 +41,15 @@ public sealed class BuildScriptTests : IDisposable
         }
     }
 
-    private (int ExitCode, string Output, string Errors) BuildSh(params string[] arguments) => BuildSh(new Dictionary<string, string>(), arguments);
+    private Task<(int ExitCode, string Output, string Errors)> BuildSh(params string[] arguments) => BuildSh(new Dictionary<string, string>(), arguments);
 
-    private (int ExitCode, string Output, string Errors) BuildSh(Dictionary<string, string> environment, params string[] arguments) =>
+    private Task<(int ExitCode, string Output, string Errors)> BuildSh(Dictionary<string, string> environment, params string[] arguments) =>
         Run("bash", [Path.Combine(_temp.Path, "build.sh"), .. arguments], environment);
 
-    private (int ExitCode, string Output, string Errors) Run(string program, IEnumerable<string> arguments, Dictionary<string, string> environment)
+    /// <summary>A script in the test's folder, without the developer's own build switches, through the shared runner.</summary>
+    private async Task<(int ExitCode, string Output, string Errors)> Run(string program, IEnumerable<string> arguments, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = _temp.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(program) { WorkingDirectory = _temp.Path };
         arguments.ToList().ForEach(start.ArgumentList.Add);
         start.Environment.Remove("LABELPIPELINE_REBUILD");
         start.Environment.Remove("LABELPIPELINE_READYTORUN");
@@ -58,20 +59,17 @@ public sealed class BuildScriptTests : IDisposable
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(10)), $"{program} {string.Join(' ', arguments)} did not finish in 10 minutes");
-        return (process.ExitCode, output, errors.Result);
+        var run = await ChildProcess.RunAsync(start, TimeSpan.FromMinutes(10));
+        return (run.ExitCode, run.StandardOutput, run.StandardError);
     }
 
     [SkippableFact]
-    public void A_source_change_triggers_a_rebuild_and_nothing_else_does()
+    public async Task A_source_change_triggers_a_rebuild_and_nothing_else_does()
     {
         Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "build.sh is the POSIX script");
         CopyBuildSources();
 
-        var first = BuildSh("--description");
+        var first = await BuildSh("--description");
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains(Building, first.Errors, StringComparison.Ordinal);
         Assert.Contains("Turns each source CSV into task files", first.Output, StringComparison.Ordinal);
@@ -80,33 +78,33 @@ public sealed class BuildScriptTests : IDisposable
         var linuxX64 = OperatingSystem.IsLinux() && RuntimeInformation.OSArchitecture == Architecture.X64;
         Assert.True(!linuxX64 || IsReadyToRun(program), $"{program} is not ReadyToRun: {first.Errors}");
 
-        var second = BuildSh("--description");
+        var second = await BuildSh("--description");
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.DoesNotContain(Building, second.Errors, StringComparison.Ordinal);
         Assert.Equal(first.Output, second.Output);
 
         var task = Path.Combine(_temp.Path, "build", "Tasks", "Prepare.cs");
         File.WriteAllText(task, File.ReadAllText(task).Replace("Turns each source CSV into task files", "Turns each EDITED source CSV into task files", StringComparison.Ordinal));
-        var edited = BuildSh("--description");
+        var edited = await BuildSh("--description");
         Assert.True(edited.ExitCode == 0, edited.ToString());
         Assert.Contains(Building, edited.Errors, StringComparison.Ordinal);
         Assert.Contains("Turns each EDITED source CSV", edited.Output, StringComparison.Ordinal);
 
         // A broken source fails the call with the compiler's message, and is built again (not skipped) on the next call.
         File.AppendAllText(task, "\nthis does not compile\n");
-        var broken = BuildSh("--description");
+        var broken = await BuildSh("--description");
         Assert.NotEqual(0, broken.ExitCode);
         Assert.Contains("error CS", broken.Errors, StringComparison.Ordinal);
-        Assert.NotEqual(0, BuildSh("--description").ExitCode);
+        Assert.NotEqual(0, (await BuildSh("--description")).ExitCode);
     }
 
     [SkippableFact]
-    public void The_program_is_plain_IL_when_ReadyToRun_is_turned_off()
+    public async Task The_program_is_plain_IL_when_ReadyToRun_is_turned_off()
     {
         Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "build.sh is the POSIX script");
         CopyBuildSources();
 
-        var plain = BuildSh(new Dictionary<string, string> { ["LABELPIPELINE_READYTORUN"] = "0" }, "--description");
+        var plain = await BuildSh(new Dictionary<string, string> { ["LABELPIPELINE_READYTORUN"] = "0" }, "--description");
         Assert.True(plain.ExitCode == 0, plain.ToString());
         Assert.Contains("Turns each source CSV into task files", plain.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("without ReadyToRun", plain.Errors, StringComparison.Ordinal); // asked for, not a fallback
@@ -119,7 +117,7 @@ public sealed class BuildScriptTests : IDisposable
     /// pwsh hides on Linux), and builds plain IL when asked.
     /// </summary>
     [SkippableFact]
-    public void Build_ps1_builds_ReadyToRun_once_and_plain_IL_when_asked()
+    public async Task Build_ps1_builds_ReadyToRun_once_and_plain_IL_when_asked()
     {
         var pwsh = new[] { Path.Combine(Repository.Root, "tests", ".tools", "pwsh") }
             .Concat((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, "pwsh")))
@@ -129,10 +127,10 @@ public sealed class BuildScriptTests : IDisposable
         Skip.If(pwsh is null, missing);
         CopyBuildSources();
         File.Copy(Path.Combine(Repository.Root, "build.ps1"), Path.Combine(_temp.Path, "build.ps1"));
-        (int ExitCode, string Output, string Errors) BuildPs1(Dictionary<string, string> environment) =>
+        Task<(int ExitCode, string Output, string Errors)> BuildPs1(Dictionary<string, string> environment) =>
             Run(pwsh!, ["-NoProfile", "-File", Path.Combine(_temp.Path, "build.ps1"), "--description"], environment);
 
-        var first = BuildPs1([]);
+        var first = await BuildPs1([]);
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains(Building, first.Output + first.Errors, StringComparison.Ordinal);
         Assert.Contains("Turns each source CSV into task files", first.Output, StringComparison.Ordinal);
@@ -140,11 +138,11 @@ public sealed class BuildScriptTests : IDisposable
         var x64 = RuntimeInformation.OSArchitecture == Architecture.X64;
         Assert.True(!x64 || IsReadyToRun(program), $"{program} is not ReadyToRun: {first}");
 
-        var second = BuildPs1([]);
+        var second = await BuildPs1([]);
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.DoesNotContain(Building, second.Output + second.Errors, StringComparison.Ordinal);
 
-        var plain = BuildPs1(new() { ["LABELPIPELINE_READYTORUN"] = "0", ["LABELPIPELINE_REBUILD"] = "1" });
+        var plain = await BuildPs1(new() { ["LABELPIPELINE_READYTORUN"] = "0", ["LABELPIPELINE_REBUILD"] = "1" });
         Assert.True(plain.ExitCode == 0, plain.ToString());
         Assert.Contains(Building, plain.Output + plain.Errors, StringComparison.Ordinal);
         Assert.False(IsReadyToRun(program));
