@@ -57,7 +57,11 @@ public sealed class ReportPixelTests : IDisposable
         Assert.All(outside, p => Assert.InRange(p.X, Margin + Width, Margin + 1130 + 1));
     }
 
-    /// <summary>One chart of a 100,000-row series (a spike, blank values, regions past both ends), as the report draws it.</summary>
+    /// <summary>
+    /// One chart of a 100,000-row series (a spike, blank values, regions past both ends), as the report draws it: the
+    /// same page whether the report reads the series itself or the dense pass gathered its chart (as a snapshot of at
+    /// most 50 series does).
+    /// </summary>
     private string Chart()
     {
         var rows = new List<string> { "time,a,b" };
@@ -83,6 +87,12 @@ public sealed class ReportPixelTests : IDisposable
         var quality = new QualityReport(0, [], new Dictionary<string, double?>(), [], new Dictionary<string, SeriesOverlay> { ["s.csv"] = overlay });
         var report = Path.Combine(_temp.Path, "report.html");
         HtmlReport.Write(report, options, _ => regions, quality);
+
+        var gathered = HtmlReport.BeginEnvelope(options.Schema);
+        DenseLabels.Write(file, options.Schema, [], options.AnomalyLabels, Path.Combine(_temp.Path, "dense.csv"), chart: gathered);
+        var fromDensePass = Path.Combine(_temp.Path, "report-gathered.html");
+        HtmlReport.Write(fromDensePass, options, _ => regions, quality, new Dictionary<string, SeriesEnvelope> { ["s.csv"] = gathered });
+        Assert.Equal(File.ReadAllText(report), File.ReadAllText(fromDensePass));
         return Regex.Match(File.ReadAllText(report), "<svg .*?</svg>", RegexOptions.Singleline).Value;
     }
 
@@ -109,7 +119,7 @@ public sealed class ReportPixelTests : IDisposable
         var widened = Regex.Replace(svg, "<svg [^>]*>", $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"{-Margin} {-Margin} {w} {h}\">");
         var page = _temp.Write($"page-{Guid.NewGuid():N}.html", $"<!DOCTYPE html><html><head><style>html,body{{margin:0;background:#fff}}svg{{display:block}}</style></head><body>{widened}</body></html>");
         var png = Path.ChangeExtension(page, ".png");
-        var start = new ProcessStartInfo(chromium) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(chromium);
         foreach (var argument in new[]
                  {
                      "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1", $"--user-data-dir={Path.Combine(_temp.Path, "profile")}",
@@ -119,20 +129,8 @@ public sealed class ReportPixelTests : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
-        var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("Chromium did not write its screenshot within 3 minutes.");
-        }
-
-        Assert.True(File.Exists(png), $"Chromium wrote no screenshot (exit {process.ExitCode}): {string.Join("\n", await output)}");
+        var run = await ChildProcess.RunAsync(start, TimeSpan.FromMinutes(3));
+        Assert.True(File.Exists(png), $"Chromium wrote no screenshot (exit {run.ExitCode}): {run.Output}");
         return Image.Decode(await File.ReadAllBytesAsync(png));
     }
 
