@@ -63,18 +63,22 @@ dense_set=$($bench inputs --data "$data" --template $template --rows "$rows")
 big_set=$($bench inputs --data "$data" --template $template --rows 1000000 --regions "$big")
 for set in "$export_set" "$dense_set" "$big_set"; do dataset "$set"; done
 
+# Each repetition writes into a folder of its own, and the folders are deleted only at the end: on ext4, a file created
+# within a minute of many deletions costs a look-up per recently deleted inode (the kernel skips them), so deleting the
+# last repetition's 3,010 files right before the next would bill the benchmark's own cleanup to the pipeline (up to 13 %
+# of one run's samples under perf, in find_inode_bit/recently_deleted).
 for rep in $(seq 1 "$reps"); do
   echo "repetition $rep of $reps ..." >&2
   # Alternate which side goes first.
   for side in $( [ $((rep % 2)) = 1 ] && echo "net pandas" || echo "pandas net"); do
     if [ $side = net ]; then
-      rm -rf "$scratch/u1"; convert "$export_set" "$scratch/u1"; measure U1.net "${command[@]}"
-      listing "$scratch/u1" > "$scratch/before"; sleep 1
+      convert "$export_set" "$scratch/u1-$rep"; measure U1.net "${command[@]}"
+      listing "$scratch/u1-$rep" > "$scratch/before"; sleep 1
       measure U2.net "${command[@]}"
-      listing "$scratch/u1" > "$scratch/after"
+      listing "$scratch/u1-$rep" > "$scratch/after"
       grep -q "is up to date" "$scratch/out.log" || { echo "U2: the re-run did not report the snapshot up to date" >&2; exit 1; }
       cmp -s "$scratch/before" "$scratch/after" || { echo "U2: the unchanged re-run touched files" >&2; diff "$scratch/before" "$scratch/after" | head >&2; exit 1; }
-      rm -rf "$scratch/u3"; convert "$dense_set" "$scratch/u3"; measure U3.net "${command[@]}"
+      convert "$dense_set" "$scratch/u3-$rep"; measure U3.net "${command[@]}"
     else
       measure U1.cat sh -c 'cat "$1" > /dev/null' cat "$export_set/export.json" # the I/O floor: reading the inputs once
       measure U3.cat sh -c 'cat "$1" "$2" > /dev/null' cat "$dense_set/export.json" "$dense_set/series/series.csv"
@@ -82,10 +86,10 @@ for rep in $(seq 1 "$reps"); do
       measure U3.pandas "$python" benchmarks/pandas_reference.py dense --export "$dense_set/export.json" --config "$dense_set/label-config.xml" --series "$dense_set/series/series.csv" --out "$scratch/u3.pandas.csv"
     fi
   done
-  cmp "$scratch/u1/bench/v1/lookout/labels.csv" "$scratch/u1.pandas.csv" || { echo "U1: labels.csv differs from pandas'" >&2; exit 1; }
-  cmp "$scratch/u3/bench/v1/dense/series.csv" "$scratch/u3.pandas.csv" || { echo "U3: dense/series.csv differs from pandas'" >&2; exit 1; }
+  cmp "$scratch/u1-$rep/bench/v1/lookout/labels.csv" "$scratch/u1.pandas.csv" || { echo "U1: labels.csv differs from pandas'" >&2; exit 1; }
+  cmp "$scratch/u3-$rep/bench/v1/dense/series.csv" "$scratch/u3.pandas.csv" || { echo "U3: dense/series.csv differs from pandas'" >&2; exit 1; }
 done
-rm -rf "$scratch/u4"; convert "$big_set" "$scratch/u4"; measure U4.net "${command[@]}"
+convert "$big_set" "$scratch/u4"; measure U4.net "${command[@]}"
 
 # The table: medians of wall and CPU, the largest peak, the load average (1 min) before the runs.
 awk -v tasks="$tasks" -v regions="$regions" -v rows="$rows" -v big="$big" '

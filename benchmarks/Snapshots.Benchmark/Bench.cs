@@ -133,11 +133,30 @@ internal sealed class Bench(Arguments args)
         }
 
         _results.Add(new Measurement("(a) export → labels.csv", size, "regions", set.Regions, net, pandas, check));
+        MeasureFloor(set, size);
         if (_snapshotReps > 0)
         {
             MeasureSnapshot("(a′) full snapshot of that export", size, "regions", set.Regions, set, "lookout/labels.csv", expected!);
         }
     }
+
+    /// <summary>(a₀), .NET only: the export tokenised and nothing else (<see cref="Workloads.Scan"/>), what (a) cannot go below.</summary>
+    private void MeasureFloor(InputSet set, string size)
+    {
+        var floor = new List<Sample>();
+        for (var rep = 1; rep <= _reps; rep++)
+        {
+            floor.Add(RunSelf("scan", "--export", set.ExportFile));
+        }
+
+        var tokens = floor.Select(s => s.Count("tokens")).Distinct().ToArray();
+        var check = tokens is [> 0 and var count]
+            ? $"{count:N0} tokens ({floor[0].Count("strings"):N0} strings) in every run"
+            : Fail($"{FloorWorkload} {size}: token counts differ between runs ({string.Join(", ", tokens)})");
+        _results.Add(new Measurement(FloorWorkload, size, "regions", set.Regions, floor, null, check));
+    }
+
+    private const string FloorWorkload = "(a₀) floor: that export tokenised by Utf8JsonReader, nothing else";
 
     private void MeasureDense(InputSet set)
     {
@@ -375,11 +394,14 @@ internal sealed class Bench(Arguments args)
         text.AppendLine();
         text.AppendLine("| workload | size | .NET wall s | pandas wall s | × pandas (wall) | .NET CPU s | pandas CPU s | × pandas (CPU) |");
         text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|");
-        foreach (var m in _results.Where(m => m.Pandas is not null))
+        foreach (var m in _results.Where(m => m.Pandas is not null || m.Workload == FloorWorkload))
         {
+            var reference = m.Pandas is null ? Reference(m)! : m;
             text.AppendLine(inv,
-                $"| {m.Workload} | {m.Size} | {m.NetProcessSeconds:F2} | {m.PandasProcessSeconds:F2} | {m.PandasProcessSeconds / m.NetProcessSeconds:F1}× | " +
-                $"{m.NetCpuSeconds:F2} | {m.PandasCpuSeconds:F2} | {m.PandasCpuSeconds / m.NetCpuSeconds:F1}× |");
+                $"| {m.Workload} | {m.Size} | {m.NetProcessSeconds:F2} | {(m.Pandas is null ? "–" : $"{m.PandasProcessSeconds:F2}")} | " +
+                $"{(m.Pandas is null ? "(" : "")}{reference.PandasProcessSeconds / m.NetProcessSeconds:F1}×{(m.Pandas is null ? ")" : "")} | " +
+                $"{m.NetCpuSeconds:F2} | {(m.Pandas is null ? "–" : $"{m.PandasCpuSeconds:F2}")} | " +
+                $"{(m.Pandas is null ? "(" : "")}{reference.PandasCpuSeconds / m.NetCpuSeconds:F1}×{(m.Pandas is null ? ")" : "")} |");
         }
 
         text.AppendLine();
@@ -403,7 +425,19 @@ internal sealed class Bench(Arguments args)
                 $"pandas {small.PandasPeakMb:F0} → {full.PandasPeakMb:F0} MB)");
         }
 
-        foreach (var group in _results.Where(m => m.Pandas is null).GroupBy(m => m.Workload))
+        foreach (var floor in _results.Where(m => m.Workload == FloorWorkload))
+        {
+            var conversion = Reference(floor)!;
+            var budget = conversion.PandasCpuSeconds!.Value / 10;
+            var left = floor.NetCpuSeconds > budget
+                ? "the tokenising alone is over the budget"
+                : string.Create(inv, $"{budget - floor.NetCpuSeconds:F3} s left for the conversion's own work");
+            text.AppendLine(inv,
+                $"- {FloorWorkload}, {floor.Size}: {floor.NetCpuSeconds:F2} s of CPU for the whole process, against a 10× budget of {budget:F3} s " +
+                $"(pandas' {conversion.PandasCpuSeconds:F2} s / 10; (a) takes {conversion.NetCpuSeconds:F2} s): {left}");
+        }
+
+        foreach (var group in _results.Where(m => m.Pandas is null && m.Workload != FloorWorkload).GroupBy(m => m.Workload))
         {
             var rows = group.ToArray();
             var (small, full) = (rows[0], rows[^1]);

@@ -4,7 +4,7 @@ using LabelPipeline.Benchmarks;
 //     [--reps=3] [--snapshot-reps=1] [--tasks=500,2000] [--regions-per-task=50] [--rows=1000000,5000000] [--channels=10]
 //     [--python=/usr/bin/python3] [--quiet-percent=15] [--quiet-wait=30] [--quiet-budget=180]
 // Sizes are listed smallest first; the last is the full size. benchmarks/run.sh passes the paths.
-// The other commands are the per-workload processes bench starts: export | dense | snapshot (see Workloads);
+// The other commands are the per-workload processes bench starts: export | scan | dense | snapshot (see Workloads);
 // inputs --data=DIR --template=FILE [--tasks=N --regions-per-task=N | --rows=N] [--channels=10] generates one input set
 // and prints its folder (convert-export.sh uses it for the ConvertExport benchmark).
 try
@@ -15,6 +15,7 @@ try
     {
         "bench" => new Bench(options).Run(),
         "export" => Workloads.Export(options),
+        "scan" => Workloads.Scan(options),
         "dense" => Workloads.Dense(options),
         "snapshot" => Workloads.Snapshot(options),
         "inputs" => Workloads.Inputs(options),
