@@ -1,5 +1,6 @@
 using LabelPipeline.Datasets;
 using LabelPipeline.Export;
+using LabelPipeline.IO;
 using LabelPipeline.TimeSeries;
 using LabelPipeline.LabelConfig;
 using LabelPipeline.LabelStudio;
@@ -14,12 +15,15 @@ namespace LabelPipeline.Quality;
 /// stream through the source (<see cref="BeginSeries"/> gives the row observer). Regions are mapped to the source's rows
 /// exactly as the dense files count them (window tasks through Prepare's manifest, both ends inclusive). The
 /// multiply-labeled and predicted regions of the export become intervals sorted on disk per series
-/// (<see cref="IntervalSpill"/>), so neither a task with hundreds of thousands of regions nor a large export sets the
+/// (<see cref="SeriesSpill{T}"/>, by start), so neither a task with hundreds of thousands of regions nor a large export sets the
 /// memory; no rows are held.
 /// </summary>
 public sealed class QualityCollector(SnapshotOptions options) : IDisposable
 {
-    private readonly IntervalSpill _intervals = new();
+    /// <summary>Intervals held before a run goes to disk (48 bytes each).</summary>
+    private const int IntervalsInMemory = 1 << 18;
+
+    private readonly SeriesSpill<TrackInterval> _intervals = new("intervals", IntervalsInMemory);
     private readonly string[] _labels = options.AnomalyLabels.Order(StringComparer.Ordinal).ToArray();
     private readonly Dictionary<string, SeriesState> _series = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _versions = new(StringComparer.Ordinal);
@@ -125,7 +129,7 @@ public sealed class QualityCollector(SnapshotOptions options) : IDisposable
             }
         }
 
-        var sweep = new RowSweep(_intervals.Of(state.Id), state.Tracks);
+        var sweep = new RowSweep(_intervals.Of(state.Id).Select(i => i.Item), state.Tracks);
         _current = (state, sweep);
         return sweep.Observe;
     }
@@ -245,7 +249,7 @@ public sealed class QualityCollector(SnapshotOptions options) : IDisposable
     private sealed record AgreementTask(int TaskId, int Span, string[] Annotators, int[,] Tracks);
 
     /// <summary>One series' tracks (numbered from 0) and their intervals, until the series is scored.</summary>
-    private sealed class SeriesState(IntervalSpill intervals, int id)
+    private sealed class SeriesState(SeriesSpill<TrackInterval> intervals, int id)
     {
         /// <summary>A span that is the whole series (a task that is not a window).</summary>
         public const int WholeSeries = -1;
@@ -268,7 +272,7 @@ public sealed class QualityCollector(SnapshotOptions options) : IDisposable
 
         public int AddInterval(TrackInterval interval)
         {
-            intervals.Add(id, interval);
+            intervals.Add(id, interval.Start, interval);
             return interval.Track;
         }
 

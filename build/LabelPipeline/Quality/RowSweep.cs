@@ -37,7 +37,7 @@ public readonly record struct TrackInterval(int Track, long Start, long End)
 /// the source is read once): a row at time t is in a track when some interval of the track has start ≤ t ≤ end, exactly
 /// as the dense files count it. Per track it keeps only the furthest end of the intervals started so far (the track
 /// holds t exactly when that end is ≥ t), so a row costs the tracks that change or are open, not the intervals open at
-/// once. Intervals streamed (not a collection; e.g. from <see cref="IntervalSpill"/>) must come in start order and are
+/// once. Intervals streamed (not a collection; e.g. from <see cref="IO.SeriesSpill{T}"/>) must come in start order and are
 /// read as the rows reach them; a collection is sorted here. Memory is the tracks and the runs, never the rows or the
 /// intervals. A time that steps back (a source Prepare sorted) restarts the sweep from the first interval, as the dense
 /// labels do. Also remembers the time of the rows at and next to every run boundary, so runs derived from these
