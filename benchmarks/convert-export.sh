@@ -120,7 +120,7 @@ awk -v tasks="$tasks" -v regions="$regions" -v rows="$rows" -v big="$big" '
     if (("F.start" in cpu) && ("U1.pandas" in cpu)) {
       start = median(cpu["F.start"]); scan = median(cpu["F.scan"]) - median(cpu["F.runtime"]); write = median(cpu["F.write"])
       budget = median(cpu["U1.pandas"]) / 5; floor = start + scan + write
-      printf "\nFloor under U1 (CPU, medians): the host starting through build.sh %.2f s + the export tokenised by Utf8JsonReader %.2f s + writing the snapshot'"'"'s files (cp -r of it, which also reads them) %.2f s = %.2f s, against the 5× budget of %.2f s (pandas'"'"' %.2f s / 5): %s\n", start, scan, write, floor, budget, median(cpu["U1.pandas"]), (floor > budget ? "over the budget before any region is read" : sprintf("%.2f s left for the conversion'"'"'s own work", budget - floor))
+      printf "\nFloor under U1 (CPU, medians): the host starting through build.sh %.2f s + the export tokenised by Utf8JsonReader %.2f s + writing the snapshot'"'"'s files (cp -r of it, which also reads them) %.2f s = %.2f s, %.0f %% of the 5× budget of %.2f s (pandas'"'"' %.2f s / 5), before any region is read: %s\n", start, scan, write, floor, 100 * floor / budget, budget, median(cpu["U1.pandas"]), (floor >= budget ? "nothing left for the conversion'"'"'s own work" : sprintf("%.2f s left for the conversion'"'"'s own work", budget - floor))
     }
   }' "$scratch/samples" | tee "$results"
 echo "(machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average now $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$results"
