@@ -7,8 +7,9 @@ namespace LabelPipeline.IO;
 /// Items of many series, each series read back in the order of a 64-bit key (equal keys in the order they were added,
 /// as a stable sort gives), without holding them: items collect in a fixed buffer; a full buffer is sorted and written
 /// to a run file in a temporary folder; a series is read back as a merge of its part of every run and of the buffer,
-/// anew on each enumeration, so items can still be added between two reads. Held at once: the buffer (the item and
-/// 32 bytes, allocated once), and while a series is read its places in the buffer and one 64 KB read buffer per run.
+/// anew on each enumeration, so items can still be added between two reads. Held at once: the buffer (each item with
+/// 28 bytes beside it, padding aside; allocated once), and while a series is read its places in the buffer and one 64 KB
+/// read buffer per run.
 /// The quality intervals (by start) and the score samples (by time) are sorted this way.
 /// </summary>
 /// <typeparam name="T">The item: a plain struct, written to disk as its bytes (the files live as long as the spill).</typeparam>
