@@ -25,26 +25,10 @@ internal sealed class ScoreSpill : IDisposable
     public int RunsWritten => _spill.RunsWritten;
 
     /// <param name="series">The series' number, 0, 1, 2, ... in the order they first appear.</param>
-    public void Add(int series, RangeBound time, double score) => _spill.Add(series, Key(time), score);
+    public void Add(int series, RangeBound time, double score) => _spill.Add(series, time.SortKey(), score);
 
     /// <summary>One series' samples in time order (a stable order: equal times as added).</summary>
-    public IEnumerable<(RangeBound Time, double Score)> Series(int series) => _spill.Of(series).Select(s => (Bound(s.Key), s.Item));
+    public IEnumerable<(RangeBound Time, double Score)> Series(int series) => _spill.Of(series).Select(s => (RangeBound.FromSortKey(s.Key, _times), s.Item));
 
     public void Dispose() => _spill.Dispose();
-
-    /// <summary>A bound as a long that sorts as the bound does: UTC ticks, or a double's bits made to sort as numbers.</summary>
-    private long Key(RangeBound bound)
-    {
-        if (_times)
-        {
-            return bound.Time!.Value.UtcTicks;
-        }
-
-        var bits = BitConverter.DoubleToInt64Bits(bound.Number!.Value + 0.0); // -0 as 0: they compare equal
-        return bits >= 0 ? bits : bits ^ long.MaxValue;
-    }
-
-    private RangeBound Bound(long key) => _times
-        ? RangeBound.At(new DateTimeOffset(key, TimeSpan.Zero))
-        : RangeBound.At(BitConverter.Int64BitsToDouble(key >= 0 ? key : key ^ long.MaxValue));
 }

@@ -10,25 +10,10 @@ namespace LabelPipeline.Quality;
 /// </summary>
 public readonly record struct TrackInterval(int Track, long Start, long End)
 {
+    /// <summary>An interval with its bounds as <see cref="RangeBound.SortKey"/>s (they order as the bounds do).</summary>
     public TrackInterval(int track, RangeBound start, RangeBound end)
-        : this(track, Key(start), Key(end))
+        : this(track, start.SortKey(), end.SortKey())
     {
-    }
-
-    /// <summary>
-    /// Orders like <see cref="RangeBound.CompareTo"/> within one series (all times, or all numbers): UTC ticks, or the
-    /// double's bits with negative numbers flipped so they order as signed integers.
-    /// </summary>
-    public static long Key(RangeBound bound)
-    {
-        if (bound.Time is { } time)
-        {
-            return time.UtcTicks;
-        }
-
-        var value = bound.Number ?? double.NaN;
-        var bits = BitConverter.DoubleToInt64Bits(value == 0 ? 0.0 : value); // -0 and +0 are one value
-        return bits < 0 ? bits ^ long.MaxValue : bits;
     }
 }
 
@@ -77,7 +62,7 @@ public sealed class RowSweep : IDisposable
     /// <summary>The next row's time.</summary>
     public void Observe(RangeBound time)
     {
-        var key = TrackInterval.Key(time);
+        var key = time.SortKey();
         _row++;
         _candidates.Clear();
         if (_previous is not null && key < _previousKey)

@@ -187,7 +187,7 @@ public sealed class QualityMetricsTests
         });
 
     [Fact]
-    public void Interval_keys_order_as_bounds_do() =>
+    public void Bound_sort_keys_order_as_bounds_do_and_give_the_bounds_back() =>
         Gen.Select(Gen.Double, Gen.Double, Gen.Long[0, DateTimeOffset.MaxValue.UtcTicks].Array[2]).Sample(x =>
         {
             var (a, b, ticks) = x;
@@ -196,8 +196,10 @@ public sealed class QualityMetricsTests
                 return;
             }
 
-            Assert.Equal(Math.Sign(RangeBound.At(a).CompareTo(RangeBound.At(b))), Math.Sign(TrackInterval.Key(RangeBound.At(a)).CompareTo(TrackInterval.Key(RangeBound.At(b)))));
+            Assert.Equal(Math.Sign(RangeBound.At(a).CompareTo(RangeBound.At(b))), Math.Sign(RangeBound.At(a).SortKey().CompareTo(RangeBound.At(b).SortKey())));
             var (s, t) = (RangeBound.At(new DateTimeOffset(ticks[0], TimeSpan.Zero)), RangeBound.At(new DateTimeOffset(ticks[1], TimeSpan.Zero)));
-            Assert.Equal(Math.Sign(s.CompareTo(t)), Math.Sign(TrackInterval.Key(s).CompareTo(TrackInterval.Key(t))));
+            Assert.Equal(Math.Sign(s.CompareTo(t)), Math.Sign(s.SortKey().CompareTo(t.SortKey())));
+            Assert.Equal(RangeBound.At(a == 0 ? 0.0 : a), RangeBound.FromSortKey(RangeBound.At(a).SortKey(), time: false));
+            Assert.Equal(s, RangeBound.FromSortKey(s.SortKey(), time: true));
         });
 }
